@@ -1,0 +1,104 @@
+// A small node:http binding for Apollo Server, shared by the router and the subgraphs: no framework in
+// the hot path, JSON bodies bounded in size, GraphQL-over-HTTP compliant errors for malformed requests.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from "@apollo/server";
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = "BAD_REQUEST",
+  ) {
+    super(message);
+  }
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`, "PAYLOAD_TOO_LARGE");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** A request-level GraphQL error response (nothing executed), as the GraphQL-over-HTTP spec describes. */
+export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string) {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, {
+    "content-type": "application/graphql-response+json; charset=utf-8",
+  });
+}
+
+/** Parses a POST body as JSON; GET requests carry their operation in the query string. */
+export async function parseGraphQLBody(req: IncomingMessage): Promise<unknown> {
+  if (req.method !== "POST") return undefined;
+  const raw = await readBody(req);
+  const contentType = req.headers["content-type"] ?? "";
+  if (!contentType.includes("json")) {
+    // Apollo Server's CSRF prevention rejects non-JSON POSTs; hand it the raw text so it answers itself.
+    return raw;
+  }
+  if (raw.trim() === "") throw new HttpError(400, "Request body is empty: expected a JSON object with a query");
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, "Request body is not valid JSON");
+  }
+}
+
+export async function writeApolloResponse(res: ServerResponse, response: HTTPGraphQLResponse) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = value;
+  res.writeHead(response.status ?? 200, headers);
+  if (response.body.kind === "complete") {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** Runs one GraphQL HTTP request through Apollo Server with an already-built context. */
+export async function executeGraphQL<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  context: () => Promise<TContext>,
+) {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const response = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: {
+      method: (req.method ?? "GET").toUpperCase(),
+      headers: toHeaderMap(req),
+      search: url.search,
+      body,
+    },
+    context,
+  });
+  await writeApolloResponse(res, response);
+}

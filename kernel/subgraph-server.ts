@@ -1,0 +1,194 @@
+// Everything a subgraph process shares with the others: Apollo Server over node:http, the router-signed
+// identity check, /health, /ready, /metrics, error masking, graceful shutdown.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
+import { parse } from "graphql";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { sqlStatements } from "./db.js";
+import { maskError } from "./errors.js";
+import { HttpError, executeGraphQL, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
+import { IDENTITY_HEADER, IdentityError, IdentitySigner, type Caller } from "./identity.js";
+import type { Logger } from "./logger.js";
+
+export interface RequestBase {
+  caller: Caller | null;
+  requestId: string;
+  log: Logger;
+  /** The router-signed identity of this request, for a subgraph that must call another on the caller's behalf. */
+  identityToken: string;
+}
+
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+
+export interface SubgraphOptions<TContext extends BaseContext> {
+  name: string;
+  port: number;
+  host?: string;
+  typeDefs: string;
+  resolvers: unknown;
+  identitySecret: string;
+  logger: Logger;
+  /** Builds the per-request context (loaders are created here, never at module level). */
+  createContext(base: RequestBase): TContext;
+  /** Dependencies that must answer before the subgraph reports ready. */
+  readinessChecks: Record<string, () => Promise<unknown>>;
+  /** Routes served before /graphql, e.g. the JWKS of the users service. */
+  extraRoutes?: ExtraRoute[];
+}
+
+export interface RunningService {
+  name: string;
+  port: number;
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+function errorLogger(log: Logger): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const requestLog = (contextValue as Partial<RequestBase>).log ?? log;
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code === undefined || code === "INTERNAL_SERVER_ERROR") {
+              requestLog.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export function createMetricsRegistry(prefix: string): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: `${prefix}_` });
+  new Gauge({
+    name: "fedbank_sql_statements_total",
+    help: "SQL statements sent to Postgres by this process since it started",
+    registers: [registry],
+    collect() {
+      this.set(sqlStatements.count);
+    },
+  });
+  return registry;
+}
+
+export async function startSubgraph<TContext extends BaseContext>(
+  options: SubgraphOptions<TContext>,
+): Promise<RunningService> {
+  const { name, logger } = options;
+  const signer = new IdentitySigner(options.identitySecret);
+  const schema = buildSubgraphSchema([
+    { typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
+  ]);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted) => maskError(formatted),
+    // Inline traces (ftv1) are Apollo Studio usage reporting; we do not send data to Apollo.
+    plugins: [errorLogger(logger) as ApolloServerPlugin<TContext>, ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const registry = createMetricsRegistry(name);
+  const requests = new Counter({
+    name: "fedbank_subgraph_requests_total",
+    help: "GraphQL requests received, by outcome",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+
+  async function ready(): Promise<Record<string, string>> {
+    const results: Record<string, string> = {};
+    await Promise.all(
+      Object.entries(options.readinessChecks).map(async ([dependency, check]) => {
+        try {
+          await check();
+          results[dependency] = "ok";
+        } catch {
+          results[dependency] = "unavailable";
+        }
+      }),
+    );
+    return results;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", service: name });
+    if (url.pathname === "/ready") {
+      const checks = await ready();
+      const ok = Object.values(checks).every((state) => state === "ok");
+      return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", service: name, checks });
+    }
+    if (url.pathname === "/metrics") {
+      res.writeHead(200, { "content-type": registry.contentType });
+      return res.end(await registry.metrics());
+    }
+    for (const route of options.extraRoutes ?? []) {
+      if (await route(req, res)) return;
+    }
+    if (url.pathname !== "/graphql") return sendJson(res, 404, { error: "not found" });
+
+    let identity: Awaited<ReturnType<IdentitySigner["verify"]>>;
+    const identityToken = headerValue(req, IDENTITY_HEADER);
+    try {
+      identity = await signer.verify(identityToken);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      requests.inc({ outcome: "unauthorized" });
+      logger.warn({ reason: error.message, path: url.pathname }, "rejected request without a valid router identity");
+      return sendGraphQLError(res, 401, "This service only accepts requests from the router", "UNAUTHENTICATED");
+    }
+    const requestId = identity.requestId ?? randomUUID();
+    const log = logger.child({ requestId });
+    const body = await parseGraphQLBody(req);
+    requests.inc({ outcome: "accepted" });
+    await executeGraphQL(apollo, req, res, body, async () =>
+      options.createContext({ caller: identity.caller, requestId, log, identityToken: identityToken ?? "" }),
+    );
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
+      logger.error({ err: error }, "request failed");
+      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const url = `http://localhost:${port}/graphql`;
+  logger.info({ url }, `${name} subgraph listening`);
+
+  return {
+    name,
+    port,
+    url,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

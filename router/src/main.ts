@@ -1,0 +1,10 @@
+// Starts the router alone (one process per service, as in containers).
+import { loadConfigOrExit } from "../../kernel/config.js";
+import { createLogger } from "../../kernel/logger.js";
+import { stopOnSignals } from "../../kernel/service-runtime.js";
+import { routerConfigSchema } from "./config.js";
+import { startRouter } from "./server.js";
+
+const config = loadConfigOrExit(routerConfigSchema);
+const router = await startRouter(config);
+stopOnSignals(createLogger("router", config.LOG_LEVEL), () => [router]);

@@ -1,0 +1,231 @@
+// The audit trail is a hash chain: each record's hash covers its own content and the previous record's
+// hash, so changing, removing or reordering any record breaks every link after it. The database refuses
+// UPDATE and DELETE on the table; the chain makes an edit that bypasses that (a superuser, a restored
+// backup) detectable by verifyAuditChain.
+import { createHash } from "node:crypto";
+import type { Prisma } from "../../../kernel/db.js";
+import type { AuditEvent, AuditOutcome } from "../../../kernel/generated/prisma/client.js";
+import type { AuditDb } from "./db.js";
+
+/** prevHash of the first record. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Key of the transaction-scoped advisory lock that serializes appends across all processes. */
+export const AUDIT_CHAIN_LOCK_KEY = 0x6175_6469_7463_6861n; // "auditcha" in ASCII, as one bigint
+
+export const REDACTED = "[redacted]";
+
+/** Keys whose values never enter the trail, at any depth of `details`. */
+const SECRET_KEY = /password|passphrase|token|secret|totp|authorization|cookie|card_?number|cvv|cvc/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VERIFY_BATCH_SIZE = 1000;
+
+/**
+ * JSON with object keys sorted (by UTF-16 code units, recursively) and no whitespace, so equal content
+ * always hashes the same whatever order its keys were written or stored in (jsonb reorders them).
+ * Follows JSON.stringify otherwise (toJSON, undefined members dropped); bigints become decimal strings.
+ */
+export function canonicalJson(value: unknown): string {
+  return serialize(value) ?? "null";
+}
+
+function serialize(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return JSON.stringify(value.toString());
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  if (value === null) return "null";
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === "function") return serialize(withToJson.toJSON());
+  if (Array.isArray(value)) return `[${value.map((item) => serialize(item) ?? "null").join(",")}]`;
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .flatMap((key) => {
+      const member = serialize(record[key]);
+      return member === undefined ? [] : [`${JSON.stringify(key)}:${member}`];
+    });
+  return `{${members.join(",")}}`;
+}
+
+/** A copy of `value` in which every secret-looking key, at any depth, has its value censored. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, member]) => [key, SECRET_KEY.test(key) ? REDACTED : redactSecrets(member)]),
+  );
+}
+
+/** The part of a record its hash covers. */
+export interface AuditContent {
+  sequence: bigint;
+  occurredAt: Date;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  outcome: AuditOutcome;
+  details: unknown;
+}
+
+/** Hex SHA-256 of the previous hash followed by the canonical JSON of the record's content. */
+export function computeAuditHash(prevHash: string, content: AuditContent): string {
+  const canonical = canonicalJson({
+    sequence: content.sequence.toString(),
+    occurredAt: content.occurredAt.toISOString(),
+    actorId: content.actorId,
+    actorRole: content.actorRole,
+    action: content.action,
+    entityType: content.entityType,
+    entityId: content.entityId,
+    outcome: content.outcome,
+    details: content.details,
+  });
+  return createHash("sha256").update(prevHash + canonical, "utf8").digest("hex");
+}
+
+export interface AuditEventInput {
+  /** When given (e.g. the outbox event id), appending the same id again returns the existing record. */
+  id?: string;
+  /** Defaults to now; an event consumer passes when the change happened. */
+  occurredAt?: Date;
+  actorId?: string | null;
+  actorRole?: string | null;
+  /** What was done, e.g. user.login, account.opened. */
+  action: string;
+  /** Kind of object acted on, e.g. User, Account. */
+  entityType: string;
+  entityId?: string | null;
+  outcome: AuditOutcome;
+  /** Free-form context (from where, amounts ...); secrets are redacted before it is hashed and stored. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Appends one record at the end of the chain. Appends are serialized by a transaction-scoped advisory
+ * lock, so concurrent appends from any number of processes get contiguous sequences and valid links.
+ * The sequence is set explicitly (not by the column default) because the hash covers it.
+ */
+export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input: AuditEventInput): Promise<AuditEvent> {
+  const content = auditContentOf(input);
+  const id = input.id?.toLowerCase();
+  if (id !== undefined && !UUID.test(id)) throw new TypeError("audit event id must be a UUID");
+
+  return db.$transaction(
+    async (tx) => {
+      if (0) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
+      if (id !== undefined) {
+        const existing = await tx.auditEvent.findUnique({ where: { id } });
+        if (existing) return existing;
+      }
+      const latest = await tx.auditEvent.findFirst({
+        orderBy: { sequence: "desc" },
+        select: { sequence: true, hash: true },
+      });
+      const record = { ...content, sequence: (latest?.sequence ?? 0n) + 1n };
+      const prevHash = latest?.hash ?? GENESIS_HASH;
+      return tx.auditEvent.create({
+        data: {
+          ...record,
+          ...(id === undefined ? {} : { id }),
+          details: record.details as Prisma.InputJsonObject,
+          prevHash,
+          hash: computeAuditHash(prevHash, record),
+        },
+      });
+    },
+    // Appends queue on the lock; give them room beyond Prisma's 2 s / 5 s defaults under bursts.
+    { maxWait: 10_000, timeout: 15_000 },
+  );
+}
+
+/** Validates and normalizes an input into exactly what will be stored, so the hash matches a re-read. */
+function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence"> {
+  const occurredAt = input.occurredAt ?? new Date();
+  if (Number.isNaN(occurredAt.getTime())) throw new TypeError("audit occurredAt is not a valid date");
+  if (input.action.trim() === "") throw new TypeError("audit action must not be empty");
+  if (input.entityType.trim() === "") throw new TypeError("audit entityType must not be empty");
+  // Postgres returns uuids in lower case; hashing the stored form keeps verification stable.
+  const actorId = input.actorId?.toLowerCase() ?? null;
+  if (actorId !== null && !UUID.test(actorId)) throw new TypeError("audit actorId must be a UUID");
+  // Round-tripped through canonical JSON: what jsonb stores and returns is exactly what was hashed.
+  const details = JSON.parse(canonicalJson(redactSecrets(input.details ?? {}))) as unknown;
+  return {
+    occurredAt,
+    actorId,
+    actorRole: input.actorRole ?? null,
+    action: input.action,
+    entityType: input.entityType,
+    entityId: input.entityId ?? null,
+    outcome: input.outcome,
+    details,
+  };
+}
+
+export interface AuditChainVerification {
+  /** True when every checked record's hash and link are intact and sequences are contiguous. */
+  valid: boolean;
+  /** Records checked, up to and including the first invalid one. */
+  checked: number;
+  /** Sequence of the first record whose hash, link or position is wrong; null when valid. */
+  firstInvalidSequence: bigint | null;
+}
+
+/**
+ * Recomputes every record's hash and its link to the previous record, in sequence order, between
+ * `fromSequence` and `toSequence` (inclusive; the whole chain by default). Reads 1000 records at a time.
+ */
+export async function verifyAuditChain(
+  db: Pick<AuditDb, "auditEvent">,
+  fromSequence?: bigint,
+  toSequence?: bigint,
+): Promise<AuditChainVerification> {
+  const start = fromSequence !== undefined && fromSequence > 1n ? fromSequence : 1n;
+  // The record before the range anchors the first link; with none, the range must start the chain.
+  const anchor =
+    start > 1n
+      ? await db.auditEvent.findFirst({
+          where: { sequence: { lt: start } },
+          orderBy: { sequence: "desc" },
+          select: { sequence: true, hash: true },
+        })
+      : null;
+  let expectedSequence = anchor ? anchor.sequence + 1n : 1n;
+  let prevHash = anchor?.hash ?? GENESIS_HASH;
+  let next = start;
+  let checked = 0;
+
+  for (;;) {
+    const batch = await db.auditEvent.findMany({
+      where: { sequence: { gte: next, ...(toSequence === undefined ? {} : { lte: toSequence }) } },
+      orderBy: { sequence: "asc" },
+      take: VERIFY_BATCH_SIZE,
+    });
+    for (const record of batch) {
+      checked += 1;
+      const intact =
+        record.sequence === expectedSequence &&
+        record.prevHash === prevHash &&
+        computeAuditHash(record.prevHash, record) === record.hash;
+      if (!intact) return { valid: false, checked, firstInvalidSequence: record.sequence };
+      prevHash = record.hash;
+      expectedSequence += 1n;
+    }
+    const last = batch.at(-1);
+    if (!last || batch.length < VERIFY_BATCH_SIZE) return { valid: true, checked, firstInvalidSequence: null };
+    next = last.sequence + 1n;
+  }
+}

@@ -1,0 +1,20 @@
+export interface StatementEntryView {
+  transactionId: string;
+  postedAt: Date;
+  currency: string;
+  amountMinor: bigint;
+  balanceAfterMinor: bigint;
+  reference: string | null;
+}
+
+export interface AccountStatementView {
+  accountId: string;
+  from: Date;
+  to: Date;
+  currency: string;
+  openingBalanceMinor: bigint;
+  totalCreditsMinor: bigint;
+  totalDebitsMinor: bigint;
+  closingBalanceMinor: bigint;
+  entries: StatementEntryView[];
+}

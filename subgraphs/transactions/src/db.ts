@@ -1,0 +1,7 @@
+import type { PrismaClient } from "../../../kernel/db.js";
+
+/** The ledger sees only its own tables (raw SQL in this subgraph names only the `ledger` schema). */
+export type LedgerDb = Pick<
+  PrismaClient,
+  "ledgerAccount" | "ledgerTransaction" | "posting" | "$transaction" | "$queryRaw" | "$executeRaw"
+>;

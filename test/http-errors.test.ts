@@ -1,0 +1,254 @@
+// GraphQL-over-HTTP behaviour of the real platform for malformed, hostile and unauthenticated requests:
+// the status a client or proxy sees, a JSON body with a stable error code, nothing internal leaked, nothing
+// executed that should not be, and a platform that is still healthy afterwards.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { IDENTITY_HEADER, IdentitySigner } from "../kernel/identity.js";
+import { DEMO_PASSWORD, LOGIN, createTestDatabase, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+
+const SERVICES = ["router", "users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
+const SUBGRAPHS = SERVICES.filter((name) => name !== "router");
+
+/** What must never reach a client: stack frames, SQL, paths on the server's disk. */
+const LEAKS: [string, RegExp][] = [
+  ["a stack trace", /\bat .*\.(ts|js):\d+/],
+  ["a stack trace", /\n\s+at \S/],
+  ["SQL", /\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b/i],
+  ["database internals", /prisma|postgres|relation "|violates .* constraint/i],
+  ["a file path", /(?:^|[\s"'(=])\/(?:[\w.@-]+\/)+[\w.@-]+|node_modules|file:\/\/|[A-Z]:\\/],
+];
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: { data?: unknown; errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined;
+}
+
+async function send(url: string, init: RequestInit = {}): Promise<RawResponse> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let json: RawResponse["json"];
+  try {
+    json = JSON.parse(text) as RawResponse["json"];
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  send(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+/** A request-level error: the status, a JSON body whose first error has a message and the code, no leaks. */
+function assertErrorResponse(response: RawResponse, status: number, code: string) {
+  const context = `HTTP ${response.status}: ${response.text.slice(0, 500)}`;
+  assert.equal(response.status, status, context);
+  assert.match(response.headers.get("content-type") ?? "", /^application\/(graphql-response\+)?json\b/, context);
+  assert.ok(response.json, `body is not JSON: ${context}`);
+  const error = response.json.errors?.[0];
+  assert.ok(error, `body has no errors: ${context}`);
+  assert.equal(typeof error.message, "string", context);
+  assert.ok((error.message as string).length > 0, context);
+  assert.equal(error.extensions?.code, code, context);
+  assertNoLeaks(response.text);
+}
+
+function assertNoLeaks(text: string) {
+  for (const [what, pattern] of LEAKS) {
+    assert.doesNotMatch(text, pattern, `the response leaks ${what}: ${text.slice(0, 500)}`);
+  }
+}
+
+/** Requests the users subgraph has accepted (passed the identity check) since it started. */
+async function acceptedByUsers(stack: Stack): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${stack.ports.users}/metrics`)).text();
+  const match = /^fedbank_subgraph_requests_total\{outcome="accepted"\} (\d+)/m.exec(text);
+  return match?.[1] ? Number(match[1]) : 0;
+}
+
+const LOGIN_AS_ALICE = `mutation { login(email: "alice@demo.bank", password: "${DEMO_PASSWORD}") { accessToken } }`;
+
+describe("GraphQL over HTTP: errors, limits and authentication", () => {
+  let database: TestDatabase;
+  let stack: Stack;
+  let router: string;
+  // Known to the test so it can sign a genuine router identity as a control for the forged one.
+  const identitySecret = randomBytes(32).toString("hex");
+
+  before(async () => {
+    database = await createTestDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, ROUTER_IDENTITY_SECRET: identitySecret });
+    router = stack.routerUrl;
+  });
+
+  after(async () => {
+    const code = await stack?.stop();
+    await database?.drop();
+    assert.equal(code, 0, "the platform must stop cleanly on SIGTERM");
+  });
+
+  describe("malformed requests are refused with 400 before anything runs", () => {
+    test("(a) a POST body that is not JSON", async () => {
+      const response = await send(router, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ __typename }"' });
+      assertErrorResponse(response, 400, "BAD_REQUEST");
+    });
+
+    test("(b) a JSON body without a query", async () => {
+      assertErrorResponse(await postJson(router, { variables: {} }), 400, "BAD_REQUEST");
+      assertErrorResponse(await postJson(router, { query: "" }), 400, "BAD_REQUEST");
+    });
+
+    test("(c) an unknown field fails validation", async () => {
+      const response = await postJson(router, { query: "{ nope }" });
+      assertErrorResponse(response, 400, "GRAPHQL_VALIDATION_FAILED");
+      assert.equal(response.json?.data, undefined, "a document that fails validation is not executed");
+    });
+
+    test("(d) a variable of the wrong type is a BAD_USER_INPUT", async () => {
+      const response = await postJson(router, { query: LOGIN, variables: { email: 42, password: DEMO_PASSWORD } });
+      assertErrorResponse(response, 400, "BAD_USER_INPUT");
+      assert.match(String(response.json?.errors?.[0]?.message), /\$email/);
+    });
+
+    test("(e) a syntax error fails parsing", async () => {
+      assertErrorResponse(await postJson(router, { query: "{ me { id " }), 400, "GRAPHQL_PARSE_FAILED");
+    });
+
+    test("(h) a body larger than 1 MB is refused with 413", async () => {
+      const response = await postJson(router, { query: "{ __typename }", variables: { padding: "x".repeat(1_100_000) } });
+      assertErrorResponse(response, 413, "PAYLOAD_TOO_LARGE");
+    });
+  });
+
+  describe("operations that must not execute", () => {
+    test("(f) a mutation over GET is refused with 405 and is not executed", async () => {
+      const before = await acceptedByUsers(stack);
+      const url = `${router}?query=${encodeURIComponent(LOGIN_AS_ALICE)}`;
+      // The preflight header gets past CSRF prevention, so the refusal is about the method itself.
+      const response = await send(url, { headers: { "apollo-require-preflight": "true" } });
+      assertErrorResponse(response, 405, "BAD_REQUEST");
+      assert.match(response.headers.get("allow") ?? "", /\bPOST\b/);
+      assert.equal(response.json?.data, undefined);
+      assert.doesNotMatch(response.text, /accessToken/);
+      assert.equal(await acceptedByUsers(stack), before, "the users subgraph must not have been called");
+    });
+
+    test("(g) a text/plain POST (a form a foreign site could submit) is blocked as CSRF and not executed", async () => {
+      const before = await acceptedByUsers(stack);
+      const response = await send(router, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ query: LOGIN_AS_ALICE }),
+      });
+      assertErrorResponse(response, 400, "BAD_REQUEST");
+      assert.match(String(response.json?.errors?.[0]?.message), /Cross-Site Request Forgery/);
+      assert.equal(response.json?.data, undefined);
+      assert.doesNotMatch(response.text, /accessToken/);
+      assert.equal(await acceptedByUsers(stack), before, "the users subgraph must not have been called");
+    });
+
+    test("a simple GET without a preflight header is blocked as CSRF too", async () => {
+      const response = await send(`${router}?query=${encodeURIComponent("{ __typename }")}`);
+      assertErrorResponse(response, 400, "BAD_REQUEST");
+    });
+
+    test("(k) a GET query with the apollo-require-preflight header works", async () => {
+      const response = await send(`${router}?query=${encodeURIComponent("{__typename}")}`, { headers: { "apollo-require-preflight": "true" } });
+      assert.equal(response.status, 200, response.text);
+      assert.match(response.headers.get("content-type") ?? "", /json/);
+      assert.deepEqual(response.json, { data: { __typename: "Query" } });
+    });
+  });
+
+  describe("access tokens", () => {
+    test("(i) a garbage bearer token is 401 UNAUTHENTICATED with a WWW-Authenticate challenge", async () => {
+      const response = await postJson(router, { query: "{ __typename }" }, { authorization: "Bearer garbage" });
+      assertErrorResponse(response, 401, "UNAUTHENTICATED");
+      assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer\b/);
+      assert.equal(response.json?.data, undefined);
+    });
+
+    test("(j) a genuine token with a tampered payload is 401", async () => {
+      const token = await login(router, "alice@demo.bank");
+      const [header, payload, signature] = token.split(".") as [string, string, string];
+
+      // One character flipped in the payload.
+      const index = Math.floor(payload.length / 2);
+      const flipped = `${payload.slice(0, index)}${payload[index] === "A" ? "B" : "A"}${payload.slice(index + 1)}`;
+      // And the attack that matters: the claims rewritten to a staff role, the original signature kept.
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+      const escalated = Buffer.from(JSON.stringify({ ...claims, role: "ADMIN" })).toString("base64url");
+
+      for (const tampered of [flipped, escalated]) {
+        const response = await postJson(router, { query: "{ me { id email role } }" }, { authorization: `Bearer ${header}.${tampered}.${signature}` });
+        assertErrorResponse(response, 401, "UNAUTHENTICATED");
+        assert.ok(response.headers.get("www-authenticate"));
+        assert.doesNotMatch(response.text, /alice@demo\.bank/);
+      }
+
+      // The untampered token still works: the 401s above are about the tampering.
+      const genuine = await postJson(router, { query: "{ me { email role } }" }, { authorization: `Bearer ${token}` });
+      assert.equal(genuine.status, 200, genuine.text);
+      assert.deepEqual(genuine.json?.data, { me: { email: "alice@demo.bank", role: "CUSTOMER" } });
+    });
+  });
+
+  describe("subgraphs trust only the router", () => {
+    const subgraphUrl = () => `http://127.0.0.1:${stack.ports.users}/graphql`;
+    const alice = { userId: "00000000-0000-4000-8000-000000000001", role: "ADMIN" as const, sessionId: null };
+
+    test("a direct call without the router identity is 401", async () => {
+      const response = await postJson(subgraphUrl(), { query: "{ __typename }" });
+      assertErrorResponse(response, 401, "UNAUTHENTICATED");
+    });
+
+    test("a direct call with an identity forged with another secret is 401", async () => {
+      const forged = await new IdentitySigner(randomBytes(32).toString("hex")).sign(alice, "forged-request");
+      const response = await postJson(subgraphUrl(), { query: "{ __typename }" }, { [IDENTITY_HEADER]: forged });
+      assertErrorResponse(response, 401, "UNAUTHENTICATED");
+    });
+
+    test("the same call with a genuine router identity is served (control)", async () => {
+      const genuine = await new IdentitySigner(identitySecret).sign(null, "control-request");
+      const response = await postJson(subgraphUrl(), { query: "{ __typename }" }, { [IDENTITY_HEADER]: genuine });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.json, { data: { __typename: "Query" } });
+    });
+  });
+
+  describe("operations endpoints", () => {
+    test("/health of every service answers 200", async () => {
+      for (const service of SERVICES) {
+        const response = await send(`http://127.0.0.1:${stack.ports[service]}/health`);
+        assert.equal(response.status, 200, `${service}: ${response.text}`);
+        assert.equal((response.json as { status?: string } | undefined)?.status, "ok", service);
+      }
+    });
+
+    test("/ready of the router answers 200 with every subgraph ok", async () => {
+      const response = await send(`http://127.0.0.1:${stack.ports.router}/ready`);
+      assert.equal(response.status, 200, response.text);
+      const checks = (response.json as { checks?: Record<string, string> } | undefined)?.checks ?? {};
+      for (const subgraph of SUBGRAPHS) assert.equal(checks[subgraph], "ok", `${subgraph}: ${response.text}`);
+    });
+
+    test("router /metrics exposes request counts, including the refused requests above", async () => {
+      const response = await send(`http://127.0.0.1:${stack.ports.router}/metrics`);
+      assert.equal(response.status, 200);
+      assert.match(response.text, /^# TYPE fedbank_router_requests_total counter$/m);
+      const clientErrors = /^fedbank_router_requests_total\{status="4xx"\} (\d+)/m.exec(response.text);
+      assert.ok(clientErrors?.[1] && Number(clientErrors[1]) > 0, "4xx responses are counted");
+    });
+  });
+
+  test("the platform is still healthy after all of that: a normal login works", async () => {
+    assert.equal(stack.process.exitCode, null, "the platform process is still running");
+    const response = await postJson(router, { query: LOGIN, variables: { email: "bob@demo.bank", password: DEMO_PASSWORD } });
+    assert.equal(response.status, 200, response.text);
+    const payload = (response.json?.data as { login?: { accessToken?: string; user?: { email?: string } } } | undefined)?.login;
+    assert.equal(payload?.user?.email, "bob@demo.bank");
+    assert.ok(payload?.accessToken);
+  });
+});
