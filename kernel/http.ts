@@ -1,6 +1,6 @@
 // A small node:http binding for Apollo Server, shared by the router and the subgraphs: no framework in
 // the hot path, JSON bodies bounded in size, GraphQL-over-HTTP compliant errors for malformed requests.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from "@apollo/server";
 
 export const MAX_BODY_BYTES = 1_000_000;
@@ -101,4 +101,51 @@ export async function executeGraphQL<TContext extends BaseContext>(
     context,
   });
   await writeApolloResponse(res, response);
+}
+
+interface ErrorLogger {
+  error(details: object, message: string): void;
+}
+
+/**
+ * An HTTP server whose handler errors become GraphQL-shaped responses: client errors (HttpError) with
+ * their status, anything else a masked 500 with the details in the log only.
+ */
+export function createHttpServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>,
+  logger: ErrorLogger,
+): Server {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        // The rest of an unread body would be taken for the next request on this connection: close it.
+        if (!req.complete) res.setHeader("connection", "close");
+        return sendGraphQLError(res, error.status, error.message, error.code);
+      }
+      logger.error({ err: error }, "request failed");
+      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
+      else res.end();
+    });
+  });
+  // Longer than common load balancers' idle timeouts, so they never reuse a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Listens and resolves with the actual port (useful when asked for port 0). */
+export async function listen(server: Server, port: number, host = "0.0.0.0"): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : port;
+}
+
+/** Stops accepting connections, closes idle keep-alive sockets, and waits for in-flight requests. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }

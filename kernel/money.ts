@@ -13,7 +13,7 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freez
 export const MAX_MINOR_UNITS = 10n ** 17n;
 
 export function currencyExponent(currency: string): number {
-  const exponent = CURRENCY_EXPONENTS[currency];
+  const exponent = Object.hasOwn(CURRENCY_EXPONENTS, currency) ? CURRENCY_EXPONENTS[currency] : undefined;
   if (exponent === undefined) {
     throw badUserInput(`Unknown or unsupported currency "${currency}"`, { field: "currency" });
   }

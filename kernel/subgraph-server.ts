@@ -1,15 +1,16 @@
 // Everything a subgraph process shares with the others: Apollo Server over node:http, the router-signed
 // identity check, /health, /ready, /metrics, error masking, graceful shutdown.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
-import { sqlStatements } from "./db.js";
+import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
+import { createLogger } from "./logger.js";
 import { maskError } from "./errors.js";
-import { HttpError, executeGraphQL, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
+import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
 import { IDENTITY_HEADER, IdentityError, IdentitySigner, type Caller } from "./identity.js";
 import type { Logger } from "./logger.js";
 
@@ -155,21 +156,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     );
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
-      logger.error({ err: error }, "request failed");
-      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
-      else res.end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const server = createHttpServer(handle, logger);
+  const port = await listen(server, options.port, options.host ?? "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, `${name} subgraph listening`);
 
@@ -179,10 +167,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     url,
     server,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       await apollo.stop();
     },
   };
@@ -191,4 +176,35 @@ export async function startSubgraph<TContext extends BaseContext>(
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+export interface DatabaseSubgraphOptions<TContext extends BaseContext>
+  extends Omit<SubgraphOptions<TContext>, "readinessChecks" | "createContext" | "logger" | "identitySecret"> {
+  config: { DATABASE_URL: string; DATABASE_POOL_SIZE: number; ROUTER_IDENTITY_SECRET: string; LOG_LEVEL: string };
+  /** The process's shared database under `npm start`; a service started alone opens (and closes) its own. */
+  database?: Database;
+  createContext(base: RequestBase, prisma: PrismaClient): TContext;
+}
+
+/** A subgraph backed by Postgres: ready when its database answers; its own pool is closed on stop. */
+export async function startDatabaseSubgraph<TContext extends BaseContext>(
+  options: DatabaseSubgraphOptions<TContext>,
+): Promise<RunningService> {
+  const { config, database, createContext, ...rest } = options;
+  const db =
+    database ?? createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.name });
+  const service = await startSubgraph<TContext>({
+    ...rest,
+    identitySecret: config.ROUTER_IDENTITY_SECRET,
+    logger: createLogger(options.name, config.LOG_LEVEL),
+    readinessChecks: { database: () => db.ping() },
+    createContext: (base) => createContext(base, db.prisma),
+  });
+  return {
+    ...service,
+    async stop() {
+      await service.stop();
+      if (!database) await db.close();
+    },
+  };
 }

@@ -1,12 +1,12 @@
 // The router process: verifies access tokens, runs operations through the gateway, and serves /health,
 // /ready (every subgraph ready) and /metrics.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createClient, type RedisClientType } from "redis";
 import { maskError } from "../../kernel/errors.js";
-import { HttpError, executeGraphQL, parseGraphQLBody, sendGraphQLError, sendJson } from "../../kernel/http.js";
+import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "../../kernel/http.js";
 import { IdentitySigner } from "../../kernel/identity.js";
 import { createLogger } from "../../kernel/logger.js";
 import { headerValue, type RunningService } from "../../kernel/subgraph-server.js";
@@ -121,21 +121,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
-      logger.error({ err: error }, "request failed");
-      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", "INTERNAL_SERVER_ERROR");
-      else res.end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.ROUTER_PORT, "0.0.0.0", () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.ROUTER_PORT;
+  const server = createHttpServer(handle, logger);
+  const port = await listen(server, config.ROUTER_PORT, "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router listening");
 
@@ -145,10 +132,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     url,
     server,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       await apollo.stop();
       await redis?.quit().catch(() => undefined);
     },

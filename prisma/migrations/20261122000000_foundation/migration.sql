@@ -222,6 +222,8 @@ CREATE TRIGGER "transactions_append_only" BEFORE UPDATE OR DELETE ON "ledger"."t
   FOR EACH ROW EXECUTE FUNCTION "ledger"."refuse_change"();
 CREATE TRIGGER "postings_no_truncate" BEFORE TRUNCATE ON "ledger"."postings"
   FOR EACH STATEMENT EXECUTE FUNCTION "ledger"."refuse_change"();
+CREATE TRIGGER "transactions_no_truncate" BEFORE TRUNCATE ON "ledger"."transactions"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger"."refuse_change"();
 
 CREATE FUNCTION "audit"."refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -232,6 +234,8 @@ $$;
 
 CREATE TRIGGER "audit_events_append_only" BEFORE UPDATE OR DELETE ON "audit"."audit_events"
   FOR EACH ROW EXECUTE FUNCTION "audit"."refuse_change"();
+CREATE TRIGGER "audit_events_no_truncate" BEFORE TRUNCATE ON "audit"."audit_events"
+  FOR EACH STATEMENT EXECUTE FUNCTION "audit"."refuse_change"();
 
 -- Double entry: at commit, the postings of every transaction sum to zero, all in the transaction's currency.
 CREATE FUNCTION "ledger"."check_transaction_balanced"() RETURNS trigger LANGUAGE plpgsql AS $$

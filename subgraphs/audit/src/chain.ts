@@ -2,7 +2,7 @@
 // hash, so changing, removing or reordering any record breaks every link after it. The database refuses
 // UPDATE and DELETE on the table; the chain makes an edit that bypasses that (a superuser, a restored
 // backup) detectable by verifyAuditChain.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Prisma } from "../../../kernel/db.js";
 import type { AuditEvent, AuditOutcome } from "../../../kernel/generated/prisma/client.js";
 import type { AuditDb } from "./db.js";
@@ -70,6 +70,7 @@ export function redactSecrets(value: unknown): unknown {
 
 /** The part of a record its hash covers. */
 export interface AuditContent {
+  id: string;
   sequence: bigint;
   occurredAt: Date;
   actorId: string | null;
@@ -84,6 +85,7 @@ export interface AuditContent {
 /** Hex SHA-256 of the previous hash followed by the canonical JSON of the record's content. */
 export function computeAuditHash(prevHash: string, content: AuditContent): string {
   const canonical = canonicalJson({
+    id: content.id,
     sequence: content.sequence.toString(),
     occurredAt: content.occurredAt.toISOString(),
     actorId: content.actorId,
@@ -126,7 +128,7 @@ export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input:
 
   return db.$transaction(
     async (tx) => {
-      if (0) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
       if (id !== undefined) {
         const existing = await tx.auditEvent.findUnique({ where: { id } });
         if (existing) return existing;
@@ -135,12 +137,12 @@ export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input:
         orderBy: { sequence: "desc" },
         select: { sequence: true, hash: true },
       });
-      const record = { ...content, sequence: (latest?.sequence ?? 0n) + 1n };
+      // The id is chosen here (not by the column default) because the hash covers it too.
+      const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
       const prevHash = latest?.hash ?? GENESIS_HASH;
       return tx.auditEvent.create({
         data: {
           ...record,
-          ...(id === undefined ? {} : { id }),
           details: record.details as Prisma.InputJsonObject,
           prevHash,
           hash: computeAuditHash(prevHash, record),
@@ -153,7 +155,7 @@ export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input:
 }
 
 /** Validates and normalizes an input into exactly what will be stored, so the hash matches a re-read. */
-function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence"> {
+function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence" | "id"> {
   const occurredAt = input.occurredAt ?? new Date();
   if (Number.isNaN(occurredAt.getTime())) throw new TypeError("audit occurredAt is not a valid date");
   if (input.action.trim() === "") throw new TypeError("audit action must not be empty");

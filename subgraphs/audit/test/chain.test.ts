@@ -21,6 +21,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const sampleContent: AuditContent = {
+  id: "0b9f3c4e-1d2a-4e5f-8a6b-7c8d9e0f1a2b",
   sequence: 1n,
   occurredAt: new Date("2026-01-31T09:30:00.000Z"),
   actorId: "7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10",
@@ -81,7 +82,8 @@ describe("computeAuditHash", () => {
     const canonical =
       '{"action":"user.login","actorId":"7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10","actorRole":"CUSTOMER",' +
       '"details":{"device":{"app":"1.2.0","os":"iOS"},"ip":"203.0.113.7"},"entityId":"7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10",' +
-      '"entityType":"User","occurredAt":"2026-01-31T09:30:00.000Z","outcome":"SUCCESS","sequence":"1"}';
+      '"entityType":"User","id":"0b9f3c4e-1d2a-4e5f-8a6b-7c8d9e0f1a2b","occurredAt":"2026-01-31T09:30:00.000Z",' +
+      '"outcome":"SUCCESS","sequence":"1"}';
     const expected = createHash("sha256").update(GENESIS_HASH + canonical).digest("hex");
     assert.equal(computeAuditHash(GENESIS_HASH, sampleContent), expected);
     assert.match(expected, /^[0-9a-f]{64}$/);
@@ -90,6 +92,7 @@ describe("computeAuditHash", () => {
   test("changes when any content field or the previous hash changes", () => {
     const base = computeAuditHash(GENESIS_HASH, sampleContent);
     const variants: AuditContent[] = [
+      { ...sampleContent, id: randomUUID() },
       { ...sampleContent, sequence: 2n },
       { ...sampleContent, occurredAt: new Date("2026-01-31T09:30:00.001Z") },
       { ...sampleContent, actorId: null },
@@ -106,7 +109,7 @@ describe("computeAuditHash", () => {
 
   test("ignores fields outside the hashed content and the key order of details", () => {
     const reordered = { ...sampleContent, details: { device: { app: "1.2.0", os: "iOS" }, ip: "203.0.113.7" } };
-    const row = { ...sampleContent, id: randomUUID(), hash: "x", prevHash: GENESIS_HASH };
+    const row = { ...sampleContent, hash: "x", prevHash: GENESIS_HASH, readBy: "someone" };
     assert.equal(computeAuditHash(GENESIS_HASH, reordered), computeAuditHash(GENESIS_HASH, sampleContent));
     assert.equal(computeAuditHash(GENESIS_HASH, row), computeAuditHash(GENESIS_HASH, sampleContent));
   });
@@ -142,7 +145,8 @@ describe("the audit chain in Postgres", () => {
 
   test("concurrent appends form one valid chain with contiguous sequences", async () => {
     const actorId = randomUUID();
-    const appended = await Promise.all(
+    // allSettled: a failed append must not leave others running into the teardown.
+    const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         appendAuditEvent(database.prisma, {
           actorId,
@@ -155,6 +159,9 @@ describe("the audit chain in Postgres", () => {
         }),
       ),
     );
+    const failures = results.flatMap((result) => (result.status === "rejected" ? [String(result.reason)] : []));
+    assert.deepEqual(failures, []);
+    const appended = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     const sequences = appended.map((event) => event.sequence).sort((a, b) => (a < b ? -1 : 1));
     assert.deepEqual(sequences, Array.from({ length: 20 }, (_, i) => BigInt(i + 1)));
 

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { loadByIds, loadGroupedByIds } from "../../../kernel/batch.js";
 import { Prisma } from "../../../kernel/db.js";
 import type { LedgerAccount } from "../../../kernel/generated/prisma/client.js";
 import { encodePostingCursor } from "./cursors.js";
@@ -23,8 +24,6 @@ export interface LedgerLoaders {
   historyPage: DataLoader<HistoryKey, TransactionConnectionView, string>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter((id) => UUID.test(id)))];
 const NO_CURSOR = 9223372036854775807n;
 
 interface HistoryRow {
@@ -103,39 +102,32 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
 /** Built per request, so nothing leaks between callers and every list-to-entity hop is batched. */
 export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
   return {
-    ledgerAccountById: new DataLoader(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length ? await db.ledgerAccount.findMany({ where: { id: { in: valid } } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    transactionById: new DataLoader(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length ? await db.ledgerTransaction.findMany({ where: { id: { in: valid } } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    ledgerAccountById: new DataLoader((ids) =>
+      loadByIds(ids, (valid) => db.ledgerAccount.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+    ),
+    transactionById: new DataLoader((ids) =>
+      loadByIds(ids, (valid) => db.ledgerTransaction.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+    ),
     postingsByTransaction: new DataLoader(async (ids) => {
-      const valid = validIds(ids);
-      const rows = valid.length
-        ? await db.posting.findMany({
+      const groups = await loadGroupedByIds(
+        ids,
+        (valid) =>
+          db.posting.findMany({
             where: { transactionId: { in: valid } },
             include: { account: { select: { ownerId: true } } },
             orderBy: { id: "asc" },
-          })
-        : [];
-      const byTransaction = new Map<string, PostingWithOwner[]>();
-      for (const row of rows) {
-        const view: PostingWithOwner = {
+          }),
+        (row) => row.transactionId,
+      );
+      return groups.map((rows) =>
+        rows.map((row) => ({
           accountId: row.accountId,
           currency: row.currency,
           amountMinor: row.amountMinor,
           balanceAfterMinor: row.balanceAfterMinor,
           ownerId: row.account.ownerId,
-        };
-        byTransaction.set(row.transactionId, [...(byTransaction.get(row.transactionId) ?? []), view]);
-      }
-      return ids.map((id) => byTransaction.get(id) ?? []);
+        })),
+      );
     }),
     historyPage: new DataLoader((keys) => loadHistoryPages(db, keys), {
       cacheKeyFn: (key) => `${key.accountId}|${key.first}|${key.beforePostingId ?? ""}`,

@@ -19,6 +19,7 @@ export const usersConfigSchema = subgraphBaseConfig
         message: "set JWT_PRIVATE_KEY (PKCS#8 PEM) or JWT_PRIVATE_KEY_FILE (path to it)",
       });
     }
-  });
+    // Checked even when other variables are bad, so one message names every problem.
+  }, { when: () => true });
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;

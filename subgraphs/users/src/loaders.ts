@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { loadByIds } from "../../../kernel/batch.js";
 import type { User } from "../../../kernel/generated/prisma/client.js";
 import type { UsersDb } from "./db.js";
 
@@ -6,16 +7,11 @@ export interface UserLoaders {
   userById: DataLoader<string, User | null>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Built per request: one SELECT for all users a request touches. */
 export function createUserLoaders(db: UsersDb): UserLoaders {
   return {
-    userById: new DataLoader(async (ids) => {
-      const valid = ids.filter((id) => UUID.test(id));
-      const rows = valid.length ? await db.user.findMany({ where: { id: { in: [...valid] } } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    userById: new DataLoader((ids) =>
+      loadByIds(ids, (valid) => db.user.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+    ),
   };
 }

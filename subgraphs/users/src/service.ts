@@ -1,7 +1,6 @@
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { createLogger } from "../../../kernel/logger.js";
+import type { Database } from "../../../kernel/db.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { type RunningService, startSubgraph } from "../../../kernel/subgraph-server.js";
+import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { UsersConfig } from "./config.js";
 import type { UsersContext } from "./context.js";
 import { loadSigningKey } from "./keys.js";
@@ -11,21 +10,17 @@ import { resolvers } from "./resolvers/index.js";
 export const JWKS_PATH = "/.well-known/jwks.json";
 
 export async function startUsersService(config: UsersConfig, database?: Database): Promise<RunningService> {
-  const logger = createLogger("users", config.LOG_LEVEL);
-  const db = database ?? createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: "users" });
   const signingKey = await loadSigningKey(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE);
   const tokenSettings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS };
   const jwks = JSON.stringify({ keys: [signingKey.publicJwk] });
-
-  const service = await startSubgraph<UsersContext>({
+  return startDatabaseSubgraph<UsersContext>({
     name: "users",
     port: config.USERS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,
-    identitySecret: config.ROUTER_IDENTITY_SECRET,
-    logger,
-    readinessChecks: { database: () => db.ping() },
-    createContext: (base) => ({ ...base, db: db.prisma, loaders: createUserLoaders(db.prisma), signingKey, tokenSettings }),
+    config,
+    database,
+    createContext: (base, prisma) => ({ ...base, db: prisma, loaders: createUserLoaders(prisma), signingKey, tokenSettings }),
     extraRoutes: [
       (req, res) => {
         if (req.url !== JWKS_PATH) return false;
@@ -35,11 +30,4 @@ export async function startUsersService(config: UsersConfig, database?: Database
       },
     ],
   });
-  return {
-    ...service,
-    async stop() {
-      await service.stop();
-      if (!database) await db.close();
-    },
-  };
 }
