@@ -6,9 +6,9 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** The distinct well-formed UUIDs among the keys. */
-export function uniqueUuids(keys: readonly string[]): string[] {
-  return [...new Set(keys.filter(isUuid))];
+/** The distinct well-formed UUIDs among the keys, in the lower case Postgres returns them in. */
+function uniqueUuids(keys: readonly string[]): string[] {
+  return [...new Set(keys.filter(isUuid).map((key) => key.toLowerCase()))];
 }
 
 /** Loads rows by id with one query and answers in key order. */
@@ -20,7 +20,7 @@ export async function loadByIds<Row>(
   const ids = uniqueUuids(keys);
   const rows = ids.length ? await fetch(ids) : [];
   const byId = new Map(rows.map((row) => [idOf(row), row]));
-  return keys.map((key) => byId.get(key) ?? null);
+  return keys.map((key) => byId.get(key.toLowerCase()) ?? null);
 }
 
 /** Loads rows grouped by a parent id with one query and answers in key order. */
@@ -37,5 +37,5 @@ export async function loadGroupedByIds<Row>(
     if (group) group.push(row);
     else groups.set(groupOf(row), [row]);
   }
-  return keys.map((key) => groups.get(key) ?? []);
+  return keys.map((key) => groups.get(key.toLowerCase()) ?? []);
 }

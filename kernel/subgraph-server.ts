@@ -8,11 +8,10 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
-import { createLogger } from "./logger.js";
 import { maskError } from "./errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
 import { IDENTITY_HEADER, IdentityError, IdentitySigner, type Caller } from "./identity.js";
-import type { Logger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 
 export interface RequestBase {
   caller: Caller | null;

@@ -3,6 +3,7 @@
 // UPDATE and DELETE on the table; the chain makes an edit that bypasses that (a superuser, a restored
 // backup) detectable by verifyAuditChain.
 import { createHash, randomUUID } from "node:crypto";
+import { isUuid } from "../../../kernel/batch.js";
 import type { Prisma } from "../../../kernel/db.js";
 import type { AuditEvent, AuditOutcome } from "../../../kernel/generated/prisma/client.js";
 import type { AuditDb } from "./db.js";
@@ -18,7 +19,6 @@ export const REDACTED = "[redacted]";
 /** Keys whose values never enter the trail, at any depth of `details`. */
 const SECRET_KEY = /password|passphrase|token|secret|totp|authorization|cookie|card_?number|cvv|cvc/i;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERIFY_BATCH_SIZE = 1000;
 
 /**
@@ -124,7 +124,7 @@ export interface AuditEventInput {
 export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input: AuditEventInput): Promise<AuditEvent> {
   const content = auditContentOf(input);
   const id = input.id?.toLowerCase();
-  if (id !== undefined && !UUID.test(id)) throw new TypeError("audit event id must be a UUID");
+  if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
 
   return db.$transaction(
     async (tx) => {
@@ -162,7 +162,7 @@ function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence" |
   if (input.entityType.trim() === "") throw new TypeError("audit entityType must not be empty");
   // Postgres returns uuids in lower case; hashing the stored form keeps verification stable.
   const actorId = input.actorId?.toLowerCase() ?? null;
-  if (actorId !== null && !UUID.test(actorId)) throw new TypeError("audit actorId must be a UUID");
+  if (actorId !== null && !isUuid(actorId)) throw new TypeError("audit actorId must be a UUID");
   // Round-tripped through canonical JSON: what jsonb stores and returns is exactly what was hashed.
   const details = JSON.parse(canonicalJson(redactSecrets(input.details ?? {}))) as unknown;
   return {

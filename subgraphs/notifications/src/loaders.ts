@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
+import { loadByIds } from "../../../kernel/batch.js";
 import type { Notification } from "../../../kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
-import { UUID } from "./notifications.js";
 import { findNotificationPages, notificationPageCacheKey, type NotificationPage, type NotificationPageKey } from "./pages.js";
 
 export interface NotificationLoaders {
@@ -12,12 +12,9 @@ export interface NotificationLoaders {
 /** Built per request: one SELECT for all notifications, and one for all pages, a request touches. */
 export function createNotificationLoaders(db: NotificationsDb): NotificationLoaders {
   return {
-    notificationById: new DataLoader(async (ids) => {
-      const valid = ids.filter((id) => UUID.test(id));
-      const rows = valid.length ? await db.notification.findMany({ where: { id: { in: [...valid] } } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    notificationById: new DataLoader((ids) =>
+      loadByIds(ids, (valid) => db.notification.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+    ),
     notificationPage: new DataLoader((keys) => findNotificationPages(db, keys), {
       cacheKeyFn: notificationPageCacheKey,
     }),

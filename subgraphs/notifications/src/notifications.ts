@@ -1,4 +1,5 @@
 // Creating notifications: called by the seed today and by the domain-event consumers later.
+import { isUuid } from "../../../kernel/batch.js";
 import { badUserInput } from "../../../kernel/errors.js";
 import type { Notification } from "../../../kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
@@ -12,7 +13,6 @@ export interface NewNotification {
   body: string;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KIND = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MAX_TITLE_LENGTH = 200;
 const MAX_BODY_LENGTH = 4000;
@@ -24,7 +24,7 @@ export async function createNotification(
 ): Promise<Notification> {
   const title = input.title.trim();
   const body = input.body.trim();
-  if (!UUID.test(input.userId)) throw badUserInput("userId must be a UUID", { field: "userId" });
+  if (!isUuid(input.userId)) throw badUserInput("userId must be a UUID", { field: "userId" });
   if (!KIND.test(input.kind)) throw badUserInput("kind must be UPPER_SNAKE_CASE, e.g. MONEY_RECEIVED", { field: "kind" });
   if (title === "" || title.length > MAX_TITLE_LENGTH) {
     throw badUserInput(`title must be 1 to ${MAX_TITLE_LENGTH} characters`, { field: "title" });

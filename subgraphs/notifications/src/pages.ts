@@ -4,7 +4,7 @@ import { Prisma } from "../../../kernel/db.js";
 import { badUserInput } from "../../../kernel/errors.js";
 import type { Notification } from "../../../kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
-import { UUID } from "./notifications.js";
+import { isUuid } from "../../../kernel/batch.js";
 
 /** Position in the list: the (createdAt, id) of the last notification seen. */
 export interface NotificationCursor {
@@ -34,7 +34,7 @@ export function encodeNotificationCursor(notification: Pick<Notification, "creat
 export function decodeNotificationCursor(cursor: string): NotificationCursor {
   const [iso = "", id = "", ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso);
-  if (rest.length > 0 || !UUID.test(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) {
+  if (rest.length > 0 || !isUuid(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) {
     throw badUserInput("`after` is not a cursor of this list", { field: "after" });
   }
   return { createdAt, id: id.toLowerCase() };
@@ -53,7 +53,7 @@ export async function findNotificationPages(
 ): Promise<NotificationPage[]> {
   const pages = keys.map((): NotificationPage => ({ notifications: [], hasNextPage: false }));
   // A user id that is not a UUID has no notifications; leaving it out keeps the uuid[] cast valid.
-  const queried = keys.map((key, index) => ({ key, index })).filter(({ key }) => UUID.test(key.userId));
+  const queried = keys.map((key, index) => ({ key, index })).filter(({ key }) => isUuid(key.userId));
   if (queried.length === 0) return pages;
 
   const rows = await db.$queryRaw<PageRow[]>(Prisma.sql`

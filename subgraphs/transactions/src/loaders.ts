@@ -65,7 +65,9 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
   const byKey = new Map<number, HistoryRow[]>();
   for (const row of rows) {
     const index = Number(row.ord) - 1;
-    byKey.set(index, [...(byKey.get(index) ?? []), row]);
+    const group = byKey.get(index);
+    if (group) group.push(row);
+    else byKey.set(index, [row]);
   }
   return keys.map((key, index) => {
     const found = byKey.get(index) ?? [];

@@ -2,7 +2,11 @@
 import type { Role } from "../../../kernel/identity.js";
 import type { UsersDb } from "./db.js";
 import { hashPassword } from "./passwords.js";
-import { normaliseEmail } from "./resolvers/login.js";
+
+/** Emails are stored and matched trimmed and in lower case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
 
 export interface NewUser {
   email: string;

@@ -2,10 +2,7 @@ import { ErrorCode, domainError } from "../../../../kernel/errors.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { verifyPassword } from "../passwords.js";
 import { issueAccessToken } from "../tokens.js";
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+import { normaliseEmail } from "../users.js";
 
 export const login: MutationResolvers["login"] = async (_parent, { email, password }, context) => {
   const { db, signingKey, tokenSettings, log } = context;
