@@ -8,6 +8,29 @@ export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  // Identity (users subgraph, router).
+  MFA_REQUIRED: "MFA_REQUIRED",
+  INVALID_MFA_CODE: "INVALID_MFA_CODE",
+  WEAK_PASSWORD: "WEAK_PASSWORD",
+  EMAIL_TAKEN: "EMAIL_TAKEN",
+  INVALID_REFRESH_TOKEN: "INVALID_REFRESH_TOKEN",
+  TOO_MANY_ATTEMPTS: "TOO_MANY_ATTEMPTS",
+  RATE_LIMITED: "RATE_LIMITED",
+  // Ledger and account lifecycle (accounts and transactions subgraphs).
+  INVALID_AMOUNT: "INVALID_AMOUNT",
+  INVALID_ACCOUNT_NUMBER: "INVALID_ACCOUNT_NUMBER",
+  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
+  ACCOUNT_FROZEN: "ACCOUNT_FROZEN",
+  ACCOUNT_CLOSED: "ACCOUNT_CLOSED",
+  ACCOUNT_NOT_EMPTY: "ACCOUNT_NOT_EMPTY",
+  CURRENCY_MISMATCH: "CURRENCY_MISMATCH",
+  SAME_ACCOUNT: "SAME_ACCOUNT",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  IDEMPOTENCY_CONFLICT: "IDEMPOTENCY_CONFLICT",
+  HOLD_NOT_PENDING: "HOLD_NOT_PENDING",
+  ALREADY_REVERSED: "ALREADY_REVERSED",
+  INVALID_STATE: "INVALID_STATE",
+  RECONCILIATION_FAILED: "RECONCILIATION_FAILED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -23,6 +46,11 @@ const CLIENT_CODES = new Set<string>([
   "OPERATION_RESOLUTION_FAILURE",
   "BAD_REQUEST",
 ]);
+
+/** True for codes whose messages are written for clients (everything but internal errors). */
+export function isClientCode(code: unknown): code is string {
+  return typeof code === "string" && CLIENT_CODES.has(code);
+}
 
 export function domainError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
@@ -40,8 +68,7 @@ export const notFound = (message: string) => domainError(ErrorCode.NOT_FOUND, me
  * message: no stack, no SQL, no internal names leave the process. The original is logged by the caller.
  */
 export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === "string" && CLIENT_CODES.has(code)) {
+  if (isClientCode(formatted.extensions?.code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }

@@ -10,6 +10,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
 import { maskError } from "./errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
+import { createSubgraphCaller, type SubgraphCaller } from "./internal-client.js";
 import { IDENTITY_HEADER, IdentityError, IdentitySigner, type Caller } from "./identity.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -17,8 +18,8 @@ export interface RequestBase {
   caller: Caller | null;
   requestId: string;
   log: Logger;
-  /** The router-signed identity of this request, for a subgraph that must call another on the caller's behalf. */
-  identityToken: string;
+  /** Calls another subgraph on this request's caller's behalf, signed like the router's requests. */
+  callSubgraph: SubgraphCaller;
 }
 
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
@@ -35,6 +36,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   createContext(base: RequestBase): TContext;
   /** Dependencies that must answer before the subgraph reports ready. */
   readinessChecks: Record<string, () => Promise<unknown>>;
+  /** Timeout of calls to other subgraphs made through `callSubgraph`. */
+  internalCallTimeoutMs?: number;
   /** Routes served before /graphql, e.g. the JWKS of the users service. */
   extraRoutes?: ExtraRoute[];
 }
@@ -150,8 +153,14 @@ export async function startSubgraph<TContext extends BaseContext>(
     const log = logger.child({ requestId });
     const body = await parseGraphQLBody(req);
     requests.inc({ outcome: "accepted" });
+    const callSubgraph = createSubgraphCaller({
+      signer,
+      caller: identity.caller,
+      requestId,
+      timeoutMs: options.internalCallTimeoutMs ?? 10_000,
+    });
     await executeGraphQL(apollo, req, res, body, async () =>
-      options.createContext({ caller: identity.caller, requestId, log, identityToken: identityToken ?? "" }),
+      options.createContext({ caller: identity.caller, requestId, log, callSubgraph }),
     );
   }
 

@@ -1,8 +1,7 @@
-// Reads ledger data from the transactions subgraph on the caller's behalf (forwarding the router-signed
-// identity, so the ledger applies its own authorization). Reporting never reads the ledger's tables.
+// Reads ledger data from the transactions subgraph on the caller's behalf (signed as the same
+// caller, so the ledger applies its own authorization). Reporting never reads the ledger's tables.
 import { GraphQLError } from "graphql";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import { IDENTITY_HEADER } from "../../../kernel/identity.js";
+import type { SubgraphCaller } from "../../../kernel/internal-client.js";
 
 export interface LedgerSlice {
   accountId: string;
@@ -20,34 +19,20 @@ const LEDGER_SLICE = /* GraphQL */ `
     }
   }`;
 
-/** Error codes from the ledger that mean something to the client and pass through unchanged. */
-const PASS_THROUGH = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.BAD_USER_INPUT, ErrorCode.NOT_FOUND]);
-
 export interface LedgerClient {
   slice(accountId: string, from: Date, to: Date): Promise<LedgerSlice>;
 }
 
-export function createLedgerClient(url: string, identityToken: string, requestId: string, timeoutMs: number): LedgerClient {
+export function createLedgerClient(url: string, callSubgraph: SubgraphCaller): LedgerClient {
   return {
     async slice(accountId, from, to) {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", [IDENTITY_HEADER]: identityToken, "x-request-id": requestId },
-        body: JSON.stringify({ query: LEDGER_SLICE, variables: { accountId, from: from.toISOString(), to: to.toISOString() } }),
-        signal: AbortSignal.timeout(timeoutMs),
+      const data = await callSubgraph.request<{ ledgerSlice: LedgerSlice | null }>(url, LEDGER_SLICE, {
+        accountId,
+        from: from.toISOString(),
+        to: to.toISOString(),
       });
-      const body = (await response.json()) as {
-        data?: { ledgerSlice: LedgerSlice | null };
-        errors?: { message: string; extensions?: { code?: string } }[];
-      };
-      const error = body.errors?.[0];
-      if (error) {
-        const code = error.extensions?.code;
-        if (code && PASS_THROUGH.has(code)) throw domainError(code as ErrorCode, error.message);
-        throw new GraphQLError(`ledger query failed: ${error.message}`);
-      }
-      if (!body.data?.ledgerSlice) throw new GraphQLError(`ledger query failed with HTTP ${response.status}`);
-      return body.data.ledgerSlice;
+      if (!data.ledgerSlice) throw new GraphQLError("ledger returned no slice");
+      return data.ledgerSlice;
     },
   };
 }

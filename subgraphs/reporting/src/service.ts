@@ -16,6 +16,7 @@ export async function startReportingService(config: ReportingConfig): Promise<Ru
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,
     identitySecret: config.ROUTER_IDENTITY_SECRET,
+    internalCallTimeoutMs: config.LEDGER_TIMEOUT_MS,
     logger,
     readinessChecks: {
       ledger: async () => {
@@ -25,7 +26,7 @@ export async function startReportingService(config: ReportingConfig): Promise<Ru
     },
     createContext: (base) => ({
       ...base,
-      ledger: createLedgerClient(config.TRANSACTIONS_URL, base.identityToken, base.requestId, config.LEDGER_TIMEOUT_MS),
+      ledger: createLedgerClient(config.TRANSACTIONS_URL, base.callSubgraph),
     }),
   });
 }

@@ -1,0 +1,53 @@
+// Calls from one subgraph to another on the current caller's behalf (e.g. reporting reading the ledger,
+// accounts registering a ledger account). The request is signed like the router's own, so the callee
+// applies its usual authentication and object-level authorization to the same caller.
+import { GraphQLError } from "graphql";
+import { domainError, isClientCode, type ErrorCode } from "./errors.js";
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, type Caller, type IdentitySigner } from "./identity.js";
+
+export interface SubgraphCaller {
+  /**
+   * Runs one operation on another subgraph and returns its `data`. Errors with a client-facing code are
+   * re-thrown with that code and message; anything else becomes an internal error.
+   */
+  request<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+interface GraphQLResponseBody<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export function createSubgraphCaller(options: {
+  signer: IdentitySigner;
+  caller: Caller | null;
+  requestId: string;
+  timeoutMs: number;
+}): SubgraphCaller {
+  return {
+    async request<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const body = JSON.stringify({ query, variables });
+      const identity = await options.signer.sign(options.caller, options.requestId);
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [IDENTITY_HEADER]: identity, [REQUEST_ID_HEADER]: options.requestId },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      let parsed: GraphQLResponseBody<T>;
+      try {
+        parsed = (await response.json()) as GraphQLResponseBody<T>;
+      } catch {
+        throw new GraphQLError(`internal call to ${new URL(url).host} failed with HTTP ${response.status}`);
+      }
+      const error = parsed.errors?.[0];
+      if (error) {
+        const { code, ...extra } = error.extensions ?? {};
+        if (isClientCode(code)) throw domainError(code as ErrorCode, error.message, extra);
+        throw new GraphQLError(`internal call to ${new URL(url).host} failed: ${error.message}`);
+      }
+      if (!parsed.data) throw new GraphQLError(`internal call to ${new URL(url).host} failed with HTTP ${response.status}`);
+      return parsed.data;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Small shared key-value state for security features (session revocation, login throttling, and later
+// rate limits): Redis when REDIS_URL is set, so every router and users replica sees the same state; an
+// in-process store otherwise (`npm start` runs everything in one process, so it is shared there too).
+import { createClient } from "redis";
+
+type RedisClient = ReturnType<typeof createClient>;
+import type { Logger } from "./logger.js";
+
+export interface SharedStore {
+  readonly kind: "redis" | "memory";
+  /** Values of several keys in one round trip (null where absent or expired). */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Increments a counter, starting its expiry on first increment; returns the new value. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class MemoryStore implements SharedStore {
+  readonly kind = "memory" as const;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  private read(key: string): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async getMany(keys: readonly string[]) {
+    return keys.map((key) => this.read(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
+  async delete(key: string) {
+    this.entries.delete(key);
+  }
+
+  async increment(key: string, ttlSeconds: number) {
+    const current = this.read(key);
+    const next = (current === null ? 0 : Number(current)) + 1;
+    const expiresAt = current === null ? Date.now() + ttlSeconds * 1000 : this.entries.get(key)!.expiresAt;
+    this.entries.set(key, { value: String(next), expiresAt });
+    return next;
+  }
+
+  async ping() {}
+  async close() {}
+}
+
+class RedisStore implements SharedStore {
+  readonly kind = "redis" as const;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  async getMany(keys: readonly string[]) {
+    if (keys.length === 0) return [];
+    return (await this.client.mGet(keys.map((key) => this.prefix + key))) as (string | null)[];
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.client.set(this.prefix + key, value, { expiration: { type: "EX", value: Math.max(1, Math.ceil(ttlSeconds)) } });
+  }
+
+  async delete(key: string) {
+    await this.client.del(this.prefix + key);
+  }
+
+  async increment(key: string, ttlSeconds: number) {
+    const [count] = (await this.client
+      .multi()
+      .incr(this.prefix + key)
+      .expire(this.prefix + key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
+      .exec()) as unknown as [number, number];
+    return Number(count);
+  }
+
+  async ping() {
+    await this.client.ping();
+  }
+
+  async close() {
+    await this.client.quit().catch(() => undefined);
+  }
+}
+
+/** The process-wide in-memory store: one per process, so the router and users service share it. */
+const memoryStore = new MemoryStore();
+
+export async function createSharedStore(options: { url?: string; prefix: string; logger: Logger }): Promise<SharedStore> {
+  if (!options.url) return memoryStore;
+  const client: RedisClient = createClient({
+    url: options.url,
+    socket: { reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) },
+  });
+  client.on("error", (error: Error) => options.logger.warn({ err: error.message }, "redis connection problem"));
+  await client.connect();
+  return new RedisStore(client, options.prefix);
+}
