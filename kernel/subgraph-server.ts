@@ -18,6 +18,11 @@ export interface RequestBase {
   caller: Caller | null;
   requestId: string;
   log: Logger;
+  /**
+   * The end client as the router saw it (IP after trusted-proxy handling, user agent); null when unknown,
+   * e.g. for calls made by another subgraph.
+   */
+  client: { ip: string | null; userAgent: string | null };
   /** Calls another subgraph on this request's caller's behalf, signed like the router's requests. */
   callSubgraph: SubgraphCaller;
 }
@@ -160,7 +165,14 @@ export async function startSubgraph<TContext extends BaseContext>(
       timeoutMs: options.internalCallTimeoutMs ?? 10_000,
     });
     await executeGraphQL(apollo, req, res, body, async () =>
-      options.createContext({ caller: identity.caller, requestId, log, callSubgraph }),
+      options.createContext({
+        caller: identity.caller,
+        requestId,
+        log,
+        callSubgraph,
+        // Not yet covered by the router's signature; the router-signing work moves these into the identity.
+        client: { ip: headerValue(req, "x-fedbank-client-ip") ?? null, userAgent: headerValue(req, "x-fedbank-user-agent") ?? null },
+      }),
     );
   }
 
