@@ -1,0 +1,128 @@
+// The platform's events: one definition each, shared by producers (the outbox writer validates against it)
+// and consumers (payloads arrive parsed and typed). docs/events.md describes the same list for people.
+import { z } from "zod";
+import { createEventRegistry, currencyCode, defineEvent, id, minorUnits, timestamp, type EventOf } from "./registry.js";
+
+const amount = { amountMinor: minorUnits(), currency: currencyCode() };
+const transferPosted = z.object({ transactionId: id(), fromAccountId: id(), fromOwnerId: id().nullable(), toAccountId: id(), toOwnerId: id().nullable(), ...amount, postedAt: timestamp() });
+const singleAccountPosting = z.object({ transactionId: id(), accountId: id(), ownerId: id().nullable(), ...amount, postedAt: timestamp() });
+// Owner ids are null for the bank's own settlement accounts.
+const holdFields = { holdId: id(), accountId: id(), ownerId: id().nullable(), ...amount };
+const accountFields = { accountId: id(), ownerId: id() };
+const loginDevice = { newDevice: z.boolean() };
+
+export const EVENT_DEFINITIONS = {
+  // ledger (transactions subgraph)
+  "ledger.transfer.posted": defineEvent({
+    type: "ledger.transfer.posted", version: 1, aggregateType: "LedgerTransaction", payload: transferPosted,
+    description: "A transfer between two accounts was posted (money left one account and reached the other).",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.deposit.posted": defineEvent({
+    type: "ledger.deposit.posted", version: 1, aggregateType: "LedgerTransaction", payload: singleAccountPosting,
+    description: "A teller deposit was credited to an account.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.withdrawal.posted": defineEvent({
+    type: "ledger.withdrawal.posted", version: 1, aggregateType: "LedgerTransaction", payload: singleAccountPosting,
+    description: "A teller withdrawal was debited from an account.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.reversal.posted": defineEvent({
+    type: "ledger.reversal.posted", version: 1, aggregateType: "LedgerTransaction",
+    payload: transferPosted.extend({ reversedTransactionId: id() }),
+    description: "An admin reversed a transaction; from/to are the sides of the reversing transaction.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.hold.placed": defineEvent({
+    type: "ledger.hold.placed", version: 1, aggregateType: "Hold", payload: z.object({ ...holdFields, expiresAt: timestamp() }),
+    description: "Funds were reserved on an account (reduces the available balance until captured, voided or expired).",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.hold.captured": defineEvent({
+    type: "ledger.hold.captured", version: 1, aggregateType: "Hold", payload: z.object({ ...holdFields, transactionId: id() }),
+    description: "A hold was captured: the reserved amount was posted by the given transaction.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.hold.voided": defineEvent({
+    type: "ledger.hold.voided", version: 1, aggregateType: "Hold", payload: z.object(holdFields),
+    description: "A hold was released before capture.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "ledger.hold.expired": defineEvent({
+    type: "ledger.hold.expired", version: 1, aggregateType: "Hold", payload: z.object(holdFields),
+    description: "A hold reached its expiry without capture and was released.",
+    producer: "transactions", consumers: ["notifications", "audit", "reporting"],
+  }),
+  // accounts
+  "accounts.account.opened": defineEvent({
+    type: "accounts.account.opened", version: 1, aggregateType: "Account",
+    payload: z.object({ ...accountFields, accountType: z.string().min(1), currency: currencyCode() }),
+    description: "An account was opened (usable at once).",
+    producer: "accounts", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "accounts.account.frozen": defineEvent({
+    type: "accounts.account.frozen", version: 1, aggregateType: "Account", payload: z.object(accountFields),
+    description: "An account was frozen: no debit succeeds until it is unfrozen.",
+    producer: "accounts", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "accounts.account.unfrozen": defineEvent({
+    type: "accounts.account.unfrozen", version: 1, aggregateType: "Account", payload: z.object(accountFields),
+    description: "A frozen account was made active again.",
+    producer: "accounts", consumers: ["notifications", "audit", "reporting"],
+  }),
+  "accounts.account.closed": defineEvent({
+    type: "accounts.account.closed", version: 1, aggregateType: "Account", payload: z.object(accountFields),
+    description: "An account was closed (final).",
+    producer: "accounts", consumers: ["notifications", "audit", "reporting"],
+  }),
+  // users (identity)
+  "users.login.succeeded": defineEvent({
+    type: "users.login.succeeded", version: 1, aggregateType: "User",
+    payload: z.object({ userId: id(), sessionId: id(), ...loginDevice, mfa: z.boolean() }),
+    description: "A password login (with MFA when enabled) started a session; `newDevice` when the device was not seen before.",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.login.failed": defineEvent({
+    type: "users.login.failed", version: 1, aggregateType: "User",
+    payload: z.object({ userId: id(), reason: z.enum(["INVALID_CREDENTIALS", "INVALID_MFA_CODE", "ACCOUNT_LOCKED"]), ...loginDevice }),
+    description: "A login attempt for an existing user failed (unknown e-mail addresses produce no event).",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.mfa.enabled": defineEvent({
+    type: "users.mfa.enabled", version: 1, aggregateType: "User", payload: z.object({ userId: id() }),
+    description: "TOTP multi-factor authentication was enabled.",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.mfa.disabled": defineEvent({
+    type: "users.mfa.disabled", version: 1, aggregateType: "User", payload: z.object({ userId: id() }),
+    description: "TOTP multi-factor authentication was disabled.",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.password.changed": defineEvent({
+    type: "users.password.changed", version: 1, aggregateType: "User",
+    payload: z.object({ userId: id(), otherSessionsRevoked: z.number().int().min(0) }),
+    description: "The user's password was changed; other sessions were revoked.",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.user.locked": defineEvent({
+    type: "users.user.locked", version: 1, aggregateType: "User",
+    payload: z.object({ userId: id(), reason: z.enum(["TOO_MANY_ATTEMPTS", "STAFF", "REFRESH_TOKEN_REUSE"]) }),
+    description: "The user was locked out (by throttling, by staff, or after a stolen refresh token was detected).",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.refresh_token.reuse_detected": defineEvent({
+    type: "users.refresh_token.reuse_detected", version: 1, aggregateType: "User",
+    payload: z.object({ userId: id(), sessionId: id() }),
+    description: "A rotated refresh token was presented again: the session's token family was revoked.",
+    producer: "users", consumers: ["notifications", "audit"],
+  }),
+} as const;
+
+export type EventDefinitions = typeof EVENT_DEFINITIONS;
+export type EventType = keyof EventDefinitions & string;
+/** A parsed event of one type, its payload typed. */
+export type PlatformEvent<Type extends EventType = EventType> = { [T in Type]: EventOf<EventDefinitions, T> }[Type];
+export type EventTypeOfDomain<Domain extends string> = Extract<EventType, `${Domain}.${string}`>;
+
+export const eventRegistry = createEventRegistry(EVENT_DEFINITIONS);

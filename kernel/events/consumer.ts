@@ -1,0 +1,269 @@
+// Event consumers: a consumer group on one producing domain's stream. Delivery is at-least-once; handling is
+// exactly-once in effect, because the handler runs in a database transaction that also records the event id
+// in the consuming domain's `processed_events` table (a redelivered event finds its id there and is only
+// acknowledged). Failures are retried with exponential backoff; after `maxAttempts` the entry moves to the
+// group's dead-letter stream, from which it can be listed and replayed. Entries left pending by a crashed
+// consumer are claimed by another after `claimIdleMs`.
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { Prisma, type PrismaClient } from "../db.js";
+import type { Logger } from "../logger.js";
+import { eventRegistry, type EventDefinitions, type EventType, type PlatformEvent } from "./catalog.js";
+import type { EventMetrics } from "./metrics.js";
+import { EventSchemaError, type ConsumerDomain, type EventRegistry, type ProducerDomain } from "./registry.js";
+import type { DeadLetter, Delivery, EventTransport } from "./transport.js";
+
+/** The processed-events table of each consuming domain (fixed identifiers). */
+export const PROCESSED_EVENT_TABLES: Readonly<Record<ConsumerDomain, string>> = {
+  notifications: `"notifications"."processed_events"`,
+  audit: `"audit"."processed_events"`,
+  reporting: `"reporting"."processed_events"`,
+};
+
+export type ConsumerTx = Prisma.TransactionClient;
+
+/** What a handler receives besides the event: the delivery's transport metadata. */
+export interface DeliveryInfo {
+  entryId: string;
+  /** The producer's outbox sequence (per domain, increasing in commit order per aggregate). */
+  sequence: bigint | null;
+  deliveryCount: number;
+}
+
+export type EventHandler<Type extends EventType> = (event: PlatformEvent<Type>, tx: ConsumerTx, delivery: DeliveryInfo) => Promise<void>;
+export type EventHandlers<Domain extends ProducerDomain> = {
+  [Type in Extract<EventType, `${Domain}.${string}`>]?: EventHandler<Type>;
+};
+
+export interface EventConsumerOptions<Domain extends ProducerDomain> {
+  transport: EventTransport;
+  /** The producing domain whose stream is read. */
+  source: Domain;
+  /** The consuming domain (its processed_events table records handled events). */
+  domain: ConsumerDomain;
+  /** Consumer group name, e.g. "notifications"; one group sees every event once. */
+  group: string;
+  /** This instance's name within the group (default: host, pid and a random suffix). */
+  consumerName?: string;
+  prisma: Pick<PrismaClient, "$transaction">;
+  handlers: EventHandlers<Domain>;
+  logger: Logger;
+  registry?: EventRegistry<EventDefinitions>;
+  /** Attempts before an entry is dead-lettered (deliveries to crashed consumers count as attempts). */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Pending entries idle this long are taken over from their (presumably crashed) consumer. */
+  claimIdleMs?: number;
+  batchSize?: number;
+  blockMs?: number;
+  /** A new group starts at the beginning of the retained stream (default) or only sees new events. */
+  startFrom?: "beginning" | "latest";
+  /** Database transaction timeout for one handler. */
+  handlerTimeoutMs?: number;
+  metrics?: EventMetrics;
+}
+
+export interface ReplayResult {
+  entryId: string;
+  eventId: string | null;
+  outcome: "processed" | "duplicate" | "ignored" | "failed";
+  error?: string;
+}
+
+export interface EventConsumer {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+  listDeadLetters(options?: { count?: number; after?: string }): Promise<DeadLetter[]>;
+  /** Runs dead letters (all, or the given ones) through the handler again; successes leave the dead-letter stream. */
+  replayDeadLetters(entryIds?: readonly string[]): Promise<ReplayResult[]>;
+}
+
+/** Handler failures that no retry can fix: dead-lettered at once. */
+export class PermanentEventError extends Error {
+  override readonly name = "PermanentEventError";
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+const errorMessage = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+
+export function createEventConsumer<Domain extends ProducerDomain>(options: EventConsumerOptions<Domain>): EventConsumer {
+  const { transport, source, group, metrics } = options;
+  const registry = options.registry ?? eventRegistry;
+  const name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const logger = options.logger.child({ component: "event-consumer", stream: source, group, consumer: name });
+  const table = PROCESSED_EVENT_TABLES[options.domain];
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryBaseMs = options.retryBaseMs ?? 200;
+  const retryMaxMs = options.retryMaxMs ?? 30_000;
+  const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const batchSize = options.batchSize ?? 50;
+  const blockMs = options.blockMs ?? 2_000;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? 15_000;
+  const handlers = options.handlers as Record<string, EventHandler<EventType> | undefined>;
+
+  let running = false;
+  let abort = new AbortController();
+  let loop: Promise<void> | undefined;
+  const count = (type: string, outcome: Parameters<NonNullable<EventMetrics["eventConsumed"]>>[3]) =>
+    metrics?.eventConsumed?.(source, group, type, outcome);
+
+  /** One attempt: parse, then handle in a transaction that records the event id. */
+  async function handleOnce(delivery: Delivery): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
+    // Types this consumer does not handle are acknowledged unparsed (they may be newer than this code).
+    const rawType = (delivery.raw as { type?: unknown } | null | undefined)?.type;
+    if (typeof rawType === "string" && !handlers[rawType]) return { outcome: "ignored" };
+    const event = registry.parse(delivery.raw);
+    const handler = handlers[event.type];
+    if (!handler) return { outcome: "ignored" };
+    const info: DeliveryInfo = { entryId: delivery.entryId, sequence: delivery.sequence, deliveryCount: delivery.deliveryCount };
+    const outcome = await options.prisma.$transaction(
+      async (tx) => {
+        const inserted = await tx.$executeRaw`
+          INSERT INTO ${Prisma.raw(table)} ("consumer", "event_id", "event_type")
+          VALUES (${group}, ${event.id}::uuid, ${event.type}) ON CONFLICT DO NOTHING`;
+        if (inserted === 0) return "duplicate" as const;
+        await handler(event as PlatformEvent, tx, info);
+        return "processed" as const;
+      },
+      { timeout: handlerTimeoutMs, maxWait: handlerTimeoutMs },
+    );
+    return { outcome };
+  }
+
+  /** Handles one delivery to the end: acknowledged when handled, dead-lettered when it cannot be. */
+  async function handleDelivery(delivery: Delivery) {
+    const typeOf = () => (delivery.raw as { type?: unknown } | undefined)?.type;
+    const type = typeof typeOf() === "string" ? (typeOf() as string) : "unknown";
+    // Each earlier delivery (to a consumer that crashed or stalled) counts as a failed attempt.
+    let attempts = Math.max(0, delivery.deliveryCount - 1);
+    for (;;) {
+      if (attempts >= maxAttempts) {
+        await deadLetter(delivery, type, attempts, "delivered too many times without being acknowledged (consumer crashes?)");
+        return;
+      }
+      attempts += 1;
+      try {
+        const { outcome } = await handleOnce(delivery);
+        await transport.ack(source, group, [delivery.entryId]);
+        count(type, outcome);
+        return;
+      } catch (error) {
+        const permanent = error instanceof EventSchemaError || error instanceof PermanentEventError;
+        if (permanent || attempts >= maxAttempts) {
+          await deadLetter(delivery, type, attempts, errorMessage(error));
+          return;
+        }
+        count(type, "retried");
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1));
+        logger.warn({ err: errorMessage(error), entryId: delivery.entryId, type, attempts, retryInMs: backoff }, "event handler failed; retrying");
+        await sleep(backoff * (0.75 + Math.random() / 2), abort.signal);
+        if (!running) return; // left pending: another consumer (or this one, restarted) claims it
+        // Still ours: reset its idle time so nobody claims it while we retry.
+        await transport.touch(source, group, name, [delivery.entryId]);
+      }
+    }
+  }
+
+  async function deadLetter(delivery: Delivery, type: string, attempts: number, error: string) {
+    const deadId = await transport.deadLetter(source, group, delivery, { attempts, error });
+    count(type, "dead_lettered");
+    logger.error({ entryId: delivery.entryId, deadLetterId: deadId, type, attempts, err: error }, "event moved to the dead-letter stream");
+  }
+
+  async function run() {
+    let failures = 0;
+    let groupReady = false;
+    let nextClaimAt = 0;
+    while (running) {
+      try {
+        if (!groupReady) {
+          await transport.ensureGroup(source, group, options.startFrom ?? "beginning");
+          groupReady = true;
+        }
+        if (Date.now() >= nextClaimAt) {
+          const { deliveries, lost } = await transport.claimIdle(source, group, name, claimIdleMs, batchSize);
+          for (const id of lost) {
+            count("unknown", "lost");
+            logger.error({ entryId: id }, "a pending event was trimmed from the stream before it was handled");
+          }
+          if (deliveries.length > 0) logger.info({ claimed: deliveries.length }, "claimed events left pending by another consumer");
+          for (const delivery of deliveries) {
+            if (!running) break;
+            await handleDelivery(delivery);
+          }
+          // A full batch means there may be more to claim right away.
+          nextClaimAt = deliveries.length === batchSize ? 0 : Date.now() + Math.max(250, Math.min(claimIdleMs / 2, 10_000));
+        }
+        const waitMs = Math.max(0, Math.min(blockMs, nextClaimAt - Date.now()));
+        const deliveries = await transport.read(source, group, name, { count: batchSize, blockMs: Math.max(1, waitMs), signal: abort.signal });
+        for (const delivery of deliveries) {
+          if (!running) break;
+          await handleDelivery(delivery);
+        }
+        failures = 0;
+      } catch (error) {
+        if (!running) break;
+        // The stream or group vanished (Redis restarted without persistence, or was flushed): recreate it.
+        if (error instanceof Error && error.message.includes("NOGROUP")) groupReady = false;
+        failures += 1;
+        if (failures === 1 || failures % 20 === 0) logger.warn({ err: errorMessage(error), failures }, "event consumer cannot read; retrying");
+        await sleep(Math.min(retryMaxMs, 100 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() / 2), abort.signal);
+      }
+    }
+  }
+
+  return {
+    name,
+    start() {
+      if (running) return;
+      running = true;
+      abort = new AbortController();
+      loop = run();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      abort.abort();
+      await loop;
+    },
+    listDeadLetters: (listOptions) => transport.listDeadLetters(source, group, listOptions),
+    async replayDeadLetters(entryIds) {
+      const all: DeadLetter[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await transport.listDeadLetters(source, group, { count: 500, after });
+        all.push(...page);
+        if (page.length < 500) break;
+        after = page[page.length - 1]!.entryId;
+      }
+      const wanted = entryIds ? all.filter((letter) => entryIds.includes(letter.entryId)) : all;
+      const results: ReplayResult[] = [];
+      for (const letter of wanted) {
+        const eventId = (letter.raw as { id?: unknown } | null)?.id;
+        const delivery: Delivery = { entryId: letter.sourceEntryId, raw: letter.raw, sequence: letter.sequence, deliveryCount: 1 };
+        try {
+          const { outcome } = await handleOnce(delivery);
+          await transport.removeDeadLetter(source, group, letter.entryId);
+          results.push({ entryId: letter.entryId, eventId: typeof eventId === "string" ? eventId : null, outcome });
+          logger.info({ deadLetterId: letter.entryId, outcome }, "dead letter replayed");
+        } catch (error) {
+          const message = errorMessage(error);
+          await transport.removeDeadLetter(source, group, letter.entryId, { ...letter, attempts: letter.attempts + 1, error: message });
+          results.push({ entryId: letter.entryId, eventId: typeof eventId === "string" ? eventId : null, outcome: "failed", error: message });
+        }
+      }
+      return results;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// The outbox writer: an event is a row in the producing domain's `outbox_events` table, written with the
+// transaction client of the change itself, so the event exists if and only if the change committed.
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "../db.js";
+import { eventRegistry, type EventDefinitions, type EventTypeOfDomain } from "./catalog.js";
+import { domainOfEventType, type EventActor, type EventEnvelope, type EventRegistry, type PayloadOf, type ProducerDomain } from "./registry.js";
+
+/** The outbox table of each producing domain (fixed identifiers: never built from input). */
+export const OUTBOX_TABLES: Readonly<Record<ProducerDomain, string>> = {
+  users: `"users"."outbox_events"`,
+  accounts: `"accounts"."outbox_events"`,
+  ledger: `"ledger"."outbox_events"`,
+};
+
+/** What a producer supplies; the id, version and time are filled in unless given. */
+export interface NewEvent<Type extends string, Payload> {
+  type: Type;
+  aggregateId: string;
+  payload: Payload;
+  actor?: EventActor | null;
+  requestId?: string | null;
+  /** Defaults to now. */
+  occurredAt?: Date;
+  /** Defaults to a new UUID; give one to make a producer retry write the same event. */
+  id?: string;
+}
+
+/** The handle of an open database transaction (`prisma.$transaction(async (tx) => ...)`). */
+export type OutboxTx = Pick<PrismaClient, "$executeRaw">;
+
+/**
+ * Writes an event to `domain`'s outbox inside the caller's transaction. Call it after the change it
+ * describes (after the aggregate's row is locked or written), so that two transactions on one aggregate get
+ * outbox sequences in commit order. Throws (and the caller's transaction rolls back) when the payload does
+ * not match the registry, so a malformed event is never committed.
+ */
+export async function appendOutboxEvent<Domain extends ProducerDomain, Type extends EventTypeOfDomain<Domain>>(
+  tx: OutboxTx,
+  domain: Domain,
+  event: NewEvent<Type, PayloadOf<EventDefinitions, Type>>,
+  registry: EventRegistry<EventDefinitions> = eventRegistry,
+): Promise<EventEnvelope<Type, PayloadOf<EventDefinitions, Type>>> {
+  if (domainOfEventType(event.type) !== domain) throw new Error(`event ${event.type} does not belong to the ${domain} outbox`);
+  const definition = registry.get(event.type);
+  if (!definition) throw new Error(`unknown event type ${event.type}`);
+  const payload = registry.validatePayload(event.type, event.payload);
+  const envelope: EventEnvelope<Type, PayloadOf<EventDefinitions, Type>> = {
+    id: event.id ?? randomUUID(),
+    type: event.type,
+    version: definition.version,
+    aggregateType: definition.aggregateType,
+    aggregateId: event.aggregateId,
+    occurredAt: (event.occurredAt ?? new Date()).toISOString(),
+    actor: event.actor ?? null,
+    requestId: event.requestId ?? null,
+    payload,
+  };
+  await tx.$executeRaw`
+    INSERT INTO ${Prisma.raw(OUTBOX_TABLES[domain])}
+      ("id", "type", "version", "aggregate_type", "aggregate_id", "occurred_at", "actor", "request_id", "payload")
+    VALUES (${envelope.id}::uuid, ${envelope.type}, ${envelope.version}, ${envelope.aggregateType}, ${envelope.aggregateId},
+            ${envelope.occurredAt}::timestamptz, ${envelope.actor === null ? null : JSON.stringify(envelope.actor)}::jsonb,
+            ${envelope.requestId}, ${JSON.stringify(envelope.payload)}::jsonb)`;
+  return envelope;
+}

@@ -1,0 +1,514 @@
+// The relay and the consumers end to end, against real Postgres and, table-driven, against both transports
+// (real Redis Streams and the in-process transport of embedded mode): the same behaviour is expected of each.
+import { after, afterEach, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, Socket, type Server } from "node:net";
+import { createClient } from "redis";
+import { createDatabase, type Database } from "../db.js";
+import { createLogger } from "../logger.js";
+import {
+  MemoryEventTransport,
+  RedisEventTransport,
+  appendOutboxEvent,
+  createEventConsumer,
+  createOutboxRelay,
+  outboxBacklog,
+  type ConsumeOutcome,
+  type EventConsumerOptions,
+  type EventTransport,
+  type OutboxRelay,
+  type PlatformEvent,
+} from "../events/index.js";
+import { createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+
+const logger = createLogger("events-test", process.env.TEST_LOG_LEVEL ?? "silent");
+let database: TestDatabase;
+let db: Database;
+
+before(async () => {
+  database = await createTestDatabase();
+  db = createDatabase({ url: database.url, poolSize: 6 });
+  // The consumers' observable effect in these tests: one row per handled event, in handling order.
+  await db.pool.query(`
+    CREATE TABLE "reporting"."test_effects" (
+      "n" bigserial PRIMARY KEY, "consumer" text NOT NULL, "event_id" uuid NOT NULL, "aggregate_id" text NOT NULL,
+      "amount" bigint NOT NULL, "delivery_count" int NOT NULL, "at" timestamptz NOT NULL DEFAULT clock_timestamp())`);
+});
+
+after(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+interface TransportCase {
+  name: string;
+  create(prefix: string, url?: string): EventTransport;
+  cleanup(prefix: string): Promise<void>;
+}
+
+async function deleteRedisKeys(prefix: string) {
+  const client = createClient({ url: TEST_REDIS_URL });
+  await client.connect();
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await client.del(keys);
+  await client.quit();
+}
+
+const TRANSPORTS: TransportCase[] = [
+  {
+    name: "redis streams",
+    create: (prefix, url = TEST_REDIS_URL) => new RedisEventTransport({ url, prefix, logger, commandTimeoutMs: 2_000 }),
+    cleanup: deleteRedisKeys,
+  },
+  { name: "in-process", create: (prefix) => new MemoryEventTransport({ prefix }), cleanup: async () => undefined },
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Marks leftovers of earlier tests published, so each test's relay sees only its own events. */
+async function drainOutbox() {
+  await db.pool.query(`UPDATE "ledger"."outbox_events" SET "published_at" = now() WHERE "published_at" IS NULL`);
+}
+
+/** Appends `perAggregate` deposits to each aggregate, interleaved, `perTransaction` events per transaction. */
+async function appendDeposits(aggregates: string[], perAggregate: number, perTransaction = 10): Promise<string[]> {
+  const plan: { aggregateId: string; amount: number }[] = [];
+  for (let i = 1; i <= perAggregate; i++) for (const aggregateId of aggregates) plan.push({ aggregateId, amount: i });
+  const ids: string[] = [];
+  for (let start = 0; start < plan.length; start += perTransaction) {
+    const chunk = plan.slice(start, start + perTransaction);
+    await db.prisma.$transaction(async (tx) => {
+      for (const { aggregateId, amount } of chunk) {
+        const event = await appendOutboxEvent(tx, "ledger", {
+          type: "ledger.deposit.posted",
+          aggregateId,
+          payload: { transactionId: randomUUID(), accountId: aggregateId, ownerId: null, amountMinor: String(amount), currency: "USD", postedAt: new Date().toISOString() },
+        });
+        ids.push(event.id);
+      }
+    });
+  }
+  return ids;
+}
+
+/**
+ * The effects a consumer group applied, in order, for the given events only (a group created at the start of
+ * the stream also sees earlier tests' events).
+ */
+async function effects(consumer: string, eventIds: readonly string[]) {
+  const { rows } = await db.pool.query<{ event_id: string; aggregate_id: string; amount: string; delivery_count: number; at: Date }>(
+    `SELECT "event_id", "aggregate_id", "amount"::text AS amount, "delivery_count", "at" FROM "reporting"."test_effects"
+      WHERE "consumer" = $1 AND "event_id" = ANY($2::uuid[]) ORDER BY "n"`,
+    [consumer, eventIds],
+  );
+  return rows;
+}
+
+type Outcomes = Record<ConsumeOutcome, number>;
+
+function recordingHandler(group: string, fail?: (event: PlatformEvent<"ledger.deposit.posted">) => boolean) {
+  const calls: { eventId: string; at: number }[] = [];
+  const handler: NonNullable<EventConsumerOptions<"ledger">["handlers"]["ledger.deposit.posted"]> = async (event, tx, delivery) => {
+    calls.push({ eventId: event.id, at: Date.now() });
+    if (fail?.(event)) throw new Error("downstream unavailable");
+    await tx.$executeRaw`INSERT INTO "reporting"."test_effects" ("consumer", "event_id", "aggregate_id", "amount", "delivery_count")
+                         VALUES (${group}, ${event.id}::uuid, ${event.aggregateId}, ${BigInt(event.payload.amountMinor)}, ${delivery.deliveryCount})`;
+  };
+  return { calls, handler };
+}
+
+for (const transportCase of TRANSPORTS) {
+  describe(`event delivery over ${transportCase.name}`, { timeout: 300_000 }, () => {
+    let prefix: string;
+    let transport: EventTransport;
+    const running: { stop(): Promise<void> }[] = [];
+
+    const start = <T extends { start(): void; stop(): Promise<void> }>(thing: T): T => {
+      running.push(thing);
+      thing.start();
+      return thing;
+    };
+    const relay = (overrides: Partial<Parameters<typeof createOutboxRelay>[0]> = {}) =>
+      start(createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50, ...overrides }));
+    const consumer = (group: string, handler: ReturnType<typeof recordingHandler>["handler"], overrides: Partial<EventConsumerOptions<"ledger">> = {}) => {
+      const outcomes: Outcomes = { processed: 0, duplicate: 0, ignored: 0, retried: 0, dead_lettered: 0, lost: 0 };
+      const instance = start(
+        createEventConsumer({
+          transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger,
+          handlers: { "ledger.deposit.posted": handler },
+          blockMs: 200, retryBaseMs: 20, claimIdleMs: 60_000,
+          metrics: { eventConsumed: (_stream, _group, _type, outcome) => void (outcomes[outcome] += 1) },
+          ...overrides,
+        }),
+      );
+      return Object.assign(instance, { outcomes });
+    };
+
+    before(() => {
+      prefix = `fedbank-test-events-${randomBytes(4).toString("hex")}:`;
+      transport = transportCase.create(prefix);
+    });
+    // Relays and consumers of one test never outlive it (a leftover leader would publish the next test's rows).
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((thing) => thing.stop()));
+    });
+    after(async () => {
+      await transport.close();
+      await transportCase.cleanup(prefix);
+    });
+
+    test("a committed event is delivered; one appended in a rolled-back transaction never is", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      const { handler } = recordingHandler(group);
+      const aggregate = randomUUID();
+      await assert.rejects(
+        db.prisma.$transaction(async (tx) => {
+          await appendOutboxEvent(tx, "ledger", {
+            type: "ledger.deposit.posted", aggregateId: aggregate,
+            payload: { transactionId: randomUUID(), accountId: aggregate, ownerId: null, amountMinor: "666", currency: "USD", postedAt: new Date().toISOString() },
+          });
+          throw new Error("rolled back");
+        }),
+      );
+      const [committed] = await appendDeposits([aggregate], 1);
+      const lengthBefore = await transport.streamLength("ledger");
+      const relayed = relay();
+      const consumed = consumer(group, handler);
+      const rows = await waitFor("the committed event", async () => ((await effects(group, [committed!])).length === 1 ? effects(group, [committed!]) : false));
+      assert.equal(rows[0]!.event_id, committed);
+      assert.equal(rows[0]!.amount, "1");
+      await sleep(300);
+      assert.equal(await transport.streamLength("ledger"), lengthBefore + 1, "only the committed event reached the stream");
+      const { rowCount } = await db.pool.query(`SELECT 1 FROM "reporting"."test_effects" WHERE "consumer" = $1 AND "amount" = 666`, [group]);
+      assert.equal(rowCount, 0, "the rolled-back event was never handled");
+      await Promise.all([relayed.stop(), consumed.stop()]);
+    });
+
+    test("order per aggregate survives a relay killed between publish and mark; the duplicate is applied once", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      const aggregates = Array.from({ length: 6 }, () => randomUUID());
+      const ids = await appendDeposits(aggregates, 25, 7); // 150 events
+      const lengthBefore = await transport.streamLength("ledger");
+
+      // The first relay publishes three batches, then "dies" after publishing the fourth but before marking it.
+      let batches = 0;
+      let killedAfterPublish!: () => void;
+      const killed = new Promise<void>((resolve) => (killedAfterPublish = resolve));
+      const dying: EventTransport = Object.create(transport);
+      dying.publish = async (domain, events) => {
+        await transport.publish(domain, events);
+        if (++batches === 4) {
+          killedAfterPublish();
+          await new Promise(() => undefined); // never returns: the mark is never written
+        }
+      };
+      const first = relay({ transport: dying, batchSize: 20 });
+      await killed;
+      await first.stop(100);
+      const backlog = await outboxBacklog(db.pool, "ledger");
+      assert.equal(backlog.unpublished, 150 - 60, "three batches marked; the fourth published but not marked");
+
+      const { handler } = recordingHandler(group);
+      const consumed = consumer(group, handler);
+      // The restarted relay republishes the unmarked batch, then the rest; stopped and restarted once more midway.
+      const second = relay({ batchSize: 20 });
+      await waitFor("part of the rest", async () => (await outboxBacklog(db.pool, "ledger")).unpublished < 60);
+      await second.stop();
+      relay({ batchSize: 20 });
+      const rows = await waitFor("every event handled", async () => ((await effects(group, ids)).length >= 150 ? effects(group, ids) : false));
+      await sleep(300);
+      assert.equal(rows.length, 150, "each event applied exactly once");
+      assert.deepEqual(new Set(rows.map((row) => row.event_id)), new Set(ids));
+      for (const aggregate of aggregates) {
+        const amounts = rows.filter((row) => row.aggregate_id === aggregate).map((row) => Number(row.amount));
+        assert.deepEqual(amounts, Array.from({ length: 25 }, (_, i) => i + 1), `events of aggregate ${aggregate} in order`);
+      }
+      assert.ok((await transport.streamLength("ledger")) - lengthBefore >= 170, "the unmarked batch was published twice");
+      assert.ok(consumed.outcomes.duplicate >= 20, `duplicates recognised by event id (${consumed.outcomes.duplicate})`);
+      assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
+    });
+
+    test("a commit wakes the relay at once (LISTEN/NOTIFY), well before its next poll", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      await transport.ensureGroup("ledger", group, "latest");
+      const { handler } = recordingHandler(group);
+      consumer(group, handler);
+      const idle = relay({ pollIntervalMs: 30_000 });
+      await waitFor("the relay idle", async () => idle.status().leader && idle.status().lagSeconds === 0);
+      const committedAt = Date.now();
+      const ids = await appendDeposits([randomUUID()], 1);
+      await waitFor("delivery", async () => (await effects(group, ids)).length === 1, 5_000);
+      const latency = Date.now() - committedAt;
+      assert.ok(latency < 2_000, `delivered ${latency} ms after the commit`);
+    });
+
+    test("two relays on one domain: one publishes, the other stands by and takes over in order", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      const aggregate = randomUUID();
+      // Different connection strings, so the relays are as separate as two processes (advisory lock only).
+      const a = relay({ databaseUrl: `${database.url}?application_name=relay-a` });
+      const b = relay({ databaseUrl: `${database.url}?application_name=relay-b` });
+      await waitFor("a leader", async () => a.status().leader || b.status().leader);
+      await sleep(300);
+      assert.equal(Number(a.status().leader) + Number(b.status().leader), 1, "exactly one leader");
+      const [leader, standby] = a.status().leader ? [a, b] : [b, a];
+      const ids = await appendDeposits([aggregate], 10, 3);
+      await waitFor("published by the leader", async () => (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
+      assert.equal(standby.status().published, 0);
+      await leader.stop();
+      ids.push(...(await appendDeposits([aggregate], 10, 3)));
+      await waitFor("the standby to take over", async () => standby.status().leader && (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
+      const { handler } = recordingHandler(group);
+      consumer(group, handler, { startFrom: "beginning" });
+      const rows = await waitFor("all 20", async () => {
+        const all = await effects(group, ids);
+        return all.length === 20 ? all : false;
+      });
+      assert.deepEqual(rows.map((row) => Number(row.amount)), [...Array.from({ length: 10 }, (_, i) => i + 1), ...Array.from({ length: 10 }, (_, i) => i + 1)]);
+    });
+
+    test("entries read by a consumer that crashed before acknowledging are claimed by another after the idle time", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      await transport.ensureGroup("ledger", group, "latest");
+      const ids = await appendDeposits([randomUUID()], 5);
+      relay();
+      const taken = await waitFor("the crashed consumer's read", async () => {
+        const deliveries = await transport.read("ledger", group, "crashed-consumer", { count: 10, blockMs: 100 });
+        return deliveries.length > 0 ? deliveries : false;
+      });
+      const readAt = Date.now();
+      assert.equal(taken.length, 5);
+      assert.equal(await transport.pendingCount("ledger", group), 5);
+      const { handler } = recordingHandler(group);
+      const claimIdleMs = 1_000;
+      consumer(group, handler, { claimIdleMs });
+      const rows = await waitFor("the claimed events", async () => ((await effects(group, ids)).length === 5 ? effects(group, ids) : false));
+      assert.deepEqual(rows.map((row) => row.event_id), ids);
+      for (const row of rows) {
+        assert.ok(row.at.getTime() >= readAt + claimIdleMs - 50, "not claimed before the idle time");
+        assert.equal(row.delivery_count, 2, "second delivery");
+      }
+      await waitFor("acknowledged", async () => (await transport.pendingCount("ledger", group)) === 0);
+    });
+
+    test("a failing handler is retried with backoff, then dead-lettered; a replay succeeds once the cause is fixed", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      let broken = true;
+      let poisonedId = "";
+      const { handler, calls } = recordingHandler(group, (event) => broken && event.id === poisonedId);
+      await transport.ensureGroup("ledger", group, "latest");
+      const ids = await appendDeposits([randomUUID()], 5);
+      poisonedId = ids[2]!;
+      relay();
+      const consumed = consumer(group, handler, { maxAttempts: 3, retryBaseMs: 100 });
+      await waitFor("the healthy events", async () => (await effects(group, ids)).length === 4);
+      const dead = await waitFor("the dead letter", async () => {
+        const letters = await consumed.listDeadLetters();
+        return letters.length === 1 ? letters : false;
+      });
+      const poisonedCalls = calls.filter((call) => call.eventId === ids[2]);
+      assert.equal(poisonedCalls.length, 3, "attempted maxAttempts times");
+      assert.ok(poisonedCalls[1]!.at - poisonedCalls[0]!.at >= 100 * 0.75 - 5, "first retry after the base delay");
+      assert.ok(poisonedCalls[2]!.at - poisonedCalls[1]!.at >= 200 * 0.75 - 5, "then twice as long");
+      assert.equal(dead[0]!.attempts, 3);
+      assert.match(dead[0]!.error, /downstream unavailable/);
+      assert.equal((dead[0]!.raw as { id: string }).id, ids[2]);
+      assert.equal(consumed.outcomes.dead_lettered, 1);
+      assert.equal(await transport.pendingCount("ledger", group), 0, "dead-lettered entries are acknowledged");
+
+      const stillBroken = await consumed.replayDeadLetters();
+      assert.equal(stillBroken[0]!.outcome, "failed");
+      const refiled = await consumed.listDeadLetters();
+      assert.equal(refiled.length, 1);
+      assert.equal(refiled[0]!.attempts, 4);
+
+      broken = false;
+      const replayed = await consumed.replayDeadLetters([refiled[0]!.entryId]);
+      assert.deepEqual(replayed.map((result) => [result.eventId, result.outcome]), [[ids[2], "processed"]]);
+      assert.deepEqual(await consumed.listDeadLetters(), []);
+      assert.deepEqual((await consumed.replayDeadLetters()), []);
+      const rows = await effects(group, ids);
+      assert.equal(rows.filter((row) => row.event_id === ids[2]).length, 1, "applied once");
+      assert.equal(rows.length, 5);
+    });
+
+    test("a malformed event is dead-lettered at once (no retry can fix it)", async () => {
+      const group = `g-${randomUUID()}`;
+      const { handler, calls } = recordingHandler(group);
+      await transport.ensureGroup("ledger", group, "latest");
+      const consumed = consumer(group, handler, { maxAttempts: 5 });
+      const envelope = {
+        id: randomUUID(), type: "ledger.deposit.posted", version: 1, aggregateType: "LedgerTransaction", aggregateId: "a",
+        occurredAt: new Date().toISOString(), actor: null, requestId: null, payload: { amountMinor: "12.5" },
+      };
+      await transport.publish("ledger", [{ sequence: 0n, envelope }]);
+      const dead = await waitFor("the dead letter", async () => {
+        const letters = await consumed.listDeadLetters();
+        return letters.length === 1 ? letters : false;
+      });
+      assert.equal(dead[0]!.attempts, 1);
+      assert.match(dead[0]!.error, /EventSchemaError/);
+      assert.equal(calls.length, 0);
+    });
+
+    test("while the transport is down the relay keeps rows unpublished, retries with backoff, and delivers when it is back", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      let down = true;
+      let attempts = 0;
+      const flaky: EventTransport = Object.create(transport);
+      flaky.publish = async (domain, events) => {
+        attempts += 1;
+        if (down) throw new Error("connection refused");
+        return transport.publish(domain, events);
+      };
+      const { handler } = recordingHandler(group);
+      consumer(group, handler);
+      const relayed = relay({ transport: flaky, maxBackoffMs: 400 });
+      const ids = await appendDeposits([randomUUID()], 10);
+      await sleep(1_500);
+      assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 10, "nothing marked while the transport is down");
+      assert.ok(relayed.status().consecutiveFailures >= 2, "the relay kept trying");
+      assert.ok(attempts < 40, `with backoff, not in a tight loop (${attempts} attempts in 1.5 s)`);
+      assert.equal((await effects(group, ids)).length, 0);
+      down = false;
+      const rows = await waitFor("delivery after recovery", async () => ((await effects(group, ids)).length === 10 ? effects(group, ids) : false));
+      assert.deepEqual(rows.map((row) => row.event_id), ids);
+      assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
+    });
+
+    test("throughput relay → consumer (printed for docs/events.md)", async () => {
+      await drainOutbox();
+      const group = `g-${randomUUID()}`;
+      const total = 2_000;
+      const ids = await appendDeposits(Array.from({ length: 20 }, () => randomUUID()), total / 20, 100);
+      const { handler } = recordingHandler(group);
+      const started = Date.now();
+      relay({ batchSize: 500 });
+      consumer(group, handler, { batchSize: 200 });
+      await waitFor("the outbox drained", async () => (await outboxBacklog(db.pool, "ledger")).unpublished === 0, 120_000);
+      const relaySeconds = (Date.now() - started) / 1000;
+      await waitFor("all events handled", async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "reporting"."test_effects" WHERE "consumer" = $1 AND "event_id" = ANY($2::uuid[])`, [group, ids])).rows[0].n === total, 120_000);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `# events throughput (${transportCase.name}): relay published ${total} events in ${relaySeconds.toFixed(2)} s ` +
+          `(${Math.round(total / relaySeconds)} events/s); relay → consumer (one DB transaction each) ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s`,
+      );
+    });
+  });
+}
+
+describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut and restored)", { timeout: 180_000 }, () => {
+  /** A TCP proxy to the test Redis that can be cut (every connection dropped, port closed) and restored. */
+  async function redisProxy(port: number) {
+    const target = new URL(TEST_REDIS_URL);
+    const sockets = new Set<Socket>();
+    let server: Server | undefined;
+    const open = () =>
+      new Promise<void>((resolve, reject) => {
+        server = createServer((client) => {
+          const upstream = new Socket();
+          upstream.connect(Number(target.port || 6379), target.hostname);
+          for (const socket of [client, upstream]) {
+            sockets.add(socket);
+            socket.on("close", () => sockets.delete(socket));
+            socket.on("error", () => undefined);
+          }
+          client.pipe(upstream).pipe(client);
+          client.on("close", () => upstream.destroy());
+          upstream.on("close", () => client.destroy());
+        });
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve());
+      });
+    await open();
+    return {
+      async cut() {
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        });
+      },
+      restore: open,
+    };
+  }
+
+  test("a stream lost with Redis (restart without persistence) is recreated and consumption goes on", async () => {
+    await drainOutbox();
+    const prefix = `fedbank-test-events-${randomBytes(4).toString("hex")}:`;
+    const transport = new RedisEventTransport({ url: TEST_REDIS_URL, prefix, logger });
+    const group = `g-${randomUUID()}`;
+    const { handler } = recordingHandler(group);
+    const relay = createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50 });
+    const consumer = createEventConsumer({
+      transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger, blockMs: 200, handlers: { "ledger.deposit.posted": handler },
+    });
+    relay.start();
+    consumer.start();
+    try {
+      const first = await appendDeposits([randomUUID()], 3);
+      await waitFor("delivery before", async () => (await effects(group, first)).length === 3);
+      await deleteRedisKeys(prefix);
+      const second = await appendDeposits([randomUUID()], 3);
+      await waitFor("delivery after the stream was lost", async () => (await effects(group, second)).length === 3);
+    } finally {
+      await Promise.all([relay.stop(), consumer.stop()]);
+      await transport.close();
+      await deleteRedisKeys(prefix);
+    }
+  });
+
+  test("the relay and consumer survive Redis going away; rows stay unpublished and are delivered when it returns", async () => {
+    await drainOutbox();
+    const prefix = `fedbank-test-events-${randomBytes(4).toString("hex")}:`;
+    const port = await freePort();
+    const proxy = await redisProxy(port);
+    const transport = new RedisEventTransport({ url: `redis://127.0.0.1:${port}`, prefix, logger, commandTimeoutMs: 1_000 });
+    const group = `g-${randomUUID()}`;
+    const { handler } = recordingHandler(group);
+    const relay = createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50, maxBackoffMs: 500 });
+    const consumer = createEventConsumer({
+      transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger, blockMs: 200,
+      handlers: { "ledger.deposit.posted": handler },
+    });
+    relay.start();
+    consumer.start();
+    try {
+      const beforeOutage = await appendDeposits([randomUUID()], 5);
+      await waitFor("delivery before the outage", async () => (await effects(group, beforeOutage)).length === 5);
+
+      await proxy.cut();
+      const during = await appendDeposits([randomUUID()], 5);
+      await sleep(1_500);
+      assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 5, "rows kept while Redis is unreachable");
+      assert.ok(relay.status().consecutiveFailures > 0);
+
+      await proxy.restore();
+      const all = [...beforeOutage, ...during];
+      const rows = await waitFor("delivery after Redis returns", async () => ((await effects(group, all)).length === 10 ? effects(group, all) : false), 30_000);
+      assert.deepEqual(rows.map((row) => row.event_id), all);
+      assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
+    } finally {
+      await Promise.all([relay.stop(), consumer.stop()]);
+      await transport.close();
+      await proxy.cut();
+      await deleteRedisKeys(prefix);
+    }
+  });
+});
