@@ -1,33 +1,80 @@
-import type { Database } from "../../../kernel/db.js";
+import { createDatabase, type Database } from "../../../kernel/db.js";
+import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
+import { createSharedStore } from "../../../kernel/shared-store.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { UsersConfig } from "./config.js";
-import type { UsersContext } from "./context.js";
-import { loadSigningKey } from "./keys.js";
+import type { UsersContext, UsersServices } from "./context.js";
+import { jwksDocument, loadSigningKeyring, recordSigningKeyInUse } from "./keys.js";
 import { createUserLoaders } from "./loaders.js";
+import { loadCommonPasswords } from "./password-policy.js";
 import { resolvers } from "./resolvers/index.js";
+import { mfaSecretBox } from "./secret-box.js";
+import { LoginThrottle } from "./throttle.js";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
 
 export async function startUsersService(config: UsersConfig, database?: Database): Promise<RunningService> {
-  const signingKey = await loadSigningKey(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE);
-  const tokenSettings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS };
-  const jwks = JSON.stringify({ keys: [signingKey.publicJwk] });
-  return startDatabaseSubgraph<UsersContext>({
+  const keyring = await loadSigningKeyring(config);
+  // Opened here (not by startDatabaseSubgraph) so the start-up check below can use it; closed on stop.
+  const ownDatabase = database
+    ? undefined
+    : createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: "users" });
+  const db = database ?? ownDatabase!;
+  await recordSigningKeyInUse(db.prisma, keyring);
+  const store = await createSharedStore({
+    url: config.REDIS_URL,
+    prefix: config.REDIS_KEY_PREFIX,
+    logger: createLogger("users-store", config.LOG_LEVEL),
+  });
+  const services: UsersServices = {
+    keyring,
+    tokenSettings: {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    store,
+    throttle: new LoginThrottle(store, {
+      maxPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
+    }),
+    mfaBox: mfaSecretBox(config),
+    commonPasswords: loadCommonPasswords(config.COMMON_PASSWORDS_FILE),
+    subgraphUrls: {
+      accounts: config.SUBGRAPH_ACCOUNTS_URL,
+      transactions: config.SUBGRAPH_TRANSACTIONS_URL,
+      notifications: config.SUBGRAPH_NOTIFICATIONS_URL,
+    },
+  };
+  const jwks = jwksDocument(keyring);
+  const service = await startDatabaseSubgraph<UsersContext>({
     name: "users",
     port: config.USERS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,
     config,
-    database,
-    createContext: (base, prisma) => ({ ...base, db: prisma, loaders: createUserLoaders(prisma), signingKey, tokenSettings }),
+    database: db,
+    createContext: (base, prisma) => ({ ...base, ...services, db: prisma, loaders: createUserLoaders(prisma) }),
     extraRoutes: [
       (req, res) => {
         if (req.url !== JWKS_PATH) return false;
+        // Short cache: a key added for rotation must reach the routers well before it signs.
         res.writeHead(200, { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" });
         res.end(jwks);
         return true;
       },
     ],
   });
+  return {
+    ...service,
+    async stop() {
+      await service.stop();
+      await store.close();
+      await ownDatabase?.close();
+    },
+  };
 }

@@ -14,48 +14,196 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, as an ISO 8601 string in UTC with milliseconds (e.g. 2026-01-31T09:30:00.000Z). */
   DateTime: { input: Date | string; output: Date | string; }
+  /** Any JSON value. */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** Tokens issued on a successful login. */
+/** Tokens issued on a successful login, registration or refresh. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
-  /** Signed access token (JWT) to send as `Authorization: Bearer <token>`. */
+  /** Signed access token (JWT, EdDSA) to send as `Authorization: Bearer <token>`. Valid for `expiresIn` seconds. */
   accessToken: Scalars['String']['output'];
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
+  /**
+   * Opaque refresh token: exchange it once with `refreshToken` for new tokens. Each one is single use; using one
+   * twice ends the session.
+   */
+  refreshToken: Scalars['String']['output'];
   /** Always `Bearer`. */
   tokenType: Scalars['String']['output'];
   /** The signed-in user. */
   user: User;
 };
 
+/** Input of `createUser`. */
+export type CreateUserInput = {
+  /** Login email; stored trimmed and in lower case. */
+  email: Scalars['String']['input'];
+  /** Full name. */
+  name: Scalars['String']['input'];
+  /** Initial password, subject to the password policy. */
+  password: Scalars['String']['input'];
+  /** Role of the new user. */
+  role: Role;
+};
+
+/** What an authenticator app needs, shown once by `enrollMfa`. */
+export type MfaEnrollment = {
+  __typename?: 'MfaEnrollment';
+  /** `otpauth://totp/...` URI to show as a QR code. */
+  otpauthUri: Scalars['String']['output'];
+  /** Ten single-use recovery codes, each accepted once in place of a one-time code. Shown only now. */
+  recoveryCodes: Array<Scalars['String']['output']>;
+  /** The base32 TOTP secret, for typing in by hand. */
+  secret: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Changes the signed-in user's password; every other session of the user ends. */
+  changePassword: Scalars['Boolean']['output'];
+  /** Turns MFA on with a current code from the enrolled authenticator. */
+  confirmMfa: User;
+  /** Admin: creates a user with any role. */
+  createUser: User;
+  /** Turns MFA off; needs a current one-time code or a recovery code. */
+  disableMfa: User;
+  /** Starts MFA enrollment: returns a new TOTP secret and recovery codes, shown only this once. */
+  enrollMfa: MfaEnrollment;
   /**
-   * Signs in with email and password and returns an access token. Wrong email or password fail the same way,
-   * with INVALID_CREDENTIALS.
+   * Admin: erases a user's personal data (GDPR): email, name, password, MFA and client addresses are removed, the
+   * user is locked and signed out. The id stays as a pseudonym so ledger and audit history remain consistent.
+   * Needs a login in the last 15 minutes.
+   */
+  eraseUser: User;
+  /**
+   * Signs in with email and password (and `totp`, a one-time or recovery code, once MFA is enabled). Wrong email
+   * or password fail the same way, with INVALID_CREDENTIALS; MFA_REQUIRED or INVALID_MFA_CODE when a code is
+   * missing or wrong; TOO_MANY_ATTEMPTS (with `extensions.retryAfterSeconds`) after repeated failures.
    */
   login: AuthPayload;
+  /** Ends the current session: its refresh token and access tokens stop working at once. */
+  logout: Scalars['Boolean']['output'];
+  /** Ends every session of the signed-in user; returns how many were ended. */
+  logoutEverywhere: Scalars['Int']['output'];
+  /** Exchanges a refresh token for new tokens (rotation). INVALID_REFRESH_TOKEN when used, expired or revoked. */
+  refreshToken: AuthPayload;
+  /**
+   * Creates a customer and signs them in. Fails with WEAK_PASSWORD (policy in the message), EMAIL_TAKEN or
+   * BAD_USER_INPUT.
+   */
+  register: AuthPayload;
+  /** Admin: locks or unlocks a user. Locking ends all the user's sessions at once. */
+  setUserStatus: User;
+  /** Updates the signed-in user's profile. */
+  updateProfile: User;
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationConfirmMfaArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+export type MutationDisableMfaArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationEraseUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+  totp?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRefreshTokenArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationRegisterArgs = {
+  input: RegisterInput;
+};
+
+
+export type MutationSetUserStatusArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  status: UserStatus;
+};
+
+
+export type MutationUpdateProfileArgs = {
+  input: UpdateProfileInput;
+};
+
+/** Relay page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge on the page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items precede this page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge on the page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Everything the platform holds about the signed-in user (GDPR access request): profile, sessions, security
+   * events, accounts, ledger history and notifications. A service that cannot answer is named in `unavailable`.
+   */
+  exportMyData: Scalars['JSON']['output'];
   /** The signed-in user. Fails with UNAUTHENTICATED without a valid access token. */
   me: User;
   /** A user by id: the user themself, or staff. */
   user?: Maybe<User>;
+  /** Staff: search users. `first` is at most 100. */
+  users: UserConnection;
 };
 
 
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<UsersFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Input of `register`. */
+export type RegisterInput = {
+  /** Login email; stored trimmed and in lower case. */
+  email: Scalars['String']['input'];
+  /** Full name. */
+  name: Scalars['String']['input'];
+  /** At least 12 characters, not a common password, not containing the email's local part. */
+  password: Scalars['String']['input'];
 };
 
 /** What a user may do on the platform. */
@@ -71,15 +219,26 @@ export type Role =
   /** Branch staff: serves customers, deposits and withdrawals. */
   | 'TELLER';
 
-/** A person who uses the platform: a customer or a member of staff. */
+/** Input of `updateProfile`. */
+export type UpdateProfileInput = {
+  /** New full name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A person who uses the platform: a customer or a member of staff. Customers may read only themselves;
+ * staff (users:read) may read anyone.
+ */
 export type User = {
   __typename?: 'User';
   /** When the user was registered. */
   createdAt: Scalars['DateTime']['output'];
   /** Login email, normalised to lower case. */
   email: Scalars['String']['output'];
-  /** Stable identifier of the user. */
+  /** Stable identifier of the user. Kept as a pseudonym when the user's personal data is erased. */
   id: Scalars['ID']['output'];
+  /** Whether sign-in needs a one-time code from an authenticator app (TOTP). */
+  mfaEnabled: Scalars['Boolean']['output'];
   /** Full name as shown in the apps. */
   name: Scalars['String']['output'];
   /** What the user may do on the platform. */
@@ -88,12 +247,40 @@ export type User = {
   status: UserStatus;
 };
 
+/** A page of users, by id order. */
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  /** The users on this page. */
+  edges: Array<UserEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** A user in a list. */
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  /** Opaque cursor to pass as `after` to continue after this edge. */
+  cursor: Scalars['String']['output'];
+  /** The user. */
+  node: User;
+};
+
 /** Whether a user may sign in. */
 export type UserStatus =
   /** The user may sign in. */
   | 'ACTIVE'
   /** Sign-in is blocked until staff unlock the user. */
   | 'LOCKED';
+
+/** Filters of the `users` list; all optional, combined with AND. */
+export type UsersFilter = {
+  /** Only users whose email contains this text (case-insensitive). */
+  emailContains?: InputMaybe<Scalars['String']['input']>;
+  /** Only users with this role. */
+  role?: InputMaybe<Role>;
+  /** Only users with this status. */
+  status?: InputMaybe<UserStatus>;
+};
 
 
 
@@ -192,14 +379,23 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CreateUserInput: CreateUserInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MfaEnrollment: ResolverTypeWrapper<MfaEnrollment>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Role: Role;
-  User: ResolverTypeWrapper<UserRow>;
-  UserStatus: UserStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterInput: RegisterInput;
+  Role: Role;
+  UpdateProfileInput: UpdateProfileInput;
+  User: ResolverTypeWrapper<UserRow>;
+  UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
+  UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  UserStatus: UserStatus;
+  UsersFilter: UsersFilter;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -207,17 +403,27 @@ export type ResolversParentTypes = {
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  CreateUserInput: CreateUserInput;
   DateTime: Scalars['DateTime']['output'];
+  JSON: Scalars['JSON']['output'];
+  MfaEnrollment: MfaEnrollment;
   Mutation: Record<PropertyKey, never>;
-  Query: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
-  User: UserRow;
   Boolean: Scalars['Boolean']['output'];
+  ID: Scalars['ID']['output'];
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RegisterInput: RegisterInput;
+  UpdateProfileInput: UpdateProfileInput;
+  User: UserRow;
+  UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
+  UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  UsersFilter: UsersFilter;
 };
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
@@ -226,13 +432,44 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MfaEnrollmentResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['MfaEnrollment'] = ResolversParentTypes['MfaEnrollment']> = {
+  otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  confirmMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationConfirmMfaArgs, 'code'>>;
+  createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
+  disableMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableMfaArgs, 'code'>>;
+  enrollMfa?: Resolver<ResolversTypes['MfaEnrollment'], ParentType, ContextType>;
+  eraseUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEraseUserArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  logoutEverywhere?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'token'>>;
+  register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  setUserStatus?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserStatusArgs, 'id' | 'reason' | 'status'>>;
+  updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  exportMyData?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
 };
 
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -240,16 +477,32 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mfaEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['UserStatus'], ParentType, ContextType>;
 };
 
+export type UserConnectionResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type UserEdgeResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = UsersContext> = {
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  JSON?: GraphQLScalarType;
+  MfaEnrollment?: MfaEnrollmentResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  UserConnection?: UserConnectionResolvers<ContextType>;
+  UserEdge?: UserEdgeResolvers<ContextType>;
 };
 

@@ -5,13 +5,10 @@ import type { User as UserRow } from "../../../../kernel/generated/prisma/client
 import type { UserResolvers } from "../generated/resolvers-types.js";
 import type { UsersContext } from "../context.js";
 
-/** Staff who may read any user's personal details. */
+/** Staff who may read any user (the roles holding `users:read`). */
 export const STAFF_WHO_READ_USERS: ReadonlySet<Role> = new Set(["TELLER", "ADMIN", "AUDITOR"]);
 
-/**
- * Any signed-in user may see another user's id and name (a transfer shows its counterparty's name);
- * everything else about a user is for that user and for staff.
- */
+/** A user's details are for that user and for staff; a login's payload shows the user who just signed in. */
 function personal<K extends keyof UserRow>(field: K) {
   return (parent: UserRow, _args: unknown, { caller, signedInUserId }: UsersContext) => {
     if (signedInUserId === parent.id) return parent[field];
@@ -24,12 +21,16 @@ function personal<K extends keyof UserRow>(field: K) {
 }
 
 export const User: UserResolvers = {
+  // Entity hops obey the same rule as `user(id)`: a customer reaches only themself.
   async __resolveReference(reference, { caller, loaders }) {
-    requireCaller(caller);
+    const verified = requireCaller(caller);
+    if (!mayAccessCustomerData(verified, reference.id, STAFF_WHO_READ_USERS)) throw forbidden("You may only read your own user");
     return loaders.userById.load(reference.id);
   },
   email: personal("email"),
+  name: personal("name"),
   role: personal("role"),
   status: personal("status"),
+  mfaEnabled: personal("mfaEnabled"),
   createdAt: personal("createdAt"),
 };
