@@ -67,7 +67,7 @@ export async function seedDemoData(prisma: PrismaClient, log: (line: string) => 
         details: { currency: account.currency, type: account.type },
       });
     }
-    await registerLedgerAccount(prisma, { id: account.id, ownerId: owner.id, currency: account.currency, kind: "CUSTOMER" });
+    await registerLedgerAccount(prisma, { id: account.id, ownerId: owner.id, currency: account.currency, kind: "CUSTOMER", number: account.number });
     await ensureSettlementAccount(prisma, account.currency);
     accounts.set(demo.number, { id: account.id, currency: account.currency, ownerId: owner.id });
   }

@@ -1,36 +1,12 @@
-// IBAN-style account numbers (ISO 13616 check digits, mod-97): "FB" + 2 check digits + "FDBK" + 14 digits.
+// Account numbers issued by this bank: "FB" + 2 check digits + "FDBK" + 14 digits. Validation is the
+// shared pure module in kernel/ (the ledger validates numbers too).
 import { randomInt } from "node:crypto";
+import { computeCheckDigits } from "../../../kernel/account-number.js";
+
+export { computeCheckDigits, isValidAccountNumber, normaliseAccountNumber } from "../../../kernel/account-number.js";
 
 const COUNTRY = "FB";
 const BANK_CODE = "FDBK";
-const SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
-
-/** Remainder of the number's digit string (letters as 10..35) modulo 97, computed piecewise. */
-function mod97(digits: string): number {
-  let remainder = 0;
-  for (const char of digits) {
-    const code = char.charCodeAt(0);
-    const value = code >= 65 ? String(code - 55) : char;
-    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
-  }
-  return remainder;
-}
-
-export function computeCheckDigits(country: string, bban: string): string {
-  const remainder = mod97(`${bban}${country}00`);
-  return String(98 - remainder).padStart(2, "0");
-}
-
-/** Normalises spacing and case, then checks shape and mod-97 check digits. */
-export function isValidAccountNumber(input: string): boolean {
-  const number = normaliseAccountNumber(input);
-  if (!SHAPE.test(number) || number.length > 34) return false;
-  return mod97(`${number.slice(4)}${number.slice(0, 4)}`) === 1;
-}
-
-export function normaliseAccountNumber(input: string): string {
-  return input.replace(/\s+/g, "").toUpperCase();
-}
 
 export function generateAccountNumber(): string {
   let account = "";

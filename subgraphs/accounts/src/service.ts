@@ -3,6 +3,7 @@ import { readSchemaFile } from "../../../kernel/service-runtime.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { AccountsConfig } from "./config.js";
 import type { AccountsContext } from "./context.js";
+import { createLedgerClient } from "./ledger-client.js";
 import { createAccountLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -14,6 +15,11 @@ export async function startAccountsService(config: AccountsConfig, database?: Da
     resolvers,
     config,
     database,
-    createContext: (base, prisma) => ({ ...base, db: prisma, loaders: createAccountLoaders(prisma) }),
+    createContext: (base, prisma) => ({
+      ...base,
+      db: prisma,
+      loaders: createAccountLoaders(prisma),
+      ledger: createLedgerClient(config.TRANSACTIONS_URL, base.callSubgraph),
+    }),
   });
 }

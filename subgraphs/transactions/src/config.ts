@@ -1,8 +1,12 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { port, subgraphBaseConfig } from "../../../kernel/config.js";
 
 export const transactionsConfigSchema = subgraphBaseConfig.extend({
   TRANSACTIONS_PORT: port(4003),
+  /** How long an authorized (held) transfer reserves funds before it expires. */
+  HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(7 * 86_400),
+  /** How long idempotency keys are kept (at least 24 h, as promised to clients); older ones are purged hourly. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(72),
 });
 
 export type TransactionsConfig = z.infer<typeof transactionsConfigSchema>;

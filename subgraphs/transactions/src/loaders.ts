@@ -1,16 +1,23 @@
 import DataLoader from "dataloader";
 import { loadByIds, loadGroupedByIds } from "../../../kernel/batch.js";
 import { Prisma } from "../../../kernel/db.js";
-import type { LedgerAccount } from "../../../kernel/generated/prisma/client.js";
-import { encodePostingCursor } from "./cursors.js";
+import type { Hold, LedgerAccount, LedgerTransaction } from "../../../kernel/generated/prisma/client.js";
+import { encodePostingCursor, type PageRequest } from "./cursors.js";
 import type { LedgerDb } from "./db.js";
 import type { PostingView, TransactionConnectionView, TransactionView } from "./mappers.js";
 
+export interface HistoryFilter {
+  from: Date | null;
+  to: Date | null;
+  kinds: TransactionView["kind"][] | null;
+  /** Minimum transaction amount in the account's minor units; null for none. */
+  minMinor: bigint | null;
+}
+
 export interface HistoryKey {
   accountId: string;
-  first: number;
-  /** Postings strictly older than this sequence number; null for the newest page. */
-  beforePostingId: bigint | null;
+  page: PageRequest;
+  filter: HistoryFilter;
 }
 
 export interface PostingWithOwner extends PostingView {
@@ -19,12 +26,17 @@ export interface PostingWithOwner extends PostingView {
 
 export interface LedgerLoaders {
   ledgerAccountById: DataLoader<string, LedgerAccount | null>;
-  transactionById: DataLoader<string, TransactionView | null>;
+  ledgerAccountByNumber: DataLoader<string, LedgerAccount | null>;
+  transactionById: DataLoader<string, LedgerTransaction | null>;
+  reversalOf: DataLoader<string, LedgerTransaction | null>;
   postingsByTransaction: DataLoader<string, PostingWithOwner[]>;
+  holdById: DataLoader<string, Hold | null>;
+  /** Pending, unexpired holds per account. */
+  activeHoldsByAccount: DataLoader<string, Hold[]>;
   historyPage: DataLoader<HistoryKey, TransactionConnectionView, string>;
 }
 
-const NO_CURSOR = 9223372036854775807n;
+const MAX_ID = "9223372036854775807";
 
 interface HistoryRow {
   ord: bigint;
@@ -37,31 +49,51 @@ interface HistoryRow {
   kind: TransactionView["kind"];
   transaction_amount_minor: bigint;
   reference: string | null;
+  reverses_id: string | null;
   created_at: Date;
 }
 
+function groupSignature(key: HistoryKey): string {
+  const { filter } = key;
+  return [key.page.direction, filter.from?.toISOString() ?? "", filter.to?.toISOString() ?? "", filter.kinds?.join(",") ?? ""].join("|");
+}
+
 /**
- * One statement for the history pages of every account in the request: each key becomes a row of an
- * unnest() and a LATERAL index scan on (account_id, id) fetches first+1 postings for it.
+ * One statement for the history pages of every account in the request that share direction and filter
+ * (the dashboard: one): each key becomes a row of an unnest() and a LATERAL index scan on
+ * (account_id, id) fetches size+1 postings for it.
  */
-async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Promise<TransactionConnectionView[]> {
+async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<TransactionConnectionView[]> {
+  const [sample] = keys;
+  const newer = sample!.page.direction === "newer";
+  const { from, to, kinds } = sample!.filter;
   const accountIds = keys.map((key) => key.accountId);
-  const before = keys.map((key) => String(key.beforePostingId ?? NO_CURSOR));
-  const limits = keys.map((key) => key.first + 1);
+  const cursors = keys.map((key) => (key.page.cursor === null ? (newer ? "0" : MAX_ID) : String(key.page.cursor)));
+  const limits = keys.map((key) => key.page.size + 1);
+  const minimums = keys.map((key) => String(key.filter.minMinor ?? 1n));
+  const conditions = [
+    newer ? Prisma.sql`p.id > k.cursor_id` : Prisma.sql`p.id < k.cursor_id`,
+    Prisma.sql`t.amount_minor >= k.min_minor`,
+    ...(from ? [Prisma.sql`p.created_at >= ${from}`] : []),
+    ...(to ? [Prisma.sql`p.created_at < ${to}`] : []),
+    ...(kinds ? [Prisma.sql`t.kind::text = ANY(${kinds}::text[])`] : []),
+  ];
+  const order = newer ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const rows = await db.$queryRaw<HistoryRow[]>(Prisma.sql`
-    SELECT k.ord, p.id AS posting_id, p.account_id::text AS account_id, p.currency, p.amount_minor,
-           p.balance_after_minor, t.id::text AS transaction_id, t.kind::text AS kind,
-           t.amount_minor AS transaction_amount_minor, t.reference, t.created_at
-      FROM unnest(${accountIds}::uuid[], ${before}::bigint[], ${limits}::int[])
-           WITH ORDINALITY AS k(account_id, before_id, lim, ord)
+    SELECT k.ord, h.posting_id, h.account_id::text AS account_id, h.currency, h.amount_minor, h.balance_after_minor,
+           h.transaction_id::text AS transaction_id, h.kind::text AS kind, h.transaction_amount_minor, h.reference,
+           h.reverses_id::text AS reverses_id, h.created_at
+      FROM unnest(${accountIds}::uuid[], ${cursors}::bigint[], ${limits}::int[], ${minimums}::bigint[])
+           WITH ORDINALITY AS k(account_id, cursor_id, lim, min_minor, ord)
       CROSS JOIN LATERAL (
-        SELECT * FROM ledger.postings p
-         WHERE p.account_id = k.account_id AND p.id < k.before_id
-         ORDER BY p.id DESC
+        SELECT p.id AS posting_id, p.account_id, p.currency, p.amount_minor, p.balance_after_minor, t.id AS transaction_id,
+               t.kind, t.amount_minor AS transaction_amount_minor, t.reference, t.reverses_id, t.created_at
+          FROM ledger.postings p JOIN ledger.transactions t ON t.id = p.transaction_id
+         WHERE p.account_id = k.account_id AND ${Prisma.join(conditions, " AND ")}
+         ORDER BY p.id ${order}
          LIMIT k.lim
-      ) p
-      JOIN ledger.transactions t ON t.id = p.transaction_id
-     ORDER BY k.ord, p.id DESC`);
+      ) h
+     ORDER BY k.ord, h.posting_id ${order}`);
   const byKey = new Map<number, HistoryRow[]>();
   for (const row of rows) {
     const index = Number(row.ord) - 1;
@@ -71,7 +103,9 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
   }
   return keys.map((key, index) => {
     const found = byKey.get(index) ?? [];
-    const page = found.slice(0, key.first);
+    const more = found.length > key.page.size;
+    // Pages are always newest first; a backward page was read oldest first.
+    const page = newer ? found.slice(0, key.page.size).reverse() : found.slice(0, key.page.size);
     const edges = page.map((row) => ({
       cursor: encodePostingCursor(row.posting_id),
       transaction: {
@@ -80,6 +114,7 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
         currency: row.currency,
         amountMinor: row.transaction_amount_minor,
         reference: row.reference,
+        reversesId: row.reverses_id,
         createdAt: row.created_at,
       },
       posting: {
@@ -92,13 +127,31 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
     return {
       edges,
       pageInfo: {
-        hasNextPage: found.length > key.first,
-        hasPreviousPage: key.beforePostingId !== null,
+        hasNextPage: newer ? key.page.cursor !== null : more,
+        hasPreviousPage: newer ? more : key.page.cursor !== null,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges.at(-1)?.cursor ?? null,
       },
     };
   });
+}
+
+async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Promise<TransactionConnectionView[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, index) => {
+    const signature = groupSignature(key);
+    const group = groups.get(signature);
+    if (group) group.push(index);
+    else groups.set(signature, [index]);
+  });
+  const results = new Array<TransactionConnectionView>(keys.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const pages = await loadHistoryGroup(db, indexes.map((index) => keys[index]!));
+      indexes.forEach((index, position) => (results[index] = pages[position]!));
+    }),
+  );
+  return results;
 }
 
 /** Built per request, so nothing leaks between callers and every list-to-entity hop is batched. */
@@ -107,8 +160,16 @@ export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
     ledgerAccountById: new DataLoader((ids) =>
       loadByIds(ids, (valid) => db.ledgerAccount.findMany({ where: { id: { in: valid } } }), (row) => row.id),
     ),
+    ledgerAccountByNumber: new DataLoader(async (numbers) => {
+      const rows = await db.ledgerAccount.findMany({ where: { number: { in: [...numbers] } } });
+      const byNumber = new Map(rows.map((row) => [row.number, row]));
+      return numbers.map((number) => byNumber.get(number) ?? null);
+    }),
     transactionById: new DataLoader((ids) =>
       loadByIds(ids, (valid) => db.ledgerTransaction.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+    ),
+    reversalOf: new DataLoader((ids) =>
+      loadByIds(ids, (valid) => db.ledgerTransaction.findMany({ where: { reversesId: { in: valid } } }), (row) => row.reversesId!),
     ),
     postingsByTransaction: new DataLoader(async (ids) => {
       const groups = await loadGroupedByIds(
@@ -131,8 +192,24 @@ export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
         })),
       );
     }),
+    holdById: new DataLoader((ids) => loadByIds(ids, (valid) => db.hold.findMany({ where: { id: { in: valid } } }), (row) => row.id)),
+    activeHoldsByAccount: new DataLoader((ids) =>
+      loadGroupedByIds(
+        ids,
+        async (valid) =>
+          db.$queryRaw<Hold[]>(Prisma.sql`
+            SELECT id::text AS "id", account_id::text AS "accountId", to_account_id::text AS "toAccountId", currency,
+                   amount_minor AS "amountMinor", reference, status::text AS status, captured_minor AS "capturedMinor",
+                   initiated_by::text AS "initiatedBy", created_at AS "createdAt", expires_at AS "expiresAt", settled_at AS "settledAt"
+              FROM ledger.holds
+             WHERE account_id = ANY(${valid}::uuid[]) AND status = 'PENDING' AND expires_at > clock_timestamp()
+             ORDER BY created_at, id`),
+        (row) => row.accountId,
+      ),
+    ),
     historyPage: new DataLoader((keys) => loadHistoryPages(db, keys), {
-      cacheKeyFn: (key) => `${key.accountId}|${key.first}|${key.beforePostingId ?? ""}`,
+      cacheKeyFn: (key) =>
+        [key.accountId, groupSignature(key), key.page.size, key.page.cursor ?? "", key.filter.minMinor ?? ""].join("|"),
     }),
   };
 }

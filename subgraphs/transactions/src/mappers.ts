@@ -10,7 +10,27 @@ export interface TransactionView {
   currency: string;
   amountMinor: bigint;
   reference: string | null;
+  /** For a REVERSAL: the transaction it reverses (absent when not loaded). */
+  reversesId?: string | null;
   createdAt: Date;
+}
+
+export interface TransactionResultView {
+  transactionId: string;
+  /** Already built when the transaction was just posted; loaded by id on a replay. */
+  transaction: TransactionView | null;
+  replayed: boolean;
+}
+
+export interface HoldResultView {
+  holdId: string;
+  replayed: boolean;
+}
+
+export interface LedgerAccountStateView {
+  accountId: string;
+  status: string;
+  statusVersion: number;
 }
 
 export interface PostingView {
@@ -18,6 +38,11 @@ export interface PostingView {
   currency: string;
   amountMinor: bigint;
   balanceAfterMinor: bigint;
+  /**
+   * Owner of the posting's account when known: null for the bank's settlement account; absent on an
+   * account's own history, which only its owner and staff can read.
+   */
+  ownerId?: string | null;
 }
 
 export interface TransactionEdgeView {

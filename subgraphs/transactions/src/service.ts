@@ -1,19 +1,45 @@
 import type { Database } from "../../../kernel/db.js";
+import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { TransactionsConfig } from "./config.js";
 import type { TransactionsContext } from "./context.js";
+import type { LedgerDb } from "./db.js";
+import { purgeIdempotencyKeys } from "./idempotency.js";
 import { createLedgerLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
 
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
 export async function startTransactionsService(config: TransactionsConfig, database?: Database): Promise<RunningService> {
-  return startDatabaseSubgraph<TransactionsContext>({
+  let ledgerDb: LedgerDb | null = null;
+  const service = await startDatabaseSubgraph<TransactionsContext>({
     name: "transactions",
     port: config.TRANSACTIONS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,
     config,
     database,
-    createContext: (base, prisma) => ({ ...base, db: prisma, loaders: createLedgerLoaders(prisma) }),
+    createContext: (base, prisma) => {
+      ledgerDb ??= prisma;
+      return { ...base, db: prisma, loaders: createLedgerLoaders(prisma), holdTtlSeconds: config.HOLD_TTL_SECONDS };
+    },
   });
+  // Idempotency keys older than the retention period are purged hourly (any replica may do it: the
+  // DELETE is idempotent). The database handle is the one the first request used.
+  const log = createLogger("transactions", config.LOG_LEVEL);
+  const purge = setInterval(() => {
+    if (!ledgerDb) return;
+    purgeIdempotencyKeys(ledgerDb, config.IDEMPOTENCY_RETENTION_HOURS)
+      .then((purged) => purged > 0 && log.info({ purged }, "purged expired idempotency keys"))
+      .catch((error: unknown) => log.warn({ err: error }, "could not purge idempotency keys"));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+  return {
+    ...service,
+    async stop() {
+      clearInterval(purge);
+      await service.stop();
+    },
+  };
 }

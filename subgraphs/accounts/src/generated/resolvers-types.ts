@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Account as AccountRow } from '../../../../kernel/generated/prisma/client.js';
+import type { Account as AccountRow, AccountStatusChange as AccountStatusChangeRow } from '../../../../kernel/generated/prisma/client.js';
 import type { UserRef } from '../mappers.js';
 import type { AccountsContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -34,6 +34,8 @@ export type Account = {
   owner: User;
   /** Whether the account can be used. Readable by the owner and staff. */
   status: AccountStatus;
+  /** Every status change, oldest first (opening included). Readable by the owner and staff. */
+  statusHistory: Array<AccountStatusChange>;
   /** What kind of account this is. */
   type: AccountType;
 };
@@ -46,6 +48,21 @@ export type AccountStatus =
   | 'CLOSED'
   /** No debits until unfrozen. */
   | 'FROZEN';
+
+/** One change of an account's status. */
+export type AccountStatusChange = {
+  __typename?: 'AccountStatusChange';
+  /** When the change was recorded. */
+  changedAt: Scalars['DateTime']['output'];
+  /** The user who made the change (id); null for system changes. */
+  changedBy?: Maybe<Scalars['ID']['output']>;
+  /** The status before the change; null when the account was opened. */
+  fromStatus?: Maybe<AccountStatus>;
+  /** Why the status changed. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The status after the change. */
+  toStatus: AccountStatus;
+};
 
 /** Kinds of account. */
 export type AccountType =
@@ -63,10 +80,68 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Closes an account for good (owner or staff). Only with a zero balance and no pending holds
+   * (ACCOUNT_NOT_EMPTY otherwise); a closed account can be neither debited nor credited.
+   */
+  closeAccount: Account;
+  /** Staff: stops every debit of the account that starts after this returns. Credits still arrive. */
+  freezeAccount: Account;
+  /**
+   * Opens an account: customers for themselves, staff for any customer. Usable for deposits and transfers
+   * the moment this returns.
+   */
+  openAccount: Account;
+  /** Staff: makes a frozen account usable again. */
+  unfreezeAccount: Account;
+};
+
+
+export type MutationCloseAccountArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationFreezeAccountArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationOpenAccountArgs = {
+  input: OpenAccountInput;
+};
+
+
+export type MutationUnfreezeAccountArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** A new account. */
+export type OpenAccountInput = {
+  /** ISO 4217 currency code, e.g. USD. */
+  currency: Scalars['String']['input'];
+  /** How far below zero the balance may go (decimal string); staff only; zero when omitted. */
+  overdraftLimit?: InputMaybe<Scalars['String']['input']>;
+  /** The customer who will own it: staff only; customers open accounts for themselves (omit it). */
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  /** What kind of account. */
+  type: AccountType;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** An account by id: the owner's own, or any for staff. Null when no such account exists. */
   account?: Maybe<Account>;
+  /**
+   * Staff: an account by its IBAN-style number (spaces and case ignored). A malformed number or wrong check
+   * digits fail with INVALID_ACCOUNT_NUMBER; null when no such account exists.
+   */
+  accountByNumber?: Maybe<Account>;
 };
 
 
@@ -74,10 +149,17 @@ export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryAccountByNumberArgs = {
+  number: Scalars['String']['input'];
+};
+
+/** A user, as the accounts subgraph knows it. */
 export type User = {
   __typename?: 'User';
   /** The user's accounts, oldest first. Readable by the user and staff. */
   accounts: Array<Account>;
+  /** Stable identifier of the user. */
   id: Scalars['ID']['output'];
 };
 
@@ -183,9 +265,12 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountStatus: AccountStatus;
+  AccountStatusChange: ResolverTypeWrapper<AccountStatusChangeRow>;
   AccountType: AccountType;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OpenAccountInput: OpenAccountInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRef>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -196,8 +281,11 @@ export type ResolversParentTypes = {
   Account: AccountRow;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AccountStatusChange: AccountStatusChangeRow;
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
+  OpenAccountInput: OpenAccountInput;
   Query: Record<PropertyKey, never>;
   User: UserRef;
   Boolean: Scalars['Boolean']['output'];
@@ -212,7 +300,16 @@ export type AccountResolvers<ContextType = AccountsContext, ParentType extends R
   overdraftLimit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
+  statusHistory?: Resolver<Array<ResolversTypes['AccountStatusChange']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
+};
+
+export type AccountStatusChangeResolvers<ContextType = AccountsContext, ParentType extends ResolversParentTypes['AccountStatusChange'] = ResolversParentTypes['AccountStatusChange']> = {
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -224,8 +321,16 @@ export type MoneyResolvers<ContextType = AccountsContext, ParentType extends Res
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = AccountsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  closeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCloseAccountArgs, 'id' | 'reason'>>;
+  freezeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationFreezeAccountArgs, 'id' | 'reason'>>;
+  openAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationOpenAccountArgs, 'input'>>;
+  unfreezeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUnfreezeAccountArgs, 'id' | 'reason'>>;
+};
+
 export type QueryResolvers<ContextType = AccountsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  accountByNumber?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountByNumberArgs, 'number'>>;
 };
 
 export type UserResolvers<ContextType = AccountsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -236,8 +341,10 @@ export type UserResolvers<ContextType = AccountsContext, ParentType extends Reso
 
 export type Resolvers<ContextType = AccountsContext> = {
   Account?: AccountResolvers<ContextType>;
+  AccountStatusChange?: AccountStatusChangeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };

@@ -33,4 +33,8 @@ export const Account: AccountResolvers = {
     requireOwnerOrStaff(parent, context);
     return parent.openedAt;
   },
+  statusHistory(parent, _args, context) {
+    requireOwnerOrStaff(parent, context);
+    return context.loaders.statusHistory.load(parent.id);
+  },
 };

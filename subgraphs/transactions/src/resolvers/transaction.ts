@@ -1,13 +1,14 @@
 import { requireCaller } from "../../../../kernel/authz.js";
+import { isUuid } from "../../../../kernel/batch.js";
 import { forbidden } from "../../../../kernel/errors.js";
 import { money } from "../../../../kernel/money.js";
 import { mayReadTransaction } from "../authz.js";
 import type { QueryResolvers, TransactionResolvers } from "../generated/resolvers-types.js";
 import type { TransactionsContext } from "../context.js";
 
-async function loadVisibleTransaction(id: string, context: TransactionsContext) {
+export async function loadVisibleTransaction(id: string, context: TransactionsContext) {
   requireCaller(context.caller);
-  const transaction = await context.loaders.transactionById.load(id);
+  const transaction = isUuid(id) ? await context.loaders.transactionById.load(id) : null;
   if (!transaction) return null;
   if (!(await mayReadTransaction(id, context))) throw forbidden("You may only read your own transactions");
   return transaction;
@@ -20,4 +21,12 @@ export const Transaction: TransactionResolvers = {
   __resolveReference: (reference, context) => loadVisibleTransaction(reference.id, context),
   amount: (parent) => money(parent.amountMinor, parent.currency),
   postings: (parent, _args, { loaders }) => loaders.postingsByTransaction.load(parent.id),
+  async reverses(parent, _args, context) {
+    const reversesId = parent.reversesId ?? (await context.loaders.transactionById.load(parent.id))?.reversesId;
+    return reversesId ? loadVisibleTransaction(reversesId, context) : null;
+  },
+  async reversedBy(parent, _args, context) {
+    const reversal = await context.loaders.reversalOf.load(parent.id);
+    return reversal ? loadVisibleTransaction(reversal.id, context) : null;
+  },
 };

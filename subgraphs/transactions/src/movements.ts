@@ -1,0 +1,158 @@
+// Deposits, withdrawals, transfers and reversals: validated here, posted by `postWithin` under an
+// idempotency key, in one database transaction each.
+import { requireCaller, requireRole } from "../../../kernel/authz.js";
+import { isUuid } from "../../../kernel/batch.js";
+import { ErrorCode, domainError } from "../../../kernel/errors.js";
+import { Prisma } from "../../../kernel/db.js";
+import type { TransactionsContext } from "./context.js";
+import { runIdempotent } from "./idempotency.js";
+import { postWithin, settlementAccountId } from "./ledger.js";
+import { findCustomerAccount, findOwnAccount, normaliseReference, parseMovementAmount } from "./lookup.js";
+import type { TransactionView } from "./mappers.js";
+
+export interface MovementResult {
+  transactionId: string;
+  transaction: TransactionView | null;
+  replayed: boolean;
+}
+
+export interface CashInput {
+  accountId?: string | null;
+  accountNumber?: string | null;
+  amount: string;
+  reference?: string | null;
+  idempotencyKey: string;
+}
+
+export interface TransferRequest {
+  fromAccountId: string;
+  toAccountId?: string | null;
+  toAccountNumber?: string | null;
+  amount: string;
+  reference?: string | null;
+  idempotencyKey: string;
+}
+
+/** Teller cash: a deposit credits the customer and debits the bank's settlement account; a withdrawal the opposite. */
+export async function moveCash(context: TransactionsContext, direction: "deposit" | "withdraw", input: CashInput): Promise<MovementResult> {
+  const caller = requireRole(context.caller, ["TELLER", "ADMIN"]);
+  const account = await findCustomerAccount(context, { id: input.accountId, number: input.accountNumber }, "account");
+  const amountMinor = parseMovementAmount(input.amount, account.currency);
+  const reference = normaliseReference(input.reference);
+  const sign = direction === "deposit" ? 1n : -1n;
+  const outcome = await runIdempotent(
+    context.db,
+    {
+      callerId: caller.userId,
+      key: input.idempotencyKey,
+      operation: direction,
+      input: { account: account.id, amount: String(amountMinor), currency: account.currency, reference },
+    },
+    (tx, id) =>
+      postWithin(tx, {
+        id,
+        kind: direction === "deposit" ? "DEPOSIT" : "WITHDRAWAL",
+        currency: account.currency,
+        reference,
+        initiatedBy: caller.userId,
+        legs: [
+          { accountId: account.id, amountMinor: sign * amountMinor },
+          { accountId: settlementAccountId(account.currency), amountMinor: -sign * amountMinor },
+        ],
+      }),
+  );
+  return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+}
+
+/** Validated parties of a transfer (or of a hold, its two-phase form). */
+export async function resolveTransfer(context: TransactionsContext, input: TransferRequest) {
+  const caller = requireCaller(context.caller);
+  // Both look-ups in one batch (one SELECT); errors are reported source first.
+  const [fromResult, toResult] = await Promise.allSettled([
+    findOwnAccount(context, { id: input.fromAccountId }, "fromAccount"),
+    findCustomerAccount(context, { id: input.toAccountId, number: input.toAccountNumber }, "toAccount"),
+  ]);
+  if (fromResult.status === "rejected") throw fromResult.reason;
+  if (toResult.status === "rejected") throw toResult.reason;
+  const from = fromResult.value;
+  const to = toResult.value;
+  if (from.id === to.id) throw domainError(ErrorCode.SAME_ACCOUNT, "The source and destination accounts are the same");
+  if (from.currency !== to.currency) {
+    throw domainError(ErrorCode.CURRENCY_MISMATCH, `Cannot move ${from.currency} to an account held in ${to.currency}`);
+  }
+  const amountMinor = parseMovementAmount(input.amount, from.currency);
+  const reference = normaliseReference(input.reference);
+  return { caller, from, to, amountMinor, reference, currency: from.currency };
+}
+
+export async function transferFunds(context: TransactionsContext, input: TransferRequest): Promise<MovementResult> {
+  const { caller, from, to, amountMinor, reference, currency } = await resolveTransfer(context, input);
+  const outcome = await runIdempotent(
+    context.db,
+    {
+      callerId: caller.userId,
+      key: input.idempotencyKey,
+      operation: "transfer",
+      input: { from: from.id, to: to.id, amount: String(amountMinor), currency, reference },
+    },
+    (tx, id) =>
+      postWithin(tx, {
+        id,
+        kind: "TRANSFER",
+        currency,
+        reference,
+        initiatedBy: caller.userId,
+        legs: [
+          { accountId: from.id, amountMinor: -amountMinor },
+          { accountId: to.id, amountMinor },
+        ],
+      }),
+  );
+  return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return text.includes(constraint) || (text.includes("23505") && text.includes("reverses_id"));
+}
+
+/** Admin: posts the exact opposite of every posting of a transaction, once. */
+export async function reverseTransaction(
+  context: TransactionsContext,
+  input: { id: string; reason: string; idempotencyKey: string },
+): Promise<MovementResult> {
+  const caller = requireRole(context.caller, ["ADMIN"]);
+  const original = isUuid(input.id) ? await context.loaders.transactionById.load(input.id) : null;
+  if (!original) throw domainError(ErrorCode.NOT_FOUND, "No such transaction");
+  if (original.kind === "REVERSAL") throw domainError(ErrorCode.INVALID_STATE, "A reversal cannot itself be reversed");
+  const reason = normaliseReference(input.reason);
+  if (!reason) throw domainError(ErrorCode.BAD_USER_INPUT, "A reason is required", { field: "reason" });
+  const postings = await context.loaders.postingsByTransaction.load(original.id);
+  try {
+    const outcome = await runIdempotent(
+      context.db,
+      { callerId: caller.userId, key: input.idempotencyKey, operation: "reverse", input: { transaction: original.id, reason } },
+      async (tx, id) => {
+        const [already] = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+          SELECT id::text AS id FROM ledger.transactions WHERE reverses_id = ${original.id}::uuid`);
+        if (already) throw domainError(ErrorCode.ALREADY_REVERSED, "The transaction has already been reversed");
+        return postWithin(tx, {
+          id,
+          kind: "REVERSAL",
+          currency: original.currency,
+          reference: reason,
+          initiatedBy: caller.userId,
+          reversesId: original.id,
+          legs: postings.map((posting) => ({ accountId: posting.accountId, amountMinor: -posting.amountMinor })),
+        });
+      },
+    );
+    return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+  } catch (error) {
+    // Two reversals racing: the second waits on the first's lock, then hits the unique reverses_id.
+    if (isUniqueViolation(error, "transactions_reverses_id_key")) {
+      throw domainError(ErrorCode.ALREADY_REVERSED, "The transaction has already been reversed");
+    }
+    throw error;
+  }
+}
