@@ -16,6 +16,11 @@ export class HttpError extends Error {
 }
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readRawBody(req, limit)).toString("utf8");
+}
+
+/** The body's exact bytes (what a signature covers), bounded in size. */
+export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -24,7 +29,7 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`, "PAYLOAD_TOO_LARGE");
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -56,7 +61,13 @@ export function sendGraphQLError(res: ServerResponse, status: number, message: s
 /** Parses a POST body as JSON; GET requests carry their operation in the query string. */
 export async function parseGraphQLBody(req: IncomingMessage): Promise<unknown> {
   if (req.method !== "POST") return undefined;
-  const raw = await readBody(req);
+  return parseGraphQLBodyBytes(req, await readRawBody(req));
+}
+
+/** Like parseGraphQLBody, for a body already read (e.g. to check its signature first). */
+export function parseGraphQLBodyBytes(req: IncomingMessage, bytes: Buffer): unknown {
+  if (req.method !== "POST") return undefined;
+  const raw = bytes.toString("utf8");
   const contentType = req.headers["content-type"] ?? "";
   if (!contentType.includes("json")) {
     // Apollo Server's CSRF prevention rejects non-JSON POSTs; hand it the raw text so it answers itself.

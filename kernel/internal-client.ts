@@ -3,14 +3,14 @@
 // applies its usual authentication and object-level authorization to the same caller.
 import { GraphQLError } from "graphql";
 import { domainError, isClientCode, type ErrorCode } from "./errors.js";
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, type Caller, type IdentitySigner } from "./identity.js";
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, type Caller, type ClientInfo, type IdentitySigner } from "./identity.js";
 
 export interface SubgraphCaller {
   /**
    * Runs one operation on another subgraph and returns its `data`. Errors with a client-facing code are
    * re-thrown with that code and message; anything else becomes an internal error.
    */
-  request<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T>;
+  request<T>(url: string, query: string, variables: Record<string, unknown>, options: { audience: string }): Promise<T>;
 }
 
 interface GraphQLResponseBody<T> {
@@ -22,12 +22,25 @@ export function createSubgraphCaller(options: {
   signer: IdentitySigner;
   caller: Caller | null;
   requestId: string;
+  /** The end client the router saw, passed on so the callee can record it too. */
+  client?: ClientInfo;
   timeoutMs: number;
 }): SubgraphCaller {
   return {
-    async request<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    async request<T>(url: string, query: string, variables: Record<string, unknown>, requestOptions: { audience: string }): Promise<T> {
       const body = JSON.stringify({ query, variables });
-      const identity = await options.signer.sign(options.caller, options.requestId);
+      // Signed over the exact bytes sent, with a fresh nonce: the callee verifies it like a router request.
+      const target = new URL(url);
+      const identity = options.signer.sign(
+        { method: "POST", path: `${target.pathname}${target.search}`, body },
+        {
+          caller: options.caller,
+          requestId: options.requestId,
+          client: options.client ?? { ip: null, userAgent: null },
+          // The callee's name (e.g. "transactions"): binds the signature to it.
+          audience: requestOptions.audience,
+        },
+      );
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", [IDENTITY_HEADER]: identity, [REQUEST_ID_HEADER]: options.requestId },

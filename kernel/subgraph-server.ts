@@ -1,7 +1,6 @@
 // Everything a subgraph process shares with the others: Apollo Server over node:http, the router-signed
 // identity check, /health, /ready, /metrics, error masking, graceful shutdown.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
@@ -9,9 +8,9 @@ import { parse } from "graphql";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
 import { maskError } from "./errors.js";
-import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "./http.js";
+import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBodyBytes, readRawBody, sendGraphQLError, sendJson } from "./http.js";
 import { createSubgraphCaller, type SubgraphCaller } from "./internal-client.js";
-import { IDENTITY_HEADER, IdentityError, IdentitySigner, type Caller } from "./identity.js";
+import { IDENTITY_HEADER, IdentityError, IdentitySigner, identityMaxAgeMs, type Caller, type SignedIdentity } from "./identity.js";
 import { createLogger, type Logger } from "./logger.js";
 
 export interface RequestBase {
@@ -36,6 +35,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   typeDefs: string;
   resolvers: unknown;
   identitySecret: string;
+  /** Replay window for router signatures; defaults to ROUTER_IDENTITY_MAX_AGE_MS or 30 s. */
+  identityMaxAgeMs?: number;
   logger: Logger;
   /** Builds the per-request context (loaders are created here, never at module level). */
   createContext(base: RequestBase): TContext;
@@ -91,7 +92,9 @@ export async function startSubgraph<TContext extends BaseContext>(
   options: SubgraphOptions<TContext>,
 ): Promise<RunningService> {
   const { name, logger } = options;
-  const signer = new IdentitySigner(options.identitySecret);
+  const maxAge = identityMaxAgeMs.safeParse(process.env.ROUTER_IDENTITY_MAX_AGE_MS);
+  if (!maxAge.success) throw new Error("ROUTER_IDENTITY_MAX_AGE_MS must be an integer between 1000 and 300000");
+  const signer = new IdentitySigner(options.identitySecret, { maxAgeMs: options.identityMaxAgeMs ?? maxAge.data });
   const schema = buildSubgraphSchema([
     { typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
   ]);
@@ -144,36 +147,35 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
     if (url.pathname !== "/graphql") return sendJson(res, 404, { error: "not found" });
 
-    let identity: Awaited<ReturnType<IdentitySigner["verify"]>>;
-    const identityToken = headerValue(req, IDENTITY_HEADER);
+    // The signature covers the exact bytes received, so the body is read (bounded) before parsing.
+    const header = headerValue(req, IDENTITY_HEADER);
+    if (!header) return refuse(res, "missing router identity", url.pathname);
+    const raw = req.method === "POST" ? await readRawBody(req) : Buffer.alloc(0);
+    let identity: SignedIdentity;
     try {
-      identity = await signer.verify(identityToken);
+      identity = signer.verify(header, { method: req.method ?? "GET", path: req.url ?? "/", body: raw }, name);
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      requests.inc({ outcome: "unauthorized" });
-      logger.warn({ reason: error.message, path: url.pathname }, "rejected request without a valid router identity");
-      return sendGraphQLError(res, 401, "This service only accepts requests from the router", "UNAUTHENTICATED");
+      return refuse(res, error.message, url.pathname);
     }
-    const requestId = identity.requestId ?? randomUUID();
+    const { requestId, caller, client } = identity;
     const log = logger.child({ requestId });
-    const body = await parseGraphQLBody(req);
+    const body = parseGraphQLBodyBytes(req, raw);
     requests.inc({ outcome: "accepted" });
     const callSubgraph = createSubgraphCaller({
       signer,
-      caller: identity.caller,
+      caller,
       requestId,
+      client,
       timeoutMs: options.internalCallTimeoutMs ?? 10_000,
     });
-    await executeGraphQL(apollo, req, res, body, async () =>
-      options.createContext({
-        caller: identity.caller,
-        requestId,
-        log,
-        callSubgraph,
-        // Not yet covered by the router's signature; the router-signing work moves these into the identity.
-        client: { ip: headerValue(req, "x-fedbank-client-ip") ?? null, userAgent: headerValue(req, "x-fedbank-user-agent") ?? null },
-      }),
-    );
+    await executeGraphQL(apollo, req, res, body, async () => options.createContext({ caller, requestId, log, callSubgraph, client }));
+  }
+
+  function refuse(res: ServerResponse, reason: string, path: string) {
+    requests.inc({ outcome: "unauthorized" });
+    logger.warn({ reason, path }, "rejected request without a valid router identity");
+    sendGraphQLError(res, 401, "This service only accepts requests from the router", "UNAUTHENTICATED");
   }
 
   const server = createHttpServer(handle, logger);

@@ -288,14 +288,16 @@ describe("GraphQL over HTTP: errors, limits and authentication", () => {
     });
 
     test("a direct call with an identity forged with another secret is 401", async () => {
-      const forged = await new IdentitySigner(randomBytes(32).toString("hex")).sign(alice, "forged-request");
-      const response = await postJson(subgraphUrl(), { query: "{ __typename }" }, { [IDENTITY_HEADER]: forged });
+      const body = JSON.stringify({ query: "{ __typename }" });
+      const forged = new IdentitySigner(randomBytes(32).toString("hex")).sign({ method: "POST", path: "/graphql", body }, { caller: alice, requestId: "forged-request", audience: "users" });
+      const response = await send(subgraphUrl(), { method: "POST", headers: { "content-type": "application/json", [IDENTITY_HEADER]: forged }, body });
       assertErrorResponse(response, 401, "UNAUTHENTICATED");
     });
 
     test("the same call with a genuine router identity is served (control)", async () => {
-      const genuine = await new IdentitySigner(identitySecret).sign(null, "control-request");
-      const response = await postJson(subgraphUrl(), { query: "{ __typename }" }, { [IDENTITY_HEADER]: genuine });
+      const body = JSON.stringify({ query: "{ __typename }" });
+      const genuine = new IdentitySigner(identitySecret).sign({ method: "POST", path: "/graphql", body }, { caller: null, requestId: "control-request", audience: "users" });
+      const response = await send(subgraphUrl(), { method: "POST", headers: { "content-type": "application/json", [IDENTITY_HEADER]: genuine }, body });
       assert.equal(response.status, 200, response.text);
       assert.deepEqual(response.json, { data: { __typename: "Query" } });
     });

@@ -1,51 +1,120 @@
-// Verifies end users' access tokens: signature against the users service's JWKS (cached, refetched on an
-// unknown `kid`), an allow-list of asymmetric algorithms, issuer, audience and validity period.
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
+// Verifies end users' access tokens: signature against the users service's JWKS (cached; refetched on an
+// unknown `kid` at most once per cooldown), an allow-list of asymmetric algorithms, token type, issuer,
+// audience, validity period with a small skew, then the session-revocation set in the shared store.
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from "jose";
 import { ROLES, type Caller, type Role } from "../../kernel/identity.js";
+import { isSessionRevoked } from "../../kernel/revocation.js";
+import { scopesOf, type Scope } from "../../kernel/scopes.js";
+import type { SharedStore } from "../../kernel/shared-store.js";
 
-/** Only asymmetric algorithms: `none` and HMAC (key-confusion attacks) are refused. */
+/** Only asymmetric algorithms: `none`, HMAC (key confusion with the public key) and RSA are refused. */
 export const ALLOWED_ALGORITHMS = ["EdDSA", "ES256"];
-const CLOCK_SKEW_SECONDS = 30;
+export const CLOCK_SKEW_SECONDS = 30;
+/** The users service marks access tokens `typ: at+jwt` (RFC 9068), so no other JWT passes for one. */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+/** A JWKS refetch on an unknown `kid` happens at most once per this period (jose's cooldown). */
+export const JWKS_COOLDOWN_MS = 30_000;
 
+/** The caller as the router passes it on: role, its scopes, and the claims policies need. */
+export interface VerifiedCaller extends Caller {
+  sessionId: string;
+  scopes: readonly Scope[];
+}
+
+/** The token is bad: 401 UNAUTHENTICATED. */
 export class AuthError extends Error {
   override name = "AuthError";
 }
 
-export interface TokenVerifier {
-  /** Null for an anonymous request; throws AuthError for a bad token. */
-  verify(authorization: string | undefined): Promise<Caller | null>;
+/** The token cannot be checked now (revocation store down): 503 SERVICE_UNAVAILABLE, fail closed. */
+export class AuthUnavailableError extends Error {
+  override name = "AuthUnavailableError";
 }
 
-export function createTokenVerifier(options: { jwksUrl: string; issuer: string; audience: string }): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
+export interface TokenVerifier {
+  /** Null for an anonymous request; throws AuthError for a bad token, AuthUnavailableError when unsure. */
+  verify(authorization: string | undefined): Promise<VerifiedCaller | null>;
+}
+
+export interface TokenVerifierOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  store: SharedStore;
+  /** How long the revocation lookup may take before the request is refused (fail closed). */
+  revocationTimeoutMs?: number;
+  /** For tests: a key source other than the remote JWKS. */
+  keys?: JWTVerifyGetKey;
+  cooldownMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: options.cooldownMs ?? JWKS_COOLDOWN_MS,
+      cacheMaxAge: 600_000,
+      timeoutDuration: 5_000,
+    });
+  const revocationTimeoutMs = options.revocationTimeoutMs ?? 500;
+
+  async function verifySignatureAndClaims(token: string): Promise<VerifiedCaller> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        algorithms: ALLOWED_ALGORITHMS,
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: ACCESS_TOKEN_TYPE,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ["sub", "exp", "iat", "sid"],
+      });
+      const role = payload.role;
+      if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
+        throw new AuthError("Access token has no valid role");
+      }
+      if (typeof payload.sid !== "string" || payload.sid === "") throw new AuthError("Access token has no session");
+      const caller: VerifiedCaller = {
+        userId: payload.sub as string,
+        role: role as Role,
+        sessionId: payload.sid,
+        scopes: scopesOf(role as Role),
+      };
+      if (typeof payload.auth_time === "number") caller.authTime = payload.auth_time;
+      if (Array.isArray(payload.amr) && payload.amr.every((method) => typeof method === "string")) caller.amr = payload.amr;
+      return caller;
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new AuthError("Access token has expired");
+      if (error instanceof joseErrors.JWKSTimeout) throw new AuthUnavailableError("Signing keys cannot be fetched right now");
+      // Includes an unknown `kid` while the JWKS cooldown runs, and a JWKS that cannot be fetched.
+      if (error instanceof joseErrors.JOSEError) throw new AuthError("Access token is invalid");
+      // The JWKS could not be fetched at all (users service unreachable): cannot verify, fail closed.
+      throw new AuthUnavailableError("Signing keys cannot be fetched right now");
+    }
+  }
+
   return {
     async verify(authorization) {
       if (authorization === undefined || authorization === "") return null;
-      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization.trim());
+      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
       if (!match?.[1]) throw new AuthError("Authorization header must be `Bearer <access token>`");
+      const caller = await verifySignatureAndClaims(match[1]);
+      let revoked: boolean;
       try {
-        const { payload } = await jwtVerify(match[1], jwks, {
-          algorithms: ALLOWED_ALGORITHMS,
-          issuer: options.issuer,
-          audience: options.audience,
-          clockTolerance: CLOCK_SKEW_SECONDS,
-          requiredClaims: ["sub", "exp", "iat"],
-        });
-        const role = payload.role;
-        if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
-          throw new AuthError("Access token has no valid role");
-        }
-        return {
-          userId: payload.sub as string,
-          role: role as Role,
-          sessionId: typeof payload.sid === "string" ? payload.sid : null,
-        };
-      } catch (error) {
-        if (error instanceof AuthError) throw error;
-        if (error instanceof joseErrors.JWTExpired) throw new AuthError("Access token has expired");
-        if (error instanceof joseErrors.JOSEError) throw new AuthError("Access token is invalid");
-        throw error;
+        revoked = await withTimeout(isSessionRevoked(options.store, caller.sessionId), revocationTimeoutMs);
+      } catch {
+        throw new AuthUnavailableError("Session revocation cannot be checked right now; try again shortly");
       }
+      if (revoked) throw new AuthError("The session of this access token has been revoked");
+      return caller;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { httpUrl, identitySecret, logLevel, nodeEnv, port, redisUrl } from "../../kernel/config.js";
+import { parseTrustedProxies } from "./client-ip.js";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
@@ -29,6 +30,26 @@ export const routerConfigSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default("fedbank:"),
   /** Schema introspection: on outside production unless set. */
   INTROSPECTION: booleanFlag,
+  /**
+   * Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed for the client IP.
+   * Default: none, the socket's peer address is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .refine(
+      (value) => {
+        try {
+          parseTrustedProxies(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "must be a comma-separated list of IP addresses or CIDRs" },
+    ),
+  /** How long the per-request session-revocation lookup may take before the request is refused (503). */
+  REVOCATION_CHECK_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 

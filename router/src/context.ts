@@ -1,8 +1,8 @@
-import type { Caller } from "../../kernel/identity.js";
+import type { Caller, ClientInfo } from "../../kernel/identity.js";
 
 export interface RouterContext {
   caller: Caller | null;
   requestId: string;
-  /** Signed once per operation, on first use, and reused for every subgraph fetch of it. */
-  identityToken: Promise<string>;
+  /** The end client (socket address, or X-Forwarded-For from a trusted proxy) and its user agent. */
+  client: ClientInfo;
 }

@@ -1,21 +1,52 @@
-// @apollo/gateway over the committed supergraph. Every subgraph fetch carries the router-signed identity
-// of the verified caller; subgraph URLs can be overridden per environment.
-import { readFile } from "node:fs/promises";
+// @apollo/gateway over the committed supergraph. Every subgraph fetch is signed (kernel/identity.ts): the
+// claims are encoded in willSendRequest, where the request context is known, and the HMAC is computed in
+// the fetcher over the exact bytes the data source serialized, so what is signed is what is sent.
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { IDENTITY_HEADER, REQUEST_ID_HEADER } from "../../kernel/identity.js";
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "../../kernel/identity.js";
 import type { RouterContext } from "./context.js";
 
+type Fetcher = RemoteGraphQLDataSource["fetcher"];
+
+/** Completes the identity header (claims set in willSendRequest) with the signature over the body sent. */
+function signingFetcher(signer: IdentitySigner, fetcher: Fetcher): Fetcher {
+  return (url, init) => {
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    const claims = headers[IDENTITY_HEADER];
+    if (claims && init) {
+      const target = new URL(String(url));
+      const body = typeof init.body === "string" ? init.body : "";
+      init.headers = {
+        ...headers,
+        [IDENTITY_HEADER]: signer.seal(claims, { method: init.method ?? "POST", path: `${target.pathname}${target.search}`, body }),
+      };
+    }
+    return fetcher(url, init);
+  };
+}
+
 class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
+  constructor(
+    url: string,
+    private readonly subgraphName: string,
+    private readonly signer: IdentitySigner,
+  ) {
+    super({ url });
+    this.fetcher = signingFetcher(signer, this.fetcher);
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
     // Health checks and schema loads carry no request context; the supergraph is static, so there are none.
-    if (!("identityToken" in context)) return;
-    request.http?.headers.set(IDENTITY_HEADER, await context.identityToken);
+    if (!("requestId" in context)) return;
+    request.http?.headers.set(
+      IDENTITY_HEADER,
+      this.signer.encodeClaims({ caller: context.caller, requestId: context.requestId, client: context.client, audience: this.subgraphName }),
+    );
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 }
 
-export async function createGateway(supergraphPath: string, urlOverrides: Record<string, string>) {
-  const supergraphSdl = await readFile(supergraphPath, "utf8");
+/** The gateway over `supergraphSdl` (already stripped of what @apollo/gateway refuses, see authorization.ts). */
+export function createGateway(supergraphSdl: string, urlOverrides: Record<string, string>, signer: IdentitySigner) {
   const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -23,7 +54,7 @@ export async function createGateway(supergraphPath: string, urlOverrides: Record
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);
       subgraphUrls.set(name, target);
-      return new SignedIdentityDataSource({ url: target });
+      return new SignedIdentityDataSource(target, name, signer);
     },
   });
   return { gateway, subgraphUrls };

@@ -1,16 +1,20 @@
-// The router process: verifies access tokens, runs operations through the gateway, and serves /health,
-// /ready (every subgraph ready) and /metrics.
+// The router process: verifies access tokens (and their session against the shared revocation set), runs
+// operations through the gateway with every subgraph fetch signed, and serves /health, /ready (every
+// subgraph and the shared store ready) and /metrics.
+import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { createClient, type RedisClientType } from "redis";
 import { maskError } from "../../kernel/errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "../../kernel/http.js";
 import { IdentitySigner } from "../../kernel/identity.js";
+import { createSharedStore } from "../../kernel/shared-store.js";
 import { createLogger } from "../../kernel/logger.js";
 import { headerValue, type RunningService } from "../../kernel/subgraph-server.js";
-import { AuthError, createTokenVerifier } from "./auth.js";
+import { OperationAuthorizer, authorizationPlugin, splitSecurityDirectives } from "./authorization.js";
+import { AuthError, AuthUnavailableError, createTokenVerifier } from "./auth.js";
+import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
 import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
@@ -20,15 +24,20 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   const logger = createLogger("router", config.LOG_LEVEL);
   const metrics = createRouterMetrics();
   const signer = new IdentitySigner(config.ROUTER_IDENTITY_SECRET);
-  const verifier = createTokenVerifier({ jwksUrl: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  const { gateway, subgraphUrls } = await createGateway(config.SUPERGRAPH_PATH, subgraphUrlOverrides(config));
-
-  let redis: RedisClientType | undefined;
-  if (config.REDIS_URL) {
-    redis = createClient({ url: config.REDIS_URL, socket: { reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
-    redis.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection problem"));
-    await redis.connect();
-  }
+  // Revocation (and later shared rate limits) live here: Redis when REDIS_URL is set, shared by replicas.
+  const store = await createSharedStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
+  const verifier = createTokenVerifier({
+    jwksUrl: config.JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    store,
+    revocationTimeoutMs: config.REVOCATION_CHECK_TIMEOUT_MS,
+  });
+  const clientIp = createClientIpResolver(parseTrustedProxies(config.TRUSTED_PROXIES));
+  // The gateway gets the supergraph without the authorization directives it refuses; the router keeps them.
+  const { gatewaySdl, metadata } = splitSecurityDirectives(await readFile(config.SUPERGRAPH_PATH, "utf8"));
+  const authorizer = new OperationAuthorizer(metadata);
+  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer);
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -43,7 +52,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       return masked;
     },
     // The analysts' playground is served by the router itself (no CDN); until then, no landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin(authorizer)],
   });
   await apollo.start();
 
@@ -59,12 +68,11 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         }
       }),
       (async () => {
-        if (!redis) return;
         try {
-          await redis.ping();
-          checks.redis = "ok";
+          await Promise.race([store.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000).unref())]);
+          checks[store.kind === "redis" ? "redis" : "sharedStore"] = "ok";
         } catch {
-          checks.redis = "unreachable";
+          checks[store.kind === "redis" ? "redis" : "sharedStore"] = "unreachable";
         }
       })(),
     ]);
@@ -83,6 +91,11 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     try {
       caller = await verifier.verify(headerValue(req, "authorization"));
     } catch (error) {
+      if (error instanceof AuthUnavailableError) {
+        logger.error({ requestId, reason: error.message }, "access token could not be checked: refused (fail closed)");
+        res.setHeader("retry-after", "1");
+        return sendGraphQLError(res, 503, error.message, "SERVICE_UNAVAILABLE");
+      }
       if (!(error instanceof AuthError)) throw error;
       metrics.authFailures.inc();
       logger.info({ requestId, reason: error.message }, "access token refused");
@@ -90,15 +103,9 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       return sendGraphQLError(res, 401, error.message, "UNAUTHENTICATED");
     }
     const body = await parseGraphQLBody(req);
-    let identityToken: Promise<string> | undefined;
-    await executeGraphQL(apollo, req, res, body, async () => ({
-      caller,
-      requestId,
-      get identityToken() {
-        identityToken ??= signer.sign(caller, requestId);
-        return identityToken;
-      },
-    }));
+    // Bounded: it travels signed in a header to every subgraph the operation touches.
+    const client = { ip: clientIp(req), userAgent: headerValue(req, "user-agent")?.slice(0, 512) ?? null };
+    await executeGraphQL(apollo, req, res, body, async () => ({ caller, requestId, client }));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -134,7 +141,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     async stop() {
       await closeServer(server);
       await apollo.stop();
-      await redis?.quit().catch(() => undefined);
+      if (store.kind === "redis") await store.close();
     },
   };
 }

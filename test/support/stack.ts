@@ -1,12 +1,13 @@
 // Test harness: fresh databases on the machine's real Postgres, and the real platform (`scripts/start.ts`)
 // started as a child process on free ports, called over HTTP like any client would.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SignJWT, calculateJwkThumbprint, exportJWK } from "jose";
 import pg from "pg";
 import { migrateDatabase } from "../../scripts/migrate.js";
 
@@ -55,10 +56,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
+interface SpawnedNode {
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+/** Runs a TypeScript entry point of this repository in a child Node process, collecting its output. */
+function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
+  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { process: child, exited, output: () => output };
+}
+
+/** Polls a readiness URL until it answers 200; fails with the process's output if it exits or times out. */
+async function waitUntilReady(child: SpawnedNode, readyUrl: string, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.process.exitCode !== null) throw new Error(`${what} exited with ${child.process.exitCode} before it was ready:\n${child.output()}`);
+    if (Date.now() > deadline) {
+      child.process.kill("SIGKILL");
+      throw new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${child.output()}`);
+    }
+    try {
+      if ((await fetch(readyUrl)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export interface Stack {
   routerUrl: string;
   ports: Record<"router" | "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting", number>;
   process: ChildProcess;
+  /** The Redis key prefix the platform uses (shared state such as session revocation lives under it). */
+  redisKeyPrefix: string;
   output(): string;
   /** SIGTERM, then wait for the process to exit; resolves with its exit code. */
   stop(): Promise<number | null>;
@@ -76,56 +113,34 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     reporting: await freePort(),
   };
   const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), "fedbank-test-")));
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "test",
-      LOG_LEVEL: "warn",
-      DATA_DIR: dataDir,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: `fedbank-test-${randomBytes(4).toString("hex")}:`,
-      ROUTER_PORT: String(ports.router),
-      USERS_PORT: String(ports.users),
-      ACCOUNTS_PORT: String(ports.accounts),
-      TRANSACTIONS_PORT: String(ports.transactions),
-      NOTIFICATIONS_PORT: String(ports.notifications),
-      AUDIT_PORT: String(ports.audit),
-      REPORTING_PORT: String(ports.reporting),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? `fedbank-test-${randomBytes(4).toString("hex")}:`;
+  const child = spawnNode("scripts/start.ts", {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    ROUTER_PORT: String(ports.router),
+    USERS_PORT: String(ports.users),
+    ACCOUNTS_PORT: String(ports.accounts),
+    TRANSACTIONS_PORT: String(ports.transactions),
+    NOTIFICATIONS_PORT: String(ports.notifications),
+    AUDIT_PORT: String(ports.audit),
+    REPORTING_PORT: String(ports.reporting),
+    ...env,
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-
-  const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode} before it was ready:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`platform not ready within 120 s:\n${output}`);
-    }
-    try {
-      const response = await fetch(`http://127.0.0.1:${ports.router}/ready`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");
   return {
-    routerUrl,
+    routerUrl: `http://127.0.0.1:${ports.router}/graphql`,
     ports,
-    process: child,
-    output: () => output,
+    process: child.process,
+    redisKeyPrefix,
+    output: child.output,
     async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      const code = await exited;
+      if (child.process.exitCode === null) child.process.kill("SIGTERM");
+      const code = await child.exited;
       if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
       return code;
     },
@@ -170,4 +185,98 @@ export async function sqlStatementCount(port: number): Promise<number> {
   const match = /^fedbank_sql_statements_total (\d+)/m.exec(text);
   if (!match?.[1]) throw new Error("fedbank_sql_statements_total missing from /metrics");
   return Number(match[1]);
+}
+
+/** An Ed25519 token-signing key for a test stack (pass `pem` as JWT_PRIVATE_KEY), with its JWKS `kid`. */
+export interface TokenKey {
+  pem: string;
+  kid: string;
+  privateKey: KeyObject;
+}
+
+export async function createTokenKey(): Promise<TokenKey> {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  // The users service names its key by the RFC 7638 thumbprint of the public JWK.
+  const kid = await calculateJwkThumbprint(await exportJWK(publicKey), "sha256");
+  return { pem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), kid, privateKey };
+}
+
+export interface MintOptions {
+  /** Claims added to (or overriding) the users service's usual ones. */
+  claims?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  issuer?: string;
+  audience?: string;
+  /** Seconds since the epoch. */
+  iat?: number;
+  nbf?: number;
+  exp?: number;
+}
+
+/**
+ * An access token shaped exactly like the users service's (EdDSA, `typ: at+jwt`, kid, iss, aud, sub, role,
+ * sid, jti, iat, nbf, exp, auth_time, amr), signed with the test stack's key: lets security tests act as any
+ * user, and forge the bad variants, without depending on the login flow.
+ */
+export async function mintAccessToken(key: TokenKey, user: { id: string; role: string }, options: MintOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: user.role, sid: randomUUID(), auth_time: now, amr: ["pwd"], ...options.claims })
+    .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: "at+jwt", ...options.header })
+    .setSubject(user.id)
+    .setIssuer(options.issuer ?? "fedbank-users")
+    .setAudience(options.audience ?? "fedbank")
+    .setIssuedAt(options.iat ?? now)
+    .setNotBefore(options.nbf ?? options.iat ?? now)
+    .setExpirationTime(options.exp ?? now + 900)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+}
+
+/** The seeded demo users of a test database, by email: id and role. */
+export async function demoUsers(databaseUrl: string): Promise<Record<string, { id: string; role: string }>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; email: string; role: string }>("SELECT id, email, role::text AS role FROM users.users");
+    return Object.fromEntries(rows.map((row) => [row.email, { id: row.id, role: row.role }]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** A counter from a service's /metrics (first sample whose line starts with `sample`), 0 when absent. */
+export async function metricValue(port: number, sample: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+/**
+ * A second router process (router/src/main.ts) in front of a running stack's subgraphs, sharing its Redis
+ * prefix and identity secret: for tests of what router replicas share.
+ */
+export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
+  const port = await freePort();
+  const subgraphs = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
+  const child = spawnNode("router/src/main.ts", {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    REDIS_URL: TEST_REDIS_URL,
+    ROUTER_PORT: String(port),
+    JWKS_URL: `http://127.0.0.1:${stack.ports.users}/.well-known/jwks.json`,
+    ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${stack.ports[name]}/graphql`])),
+    ...env,
+  });
+  await waitUntilReady(child, `http://127.0.0.1:${port}/ready`, 60_000, "router");
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    output: child.output,
+    async stop() {
+      if (child.process.exitCode === null) child.process.kill("SIGTERM");
+      return child.exited;
+    },
+  };
 }

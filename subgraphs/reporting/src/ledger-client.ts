@@ -30,7 +30,7 @@ export function createLedgerClient(url: string, callSubgraph: SubgraphCaller): L
         accountId,
         from: from.toISOString(),
         to: to.toISOString(),
-      });
+      }, { audience: "transactions" });
       if (!data.ledgerSlice) throw new GraphQLError("ledger returned no slice");
       return data.ledgerSlice;
     },

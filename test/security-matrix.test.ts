@@ -1,0 +1,389 @@
+// The authorization matrix: every role × every root field of the supergraph (and the entity paths that
+// cross subgraphs), through the real router and services. Data-driven: a new root field needs a row in
+// ROWS, and a check fails when a root field of the supergraph has none, so nothing is added unprotected.
+//
+// "allowed" means authorization let the call through (no UNAUTHENTICATED/FORBIDDEN; a query returns its
+// object). Mutations use harmless inputs (unknown ids, invalid values), so an allowed call fails later with
+// a domain error and moves nothing. "denied" means UNAUTHENTICATED (always, for anonymous), FORBIDDEN or
+// NOT_FOUND, or a null object, and none of the target's data in the response.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import { Supergraph } from "@apollo/federation-internals";
+import { splitSecurityDirectives } from "../router/src/authorization.js";
+import {
+  ROOT,
+  createTestDatabase,
+  createTokenKey,
+  demoUsers,
+  graphql,
+  login,
+  mintAccessToken,
+  startStack,
+  type GraphQLResponse,
+  type Stack,
+  type TestDatabase,
+  type TokenKey,
+} from "./support/stack.js";
+
+const ROLES = ["anonymous", "alice", "bob", "teller", "admin", "auditor", "analyst"] as const;
+type Who = (typeof ROLES)[number];
+const EMAILS: Record<Exclude<Who, "anonymous">, string> = {
+  alice: "alice@demo.bank",
+  bob: "bob@demo.bank",
+  teller: "teller@demo.bank",
+  admin: "admin@demo.bank",
+  auditor: "auditor@demo.bank",
+  analyst: "analyst@demo.bank",
+};
+
+/** Alice's objects (the targets) and a few ids that exist nowhere. */
+interface Fixtures {
+  aliceId: string;
+  bobId: string;
+  aliceAccountId: string;
+  aliceAccountNumber: string;
+  aliceDepositId: string;
+  /** A transfer between two of alice's own accounts (every posting is hers). */
+  aliceOwnTransferId: string;
+  aliceHoldId: string;
+  bobAccountId: string;
+  bobAccountNumbers: string[];
+  bobDepositId: string;
+}
+
+type Expect = "allowed" | "denied";
+const A: Expect = "allowed";
+const D: Expect = "denied";
+
+interface Row {
+  /** The root field (`Query.x` / `Mutation.x`) or entity path the row covers. */
+  field: string;
+  query: string;
+  variables?: (f: Fixtures) => Record<string, unknown>;
+  /** In role order: anonymous, alice, bob, teller, admin, auditor, analyst. */
+  expect: [Expect, Expect, Expect, Expect, Expect, Expect, Expect];
+  /** Text that must not appear in a denied response (the target's data). */
+  secret?: (f: Fixtures) => string;
+  /**
+   * Use a token from a real password login (the users service also checks its own session record, e.g.
+   * for recent-login rules) instead of a minted one.
+   */
+  realLogin?: boolean;
+}
+
+const uuid = () => randomUUID();
+const period = { from: "2000-01-01T00:00:00.000Z", to: "2000-12-31T00:00:00.000Z" };
+
+const ROWS: Row[] = [
+  // Queries: the targets are alice's objects.
+  { field: "Query.me", query: "{ me { id email } }", expect: [D, A, A, A, A, A, A] },
+  { field: "Query.account", query: "query($id: ID!) { account(id: $id) { number } }", variables: (f) => ({ id: f.aliceAccountId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceAccountNumber },
+  { field: "Query.accountByNumber", query: "query($n: String!) { accountByNumber(number: $n) { id } }", variables: (f) => ({ n: f.aliceAccountNumber }), expect: [D, D, D, A, A, D, D], secret: (f) => f.aliceAccountId },
+  { field: "Query.auditEvents", query: "{ auditEvents(first: 2) { edges { node { action hash } } } }", expect: [D, D, D, D, A, A, D] },
+  {
+    field: "Query.accountStatement",
+    query: "query($id: ID!, $from: DateTime!, $to: DateTime!) { accountStatement(accountId: $id, from: $from, to: $to) { account { id } closingBalance { amount } } }",
+    variables: (f) => ({ id: f.aliceAccountId, ...period }),
+    expect: [D, A, D, A, A, D, D],
+  },
+  { field: "Query.transaction", query: "query($id: ID!) { transaction(id: $id) { id amount { amount } } }", variables: (f) => ({ id: f.aliceDepositId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceDepositId },
+  { field: "Query.hold", query: "query($id: ID!) { hold(id: $id) { id amount { amount } } }", variables: (f) => ({ id: f.aliceHoldId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceHoldId },
+  { field: "Query.user", query: "query($id: ID!) { user(id: $id) { email } }", variables: (f) => ({ id: f.aliceId }), expect: [D, A, D, A, A, A, D], secret: () => "alice@demo.bank" },
+  { field: "Query.users", query: "{ users(first: 5) { edges { node { email } } } }", expect: [D, D, D, A, A, A, D], secret: () => "alice@demo.bank" },
+  { field: "Query.exportMyData", query: "{ exportMyData }", expect: [D, A, A, A, A, A, A] },
+
+  // Entity paths reached through federation (`_entities` hops between subgraphs).
+  {
+    field: "User.accounts → Account.balance/transactions (alice's, via user)",
+    query: "query($id: ID!) { user(id: $id) { accounts { number balance { amount } transactions(first: 3) { edges { node { id } } } } } }",
+    variables: (f) => ({ id: f.aliceId }),
+    expect: [D, A, D, A, A, D, D],
+    secret: (f) => f.aliceAccountNumber,
+  },
+  {
+    field: "User.notifications (alice's, via user)",
+    query: "query($id: ID!) { user(id: $id) { notifications(first: 5) { edges { node { title } } } } }",
+    variables: (f) => ({ id: f.aliceId }),
+    expect: [D, A, D, D, D, D, D],
+  },
+  {
+    field: "Account.owner (alice's account → users)",
+    query: "query($id: ID!) { account(id: $id) { owner { email } } }",
+    variables: (f) => ({ id: f.aliceAccountId }),
+    expect: [D, A, D, A, A, D, D],
+    secret: () => "alice@demo.bank",
+  },
+  {
+    field: "Transaction.postings → Account → owner (alice's own transfer)",
+    query: "query($id: ID!) { transaction(id: $id) { postings { account { number owner { email } } } } }",
+    variables: (f) => ({ id: f.aliceOwnTransferId }),
+    expect: [D, A, D, A, A, D, D],
+    secret: () => "alice@demo.bank",
+  },
+  {
+    field: "AuditEvent.actor → User",
+    query: "{ auditEvents(first: 5) { edges { node { actor { email } } } } }",
+    expect: [D, D, D, D, A, A, D],
+  },
+  {
+    field: "AccountStatement.entries → Transaction (alice's)",
+    query: "query($id: ID!, $from: DateTime!, $to: DateTime!) { accountStatement(accountId: $id, from: $from, to: $to) { entries { transaction { id } } } }",
+    variables: (f) => ({ id: f.aliceAccountId, ...period }),
+    expect: [D, A, D, A, A, D, D],
+  },
+
+  // Mutations, with inputs that pass authorization and then fail, or do no harm.
+  { field: "Mutation.openAccount", query: 'mutation { openAccount(input: { type: CHECKING, currency: "ZZZ" }) { id } }', expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.freezeAccount", query: 'mutation($id: ID!) { freezeAccount(id: $id, reason: "matrix") { id } }', variables: () => ({ id: uuid() }), expect: [D, D, D, A, A, D, D] },
+  { field: "Mutation.unfreezeAccount", query: 'mutation($id: ID!) { unfreezeAccount(id: $id, reason: "matrix") { id } }', variables: () => ({ id: uuid() }), expect: [D, D, D, A, A, D, D] },
+  { field: "Mutation.closeAccount", query: 'mutation($id: ID!) { closeAccount(id: $id, reason: "matrix") { id } }', variables: () => ({ id: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.deposit", query: 'mutation($id: ID!, $k: String!) { deposit(input: { accountId: $id, amount: "0", idempotencyKey: $k }) { replayed } }', variables: () => ({ id: uuid(), k: uuid() }), expect: [D, D, D, A, A, D, D] },
+  { field: "Mutation.withdraw", query: 'mutation($id: ID!, $k: String!) { withdraw(input: { accountId: $id, amount: "0", idempotencyKey: $k }) { replayed } }', variables: () => ({ id: uuid(), k: uuid() }), expect: [D, D, D, A, A, D, D] },
+  { field: "Mutation.transfer", query: 'mutation($id: ID!, $k: String!) { transfer(input: { fromAccountId: $id, toAccountId: $id, amount: "0", idempotencyKey: $k }) { replayed } }', variables: () => ({ id: uuid(), k: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.reverseTransaction", query: 'mutation($id: ID!, $k: String!) { reverseTransaction(id: $id, reason: "matrix", idempotencyKey: $k) { replayed } }', variables: () => ({ id: uuid(), k: uuid() }), expect: [D, D, D, D, A, D, D] },
+  { field: "Mutation.authorizeTransfer", query: 'mutation($id: ID!, $k: String!) { authorizeTransfer(input: { fromAccountId: $id, toAccountId: $id, amount: "0", idempotencyKey: $k }) { replayed } }', variables: () => ({ id: uuid(), k: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.captureTransfer", query: "mutation($id: ID!, $k: String!) { captureTransfer(input: { holdId: $id, idempotencyKey: $k }) { replayed } }", variables: () => ({ id: uuid(), k: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.voidTransfer", query: "mutation($id: ID!, $k: String!) { voidTransfer(holdId: $id, idempotencyKey: $k) { replayed } }", variables: () => ({ id: uuid(), k: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.register", query: 'mutation { register(input: { email: "not-an-email", password: "short", name: "x" }) { accessToken } }', expect: [A, A, A, A, A, A, A] },
+  { field: "Mutation.login", query: 'mutation { login(email: "nobody@demo.bank", password: "wrong-password-123") { accessToken } }', expect: [A, A, A, A, A, A, A] },
+  { field: "Mutation.refreshToken", query: 'mutation { refreshToken(token: "not-a-refresh-token") { accessToken } }', expect: [A, A, A, A, A, A, A] },
+  { field: "Mutation.enrollMfa", query: "mutation { enrollMfa { otpauthUri } }", expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.confirmMfa", query: 'mutation { confirmMfa(code: "000000") { id } }', expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.disableMfa", query: 'mutation { disableMfa(code: "000000") { id } }', expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.changePassword", query: 'mutation { changePassword(currentPassword: "not-the-password", newPassword: "another-long-password-42") }', expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.updateProfile", query: "mutation { updateProfile(input: {}) { id } }", expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.createUser", query: 'mutation { createUser(input: { email: "not-an-email", name: "x", role: ADMIN, password: "short" }) { id } }', expect: [D, D, D, D, A, D, D] },
+  { field: "Mutation.setUserStatus", query: 'mutation($id: ID!) { setUserStatus(id: $id, status: LOCKED, reason: "matrix") { id } }', variables: () => ({ id: uuid() }), expect: [D, D, D, D, A, D, D] },
+  { field: "Mutation.eraseUser", query: "mutation($id: ID!) { eraseUser(id: $id) { id } }", variables: () => ({ id: uuid() }), expect: [D, D, D, D, A, D, D], realLogin: true },
+  // Last: they end sessions (each call uses a token of its own).
+  { field: "Mutation.logout", query: "mutation { logout }", expect: [D, A, A, A, A, A, A] },
+  { field: "Mutation.logoutEverywhere", query: "mutation { logoutEverywhere }", expect: [D, A, A, A, A, A, A] },
+];
+
+const AUTHZ_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN"]);
+
+function rootKey(query: string): string {
+  const match = /\{\s*(\w+)/.exec(query.slice(query.indexOf("{")));
+  return match?.[1] ?? "";
+}
+
+function check(row: Row, who: Who, expected: Expect, response: GraphQLResponse, fixtures: Fixtures) {
+  const codes = (response.body.errors ?? []).map((error) => error.extensions?.code);
+  const text = JSON.stringify(response.body);
+  const context = `${row.field} as ${who}: HTTP ${response.status} ${text.slice(0, 400)}`;
+  const value = (response.body.data as Record<string, unknown> | null | undefined)?.[rootKey(row.query)];
+  const isMutation = row.query.trimStart().startsWith("mutation");
+  if (expected === "allowed") {
+    assert.ok(!codes.some((code) => AUTHZ_CODES.has(code as string)), `expected allowed: ${context}`);
+    if (!isMutation) assert.ok(value !== null && value !== undefined, `expected data: ${context}`);
+    return;
+  }
+  if (who === "anonymous") assert.ok(codes.includes("UNAUTHENTICATED"), `expected UNAUTHENTICATED: ${context}`);
+  const refused = codes.some((code) => code === "FORBIDDEN" || code === "UNAUTHENTICATED" || code === "NOT_FOUND");
+  assert.ok(refused || value === null || value === undefined, `expected denied: ${context}`);
+  if (!isMutation) assert.ok(value === null || value === undefined, `a denied query returned its object: ${context}`);
+  if (row.secret) assert.ok(!text.includes(row.secret(fixtures)), `the response leaks the target's data: ${context}`);
+}
+
+/** Root fields of the supergraph's API schema (what clients can call), as `Query.x` / `Mutation.x`. */
+async function supergraphRootFields(): Promise<string[]> {
+  const { gatewaySdl } = splitSecurityDirectives(await readFile(`${ROOT}schema/supergraph.graphql`, "utf8"));
+  const api = Supergraph.build(gatewaySdl).apiSchema().toGraphQLJSSchema();
+  return [api.getQueryType(), api.getMutationType(), api.getSubscriptionType()].flatMap((type) =>
+    type ? Object.keys(type.getFields()).map((name) => `${type.name}.${name}`) : [],
+  );
+}
+
+describe("authorization matrix through the router", () => {
+  let database: TestDatabase;
+  let stack: Stack;
+  let key: TokenKey;
+  let users: Record<string, { id: string; role: string }>;
+  let fixtures: Fixtures;
+  const token = (who: Who) => (who === "anonymous" ? Promise.resolve(undefined) : mintAccessToken(key, users[EMAILS[who]]!));
+  const realToken = (who: Who) => (who === "anonymous" ? Promise.resolve(undefined) : login(stack.routerUrl, EMAILS[who]));
+
+  before(async () => {
+    database = await createTestDatabase();
+    key = await createTokenKey();
+    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
+    users = await demoUsers(database.url);
+    const admin = await token("admin");
+    const ACCOUNTS = "query($id: ID!) { user(id: $id) { accounts { id number transactions(first: 50) { edges { node { id kind } } } } } }";
+    type Accounts = { user: { accounts: { id: string; number: string; transactions: { edges: { node: { id: string; kind: string } }[] } }[] } };
+    const alice = (await graphql<Accounts>(stack.routerUrl, ACCOUNTS, { id: users[EMAILS.alice]!.id }, admin)).body.data!.user.accounts;
+    const bob = (await graphql<Accounts>(stack.routerUrl, ACCOUNTS, { id: users[EMAILS.bob]!.id }, admin)).body.data!.user.accounts;
+    const deposit = (accounts: Accounts["user"]["accounts"]) =>
+      accounts.flatMap((account) => account.transactions.edges.map((edge) => edge.node)).find((node) => node.kind === "DEPOSIT")!.id;
+    const aliceIds = new Set(alice.map((account) => account.id));
+    let aliceOwnTransferId = "";
+    for (const node of alice.flatMap((account) => account.transactions.edges.map((edge) => edge.node)).filter((n) => n.kind === "TRANSFER")) {
+      const { body } = await graphql<{ transaction: { postings: { account: { id: string } }[] } }>(
+        stack.routerUrl,
+        "query($id: ID!) { transaction(id: $id) { postings { account { id } } } }",
+        { id: node.id },
+        admin,
+      );
+      if (body.data?.transaction.postings.every((posting) => aliceIds.has(posting.account.id))) aliceOwnTransferId = node.id;
+    }
+    const hold = await graphql<{ authorizeTransfer: { hold: { id: string } } }>(
+      stack.routerUrl,
+      'mutation($from: ID!, $to: ID!, $k: String!) { authorizeTransfer(input: { fromAccountId: $from, toAccountId: $to, amount: "1.00", idempotencyKey: $k }) { hold { id } } }',
+      { from: alice[0]!.id, to: bob[0]!.id, k: randomUUID() },
+      await token("alice"),
+    );
+    assert.ok(hold.body.data?.authorizeTransfer, `authorizeTransfer: ${JSON.stringify(hold.body)}`);
+    fixtures = {
+      aliceOwnTransferId,
+      aliceHoldId: hold.body.data.authorizeTransfer.hold.id,
+      aliceId: users[EMAILS.alice]!.id,
+      bobId: users[EMAILS.bob]!.id,
+      aliceAccountId: alice[0]!.id,
+      aliceAccountNumber: alice[0]!.number,
+      aliceDepositId: deposit(alice),
+      bobAccountId: bob[0]!.id,
+      bobAccountNumbers: bob.map((account) => account.number),
+      bobDepositId: deposit(bob),
+    };
+  });
+
+  after(async () => {
+    const code = await stack?.stop();
+    await database?.drop();
+    assert.equal(code, 0, "the platform stops cleanly");
+  });
+
+  test("every root field of the supergraph has a row (no field added unprotected)", async () => {
+    const covered = new Set(ROWS.map((row) => row.field));
+    const missing = (await supergraphRootFields()).filter((field) => !covered.has(field));
+    assert.deepEqual(missing, [], `root fields without a row in test/security-matrix.test.ts: ${missing.join(", ")}`);
+  });
+
+  for (const row of ROWS) {
+    test(`${row.field}: ${ROLES.map((who, i) => `${who} ${row.expect[i] === A ? "✓" : "✗"}`).join(", ")}`, async () => {
+      const failures: string[] = [];
+      for (const [index, who] of ROLES.entries()) {
+        const response = await graphql(stack.routerUrl, row.query, row.variables?.(fixtures) ?? {}, await (row.realLogin ? realToken(who) : token(who)));
+        try {
+          check(row, who, row.expect[index]!, response, fixtures);
+        } catch (error) {
+          failures.push((error as Error).message.split("\n")[0]!);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+});
+
+describe("customer A never reads customer B's objects, whatever the shape", () => {
+  let database: TestDatabase;
+  let stack: Stack;
+  let key: TokenKey;
+  let alice: string;
+  let bob: { id: string; email: string; accountIds: string[]; numbers: string[]; depositId: string };
+
+  before(async () => {
+    database = await createTestDatabase();
+    key = await createTokenKey();
+    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
+    const users = await demoUsers(database.url);
+    alice = await mintAccessToken(key, users["alice@demo.bank"]!);
+    const admin = await mintAccessToken(key, users["admin@demo.bank"]!);
+    const { body } = await graphql<{ user: { accounts: { id: string; number: string; transactions: { edges: { node: { id: string; kind: string } }[] } }[] } }>(
+      stack.routerUrl,
+      "query($id: ID!) { user(id: $id) { accounts { id number transactions(first: 50) { edges { node { id kind } } } } } }",
+      { id: users["bob@demo.bank"]!.id },
+      admin,
+    );
+    const accounts = body.data!.user.accounts;
+    bob = {
+      id: users["bob@demo.bank"]!.id,
+      email: "bob@demo.bank",
+      accountIds: accounts.map((a) => a.id),
+      numbers: accounts.map((a) => a.number),
+      depositId: accounts.flatMap((a) => a.transactions.edges.map((e) => e.node)).find((n) => n.kind === "DEPOSIT")!.id,
+    };
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  function assertNoBob(response: GraphQLResponse, what: string) {
+    const text = JSON.stringify(response.body);
+    for (const secret of [bob.email, "Bob Okafor", ...bob.numbers]) assert.ok(!text.includes(secret), `${what} leaks ${secret}: ${text.slice(0, 600)}`);
+  }
+
+  test("aliases: her own account next to bob's", async () => {
+    const response = await graphql(
+      stack.routerUrl,
+      "query($mine: ID!, $theirs: ID!) { me { accounts { id } } theirs: account(id: $theirs) { number owner { email } } again: account(id: $theirs) { balance { amount } } }",
+      { mine: bob.accountIds[0], theirs: bob.accountIds[0] },
+      alice,
+    );
+    assertNoBob(response, "aliased account");
+    assert.equal((response.body.data as { theirs?: unknown } | null)?.theirs ?? null, null);
+  });
+
+  test("named and inline fragments", async () => {
+    const response = await graphql(
+      stack.routerUrl,
+      `query($id: ID!, $user: ID!) { ...Q } fragment Q on Query { account(id: $id) { ...A } user(id: $user) { ... on User { email accounts { number } } } }
+       fragment A on Account { number owner { email name } transactions(first: 5) { edges { node { id } } } }`,
+      { id: bob.accountIds[0], user: bob.id },
+      alice,
+    );
+    assertNoBob(response, "fragments");
+  });
+
+  test("nested entity hops: her transfers' postings do not reveal bob's account or identity", async () => {
+    const response = await graphql(
+      stack.routerUrl,
+      "{ me { accounts { transactions(first: 50) { edges { node { postings { account { number owner { email name } } } } } } } } }",
+      {},
+      alice,
+    );
+    assertNoBob(response, "postings → account → owner");
+  });
+
+  test("bob's transaction, statement and notifications by id", async () => {
+    for (const [query, variables] of [
+      ["query($id: ID!) { transaction(id: $id) { id postings { account { number } } } }", { id: bob.depositId }],
+      [`query($id: ID!) { accountStatement(accountId: $id, from: "2000-01-01T00:00:00.000Z", to: "2100-01-01T00:00:00.000Z") { closingBalance { amount } entries { reference } } }`, { id: bob.accountIds[0] }],
+      ["query($id: ID!) { user(id: $id) { notifications { edges { node { title body } } } } }", { id: bob.id }],
+    ] as const) {
+      const response = await graphql(stack.routerUrl, query, variables, alice);
+      assertNoBob(response, query);
+      const data = response.body.data as Record<string, unknown> | null | undefined;
+      assert.ok(!data || Object.values(data).every((value) => value === null), `${query} returned data: ${JSON.stringify(response.body)}`);
+      assert.ok(response.body.errors?.length, `${query}: no error`);
+    }
+  });
+
+  test("bob's money cannot be moved or his accounts changed by alice", async () => {
+    for (const [query, variables] of [
+      ['mutation($from: ID!, $k: String!) { transfer(input: { fromAccountId: $from, toAccountNumber: "FB26FDBK00000000000001", amount: "1.00", idempotencyKey: $k }) { transaction { id } } }', { from: bob.accountIds[0], k: randomUUID() }],
+      ['mutation($id: ID!) { closeAccount(id: $id, reason: "mine now") { status } }', { id: bob.accountIds[0] }],
+      ['mutation($owner: ID!) { openAccount(input: { ownerId: $owner, type: CHECKING, currency: "USD" }) { id } }', { owner: bob.id }],
+    ] as const) {
+      const response = await graphql(stack.routerUrl, query, variables, alice);
+      const codes = (response.body.errors ?? []).map((error) => error.extensions?.code);
+      assert.ok(codes.some((code) => code === "FORBIDDEN" || code === "NOT_FOUND"), `${query}: ${JSON.stringify(response.body)}`);
+      assertNoBob(response, query);
+    }
+  });
+
+  test("a batch of operations is refused as a whole (no per-entry bypass)", async () => {
+    const response = await fetch(stack.routerUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${alice}` },
+      body: JSON.stringify([{ query: "{ me { email } }" }, { query: "query($id: ID!) { account(id: $id) { number } }", variables: { id: bob.accountIds[0] } }]),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 400, text);
+    assert.ok(!bob.numbers.some((number) => text.includes(number)));
+  });
+});
