@@ -12,7 +12,8 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  // PGlite runs one transaction at a time; many connections are accepted and queued.
+  // PGlite runs one transaction at a time; many connections are accepted and queued (but see the pool
+  // size in scripts/start.ts: statements outside transactions interleave between connections).
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 100 });
   await server.start();
   return {

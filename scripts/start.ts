@@ -78,7 +78,10 @@ const configs = {
 };
 
 await migrateDatabase(env.DATABASE_URL);
-const database = createDatabase({ url: env.DATABASE_URL, poolSize: embedded ? 4 : configs.users.DATABASE_POOL_SIZE, applicationName: "fedbank" });
+// PGlite has one session: pglite-socket keeps a transaction on its connection, but interleaves the
+// extended-protocol messages of statements sent outside a transaction by different connections (a Parse of
+// one replaces the unnamed statement of another). One connection serialises everything, correctly.
+const database = createDatabase({ url: env.DATABASE_URL, poolSize: embedded ? 1 : configs.users.DATABASE_POOL_SIZE, applicationName: "fedbank" });
 running.push({ stop: () => database.close() });
 if (env.NODE_ENV !== "production" && env.SEED_DEMO_DATA !== "false") {
   await seedDemoData(database.prisma, (line) => log.info(line));

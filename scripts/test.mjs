@@ -30,4 +30,4 @@ function run(label, command, args) {
 const only = process.argv.slice(2);
 const files = only.length ? only : ["kernel", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))).sort();
 if (!only.length) run("type-check", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."]);
-run(`tests (${files.length} files)`, process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files]);
+run(`tests (${files.length} files)`, process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...files]);
