@@ -30,6 +30,8 @@ export const routerConfigSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default("fedbank:"),
   /** Schema introspection: on outside production unless set. */
   INTROSPECTION: booleanFlag,
+  /** The GraphiQL playground at GET /graphql (browsers): on outside production unless set. */
+  PLAYGROUND: booleanFlag,
   /**
    * Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed for the client IP.
    * Default: none, the socket's peer address is the client.

@@ -19,9 +19,12 @@ import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
 import { createRouterMetrics } from "./metrics.js";
+import { createPlayground, playgroundEnabled } from "./playground/index.js";
 
 export async function startRouter(config: RouterConfig): Promise<RunningService> {
   const logger = createLogger("router", config.LOG_LEVEL);
+  // GraphiQL for browsers at GET /graphql, served from this process (router/src/playground).
+  const playground = createPlayground({ enabled: playgroundEnabled(config), logger });
   const metrics = createRouterMetrics();
   const signer = new IdentitySigner(config.ROUTER_IDENTITY_SECRET);
   // Revocation (and later shared rate limits) live here: Redis when REDIS_URL is set, shared by replicas.
@@ -109,6 +112,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (await playground.handle(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
     switch (url.pathname) {
       case "/graphql":

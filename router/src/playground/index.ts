@@ -1,0 +1,194 @@
+// The analysts' playground: GraphiQL served by the router itself at `GET /graphql` (browsers, which send
+// `Accept: text/html`), with its assets under /playground/assets/. No CDN and no other host: the bundle is
+// built from node_modules by esbuild (./assets.ts) on the first request, and a strict Content Security
+// Policy keeps the page from loading or connecting anywhere but the router.
+//
+// Router wiring (router/src/server.ts): `const playground = createPlayground({ enabled: playgroundEnabled(config) })`
+// and, first thing in the request handler, `if (await playground.handle(req, res)) return;`.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../../../kernel/logger.js";
+import { buildPlaygroundAssets, type PlaygroundBundle } from "./assets.js";
+
+export function playgroundEnabled(config: { NODE_ENV: string; PLAYGROUND?: boolean | undefined }): boolean {
+  return config.PLAYGROUND ?? config.NODE_ENV !== "production";
+}
+
+export const PLAYGROUND_ASSETS_PATH = "/playground/assets/";
+
+export interface PlaygroundOptions {
+  enabled: boolean;
+  /** Path of the GraphQL endpoint the page serves and queries. Default `/graphql`. */
+  endpoint?: string;
+  /** Path of the graphql-ws endpoint, on the router's own host. Default: the GraphQL endpoint. */
+  subscriptionEndpoint?: string;
+  logger?: Pick<Logger, "info" | "error">;
+}
+
+export interface Playground {
+  readonly enabled: boolean;
+  /** Serves the request if it is the playground's (page or asset) and returns true; false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Builds the bundle now rather than on the first request. */
+  warm(): Promise<void>;
+}
+
+/** Headers on every playground response. */
+const COMMON_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+};
+
+// A Host header we are willing to echo into the CSP: a DNS name or IPv4/IPv6 literal with an optional port.
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The page's policy: scripts, styles and connections only to the router itself (plus its own ws:/wss:
+ * origin for subscriptions: 'self' does not cover WebSockets in every browser). GraphiQL's fonts are
+ * data: URLs inside its stylesheet. No inline script or style element is allowed.
+ */
+export function contentSecurityPolicy(host: string | undefined): string {
+  const sockets = host && HOST_PATTERN.test(host) ? ` ws://${host} wss://${host}` : "";
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${sockets}`,
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function renderPage(bundle: Pick<PlaygroundBundle, "script" | "stylesheet">, endpoint: string, subscriptionEndpoint: string): string {
+  const asset = (name: string) => escapeAttribute(`${PLAYGROUND_ASSETS_PATH}${name}`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>FedBank GraphQL playground</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${asset(bundle.stylesheet)}">
+<script type="module" src="${asset(bundle.script)}"></script>
+</head>
+<body>
+<div id="graphiql" data-endpoint="${escapeAttribute(endpoint)}" data-subscription-endpoint="${escapeAttribute(subscriptionEndpoint)}">Loading the playground…</div>
+<noscript>The GraphQL playground needs JavaScript.</noscript>
+</body>
+</html>
+`;
+}
+
+function acceptsHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? "";
+  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept);
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const value = req.headers["accept-encoding"];
+  return typeof value === "string" && /\bgzip\b/i.test(value);
+}
+
+function sendText(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { ...COMMON_HEADERS, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.end(message);
+}
+
+export function createPlayground(options: PlaygroundOptions): Playground {
+  const endpoint = options.endpoint ?? "/graphql";
+  const subscriptionEndpoint = options.subscriptionEndpoint ?? endpoint;
+  let building: Promise<PlaygroundBundle> | undefined;
+
+  function bundle(): Promise<PlaygroundBundle> {
+    building ??= buildPlaygroundAssets().then(
+      (built) => {
+        options.logger?.info({ buildMs: built.buildMs, assets: built.assets.size }, "playground bundle built");
+        return built;
+      },
+      (error: unknown) => {
+        building = undefined; // retried on the next request
+        throw error;
+      },
+    );
+    return building;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (!options.enabled) return false;
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    const isPage = pathname === endpoint && acceptsHtml(req);
+    const isAsset = pathname.startsWith(PLAYGROUND_ASSETS_PATH);
+    if (!isPage && !isAsset) return false;
+
+    let built: PlaygroundBundle;
+    try {
+      built = await bundle();
+    } catch (error) {
+      options.logger?.error({ err: error }, "playground bundle could not be built");
+      sendText(res, 503, "The playground is unavailable: its bundle could not be built (see the router's log).");
+      return true;
+    }
+
+    if (isPage) {
+      const page = Buffer.from(renderPage(built, endpoint, subscriptionEndpoint));
+      res.writeHead(200, {
+        ...COMMON_HEADERS,
+        "content-type": "text/html; charset=utf-8",
+        "content-length": page.length,
+        "content-security-policy": contentSecurityPolicy(req.headers.host),
+        "cache-control": "no-store",
+        vary: "Accept",
+      });
+      res.end(req.method === "HEAD" ? undefined : page);
+      return true;
+    }
+
+    const asset = built.assets.get(pathname.slice(PLAYGROUND_ASSETS_PATH.length));
+    if (!asset) {
+      sendText(res, 404, "not found");
+      return true;
+    }
+    const gzip = acceptsGzip(req);
+    const body = gzip ? asset.gzip : asset.body;
+    // One representation per encoding, so one validator per encoding.
+    const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
+    if (req.headers["if-none-match"] === etag) {
+      res.writeHead(304, { ...COMMON_HEADERS, etag, vary: "Accept-Encoding", "cache-control": "public, max-age=31536000, immutable" });
+      res.end();
+      return true;
+    }
+    res.writeHead(200, {
+      ...COMMON_HEADERS,
+      "content-type": asset.contentType,
+      "content-length": body.length,
+      // Names are content-hashed: a new build gets new names.
+      "cache-control": "public, max-age=31536000, immutable",
+      etag,
+      vary: "Accept-Encoding",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+    return true;
+  }
+
+  return {
+    enabled: options.enabled,
+    handle,
+    async warm() {
+      if (options.enabled) await bundle();
+    },
+  };
+}
