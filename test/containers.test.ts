@@ -244,7 +244,7 @@ test("compose: secrets come from the environment, never from the file", () => {
   );
   for (const name of Object.keys(services)) {
     for (const [key, value] of Object.entries(envOf(name))) {
-      if (/SECRET|PASSWORD|PRIVATE_KEY$/.test(key)) assertRequiredInterpolation(value, key, `${name}: ${key}`);
+      if (/SECRET|PASSWORD|PRIVATE_KEY$|ENCRYPTION_KEY$/.test(key)) assertRequiredInterpolation(value, key, `${name}: ${key}`);
     }
   }
 });
@@ -315,6 +315,7 @@ test("compose: `docker compose config` accepts the file and requires the secrets
     POSTGRES_PASSWORD: "test-password",
     ROUTER_IDENTITY_SECRET: "x".repeat(32),
     JWT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----",
+    MFA_ENCRYPTION_KEY: "m".repeat(32),
   };
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !(key in secrets)));
   const config = (env: NodeJS.ProcessEnv) =>

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, graphql, login, startStack } from "./support/stack.js";
 
-const QUERY = `{ me { id accounts { number balance { amount currency } transactions(first: 5) { edges { node { kind } } } } } }`;
+const QUERY = `{ me { id accounts { id number balance { amount currency } transactions(first: 5) { edges { node { kind } } } } } }`;
+const TRANSFER = `mutation Transfer($input: TransferInput!) { transfer(input: $input) { transaction { id } } }`;
 
 function portIsOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -26,7 +27,7 @@ test("the embedded mode boots on PGlite, answers the dashboard query, stops clea
   const env = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(postgresPort), REDIS_URL: "" };
   try {
     const first = await startStack(env);
-    let firstView: { me: { id: string; accounts: { number: string; balance: { amount: string } }[] } };
+    let firstView: { me: { id: string; accounts: { id: string; number: string; balance: { amount: string } }[] } };
     try {
       assert.match(first.output(), /embedded PGlite/);
       const token = await login(first.routerUrl, "alice@demo.bank");
@@ -35,6 +36,20 @@ test("the embedded mode boots on PGlite, answers the dashboard query, stops clea
       firstView = body.data!;
       const checking = firstView.me.accounts.find((account) => account.number === "FB26FDBK00000000000001");
       assert.deepEqual(checking?.balance, { amount: "1894.49", currency: "USD" });
+
+      // Concurrent requests on the one PGlite session: every transfer answers correctly and money adds up.
+      const transfers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          graphql(first.routerUrl, TRANSFER, {
+            input: { fromAccountId: checking!.id, toAccountNumber: "FB42FDBK00000000000004", amount: "1.00", idempotencyKey: `embedded-${i}` },
+          }, token),
+        ),
+      );
+      for (const { body: moved } of transfers) assert.equal(moved.errors, undefined, JSON.stringify(moved.errors));
+      const after = await graphql<typeof firstView>(first.routerUrl, QUERY, {}, token);
+      const balances = Object.fromEntries(after.body.data!.me.accounts.map((account) => [account.number, account.balance.amount]));
+      assert.equal(balances.FB26FDBK00000000000001, "1886.49");
+      firstView = after.body.data!;
     } finally {
       assert.equal(await first.stop(), 0, `exit code after SIGTERM\n${first.output()}`);
     }

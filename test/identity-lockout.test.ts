@@ -3,8 +3,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "../kernel/db.js";
 import { buildCustomer } from "./support/builders.js";
-import { createTestDatabase, startStack, type Stack, type TestDatabase } from "./support/stack.js";
-import { errorCode, loginFull, signIn, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
+import { createTestDatabase, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
+import { errorCode, LOGIN_FULL, loginFull, signIn, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
 
 const MAX_FAILURES = 3;
 const LOCKOUT_SECONDS = 4;
@@ -95,5 +95,45 @@ describe("no user enumeration", () => {
     // Without the decoy verification the unknown email would answer several times faster (no argon2 at all).
     assert.ok(unknown > wrong * 0.5, `unknown email answers much faster (${unknown.toFixed(1)} vs ${wrong.toFixed(1)} ms)`);
     assert.ok(Math.abs(unknown - wrong) < Math.max(60, wrong * 0.5), `timings differ: ${unknown.toFixed(1)} vs ${wrong.toFixed(1)} ms`);
+  });
+});
+
+describe("per client IP, as the router signs it", () => {
+  const MAX_PER_IP = 4;
+  let ipStack: Stack;
+
+  before(async () => {
+    ipStack = await startStack({
+      DATABASE_URL: database.url,
+      LOGIN_MAX_FAILURES_PER_IP: String(MAX_PER_IP),
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000",
+      // The test client plays a proxy: the router takes the client IP from X-Forwarded-For only from it.
+      TRUSTED_PROXIES: "127.0.0.1,::1",
+    });
+  });
+
+  after(async () => {
+    assert.equal(await ipStack?.stop(), 0);
+  });
+
+  async function loginFrom(ip: string, email: string, password: string): Promise<GraphQLResponse> {
+    const response = await fetch(ipStack.routerUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      body: JSON.stringify({ query: LOGIN_FULL, variables: { email, password } }),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
+  }
+
+  test(`${MAX_PER_IP} failures on different accounts from one IP block that IP, not the accounts`, async () => {
+    const attacker = "203.0.113.9";
+    const victim = uniqueEmail("ip-victim");
+    await buildCustomer(db.prisma, victim, STRONG_PASSWORD);
+    for (let i = 0; i < MAX_PER_IP; i += 1) {
+      assert.equal(errorCode(await loginFrom(attacker, uniqueEmail(`spray${i}`), "wrong-password-spray")), "INVALID_CREDENTIALS");
+    }
+    assert.equal(errorCode(await loginFrom(attacker, victim, STRONG_PASSWORD)), "TOO_MANY_ATTEMPTS", "the spraying IP is locked out");
+    const elsewhere = await loginFrom("198.51.100.20", victim, STRONG_PASSWORD);
+    assert.equal(elsewhere.body.errors, undefined, "the account itself is not locked for other clients");
   });
 });
