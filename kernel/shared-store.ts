@@ -16,7 +16,42 @@ export interface SharedStore {
   increment(key: string, ttlSeconds: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Fixed-window counters (rate limits): adds `amount` to each bucket, starting its window on first use,
+   * all in one atomic round trip; returns each bucket's new count and the milliseconds until it resets.
+   * Throws at once when the store is not connected (the caller applies its failure policy).
+   */
+  consume(buckets: readonly CounterBucket[]): Promise<CounterState[]>;
 }
+
+export interface CounterBucket {
+  key: string;
+  amount: number;
+  windowMs: number;
+}
+
+export interface CounterState {
+  count: number;
+  resetMs: number;
+}
+
+/** INCRBY per bucket, the window (PEXPIRE) set when the key is new or has lost its expiry. One script call. */
+const CONSUME_SCRIPT = `
+local result = {}
+for index, key in ipairs(KEYS) do
+  local amount = tonumber(ARGV[index * 2 - 1])
+  local window = tonumber(ARGV[index * 2])
+  local count = redis.call('INCRBY', key, amount)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = window
+  end
+  result[index * 2 - 1] = count
+  result[index * 2] = ttl
+end
+return result
+`;
 
 class MemoryStore implements SharedStore {
   readonly kind = "memory" as const;
@@ -50,6 +85,26 @@ class MemoryStore implements SharedStore {
     const expiresAt = current === null ? Date.now() + ttlSeconds * 1000 : this.entries.get(key)!.expiresAt;
     this.entries.set(key, { value: String(next), expiresAt });
     return next;
+  }
+
+  async consume(buckets: readonly CounterBucket[]) {
+    const now = Date.now();
+    return buckets.map(({ key, amount, windowMs }) => {
+      const entry = this.entries.get(key);
+      if (!entry || entry.expiresAt <= now) {
+        this.entries.set(key, { value: String(amount), expiresAt: now + windowMs });
+        return { count: amount, resetMs: windowMs };
+      }
+      const count = Number(entry.value) + amount;
+      entry.value = String(count);
+      return { count, resetMs: entry.expiresAt - now };
+    });
+  }
+
+  /** Drops expired entries (a store used only for counters never reads them back to expire them). */
+  sweep() {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 
   async ping() {}
@@ -86,6 +141,17 @@ class RedisStore implements SharedStore {
     return Number(count);
   }
 
+  async consume(buckets: readonly CounterBucket[]) {
+    if (buckets.length === 0) return [];
+    // Not connected: fail now rather than queue behind the reconnection (the caller's policy decides).
+    if (!this.client.isReady) throw new Error("redis not connected");
+    const reply = (await this.client.eval(CONSUME_SCRIPT, {
+      keys: buckets.map((bucket) => this.prefix + bucket.key),
+      arguments: buckets.flatMap((bucket) => [String(bucket.amount), String(Math.max(1, Math.ceil(bucket.windowMs)))]),
+    })) as number[];
+    return buckets.map((_, index) => ({ count: Number(reply[index * 2]), resetMs: Number(reply[index * 2 + 1]) }));
+  }
+
   async ping() {
     await this.client.ping();
   }
@@ -93,6 +159,11 @@ class RedisStore implements SharedStore {
   async close() {
     await this.client.quit().catch(() => undefined);
   }
+}
+
+/** A private in-memory store (e.g. the router's local rate limiter used while Redis is unreachable). */
+export function createMemoryStore(): SharedStore & { sweep(): void } {
+  return new MemoryStore();
 }
 
 /** The process-wide in-memory store: one per process, so the router and users service share it. */

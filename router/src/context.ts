@@ -5,4 +5,6 @@ export interface RouterContext {
   requestId: string;
   /** The end client (socket address, or X-Forwarded-For from a trusted proxy) and its user agent. */
   client: ClientInfo;
+  /** The operation's estimated cost, when an ADMIN asked to see it in the response extensions. */
+  showCost?: number;
 }

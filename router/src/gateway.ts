@@ -7,6 +7,14 @@ import type { RouterContext } from "./context.js";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
 
+/**
+ * Bounds every subgraph fetch (SUBGRAPH_TIMEOUT_MS): make-fetch-happen's `timeout` aborts a request whose
+ * response has not arrived in time, and the gateway reports an error at the affected paths.
+ */
+export function timeoutFetcher(fetcher: Fetcher, timeoutMs: number): Fetcher {
+  return (url, init) => fetcher(url, { ...init, timeout: timeoutMs } as typeof init);
+}
+
 /** Completes the identity header (claims set in willSendRequest) with the signature over the body sent. */
 function signingFetcher(signer: IdentitySigner, fetcher: Fetcher): Fetcher {
   return (url, init) => {
@@ -29,9 +37,10 @@ class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
     url: string,
     private readonly subgraphName: string,
     private readonly signer: IdentitySigner,
+    timeoutMs: number,
   ) {
     super({ url });
-    this.fetcher = signingFetcher(signer, this.fetcher);
+    this.fetcher = signingFetcher(signer, timeoutFetcher(this.fetcher, timeoutMs));
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
@@ -46,7 +55,7 @@ class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
 }
 
 /** The gateway over `supergraphSdl` (already stripped of what @apollo/gateway refuses, see authorization.ts). */
-export function createGateway(supergraphSdl: string, urlOverrides: Record<string, string>, signer: IdentitySigner) {
+export function createGateway(supergraphSdl: string, urlOverrides: Record<string, string>, signer: IdentitySigner, timeoutMs: number) {
   const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -54,7 +63,7 @@ export function createGateway(supergraphSdl: string, urlOverrides: Record<string
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);
       subgraphUrls.set(name, target);
-      return new SignedIdentityDataSource(target, name, signer);
+      return new SignedIdentityDataSource(target, name, signer, timeoutMs);
     },
   });
   return { gateway, subgraphUrls };

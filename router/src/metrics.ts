@@ -22,5 +22,22 @@ export function createRouterMetrics() {
       help: "Requests refused because their access token was invalid",
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: "fedbank_router_rate_limited_total",
+      help: "Requests refused with 429 by a rate limit, by bucket",
+      labelNames: ["bucket"],
+      registers: [registry],
+    }),
+    operationLimits: new Counter({
+      name: "fedbank_router_operation_limit_rejections_total",
+      help: "Operations refused with 400 OPERATION_LIMIT, by limit",
+      labelNames: ["limit"],
+      registers: [registry],
+    }),
+    rateLimitStoreFailures: new Counter({
+      name: "fedbank_router_rate_limit_store_failures_total",
+      help: "Rate-limit checks the shared store (Redis) could not answer; the failure policy applied",
+      registers: [registry],
+    }),
   };
 }

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { maskError } from "../../kernel/errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "../../kernel/http.js";
@@ -19,7 +19,23 @@ import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
 import { createRouterMetrics } from "./metrics.js";
+import type { GraphQLSchema } from "graphql";
+import { operationCost } from "./protection/cost.js";
+import { OperationLimiter } from "./protection/operation-limits.js";
+import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
 import { createPlayground, playgroundEnabled } from "./playground/index.js";
+
+/** Adds `extensions.cost` to the response when the request context carries one (ADMIN, on request). */
+const costExtensionPlugin: ApolloServerPlugin<RouterContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (contextValue.showCost === undefined || response.body.kind !== "single") return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { estimated: contextValue.showCost } };
+      },
+    };
+  },
+};
 
 export async function startRouter(config: RouterConfig): Promise<RunningService> {
   const logger = createLogger("router", config.LOG_LEVEL);
@@ -36,16 +52,51 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     store,
     revocationTimeoutMs: config.REVOCATION_CHECK_TIMEOUT_MS,
   });
+  const rateLimiter = new RateLimiter(
+    {
+      enabled: config.RATE_LIMIT_ENABLED ?? true,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
+      requests: config.RATE_LIMIT_REQUESTS,
+      roleRequests: parseRoleLimits(config.RATE_LIMIT_ROLE_REQUESTS),
+      anonymousCostPoints: config.RATE_LIMIT_ANONYMOUS_COST_POINTS,
+      costPoints: config.RATE_LIMIT_COST_POINTS,
+      roleCostPoints: parseRoleLimits(config.RATE_LIMIT_ROLE_COST_POINTS),
+      authWindowSeconds: config.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      authIpAttempts: config.RATE_LIMIT_AUTH_IP_ATTEMPTS,
+      authAccountAttempts: config.RATE_LIMIT_AUTH_ACCOUNT_ATTEMPTS,
+      storeTimeoutMs: config.RATE_LIMIT_STORE_TIMEOUT_MS,
+      failMode: config.RATE_LIMIT_FAIL_MODE,
+      authFailMode: config.RATE_LIMIT_AUTH_FAIL_MODE,
+    },
+    store,
+    logger,
+    { limited: (bucket) => metrics.rateLimited.inc({ bucket }), storeFailure: () => metrics.rateLimitStoreFailures.inc() },
+  );
+  const operationLimiter = new OperationLimiter({
+    maxBytes: config.OPERATION_MAX_BYTES,
+    maxTokens: config.OPERATION_MAX_TOKENS,
+    maxDepth: config.OPERATION_MAX_DEPTH,
+    maxAliases: config.OPERATION_MAX_ALIASES,
+    maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
+    maxDirectives: config.OPERATION_MAX_DIRECTIVES,
+  });
   const clientIp = createClientIpResolver(parseTrustedProxies(config.TRUSTED_PROXIES));
   // The gateway gets the supergraph without the authorization directives it refuses; the router keeps them.
   const { gatewaySdl, metadata } = splitSecurityDirectives(await readFile(config.SUPERGRAPH_PATH, "utf8"));
   const authorizer = new OperationAuthorizer(metadata);
-  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer);
+  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS);
+
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
+  });
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: config.INTROSPECTION ?? config.NODE_ENV !== "production",
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !(config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== "production"),
     csrfPrevention: true,
     formatError: (formatted, error) => {
       const masked = maskError(formatted);
@@ -55,7 +106,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       return masked;
     },
     // The analysts' playground is served by the router itself (no CDN); until then, no landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin(authorizer)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin(authorizer), costExtensionPlugin],
   });
   await apollo.start();
 
@@ -108,7 +159,62 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     const body = await parseGraphQLBody(req);
     // Bounded: it travels signed in a header to every subgraph the operation touches.
     const client = { ip: clientIp(req), userAgent: headerValue(req, "user-agent")?.slice(0, 512) ?? null };
-    await executeGraphQL(apollo, req, res, body, async () => ({ caller, requestId, client }));
+    const operation = body ?? queryParameters(req);
+    const fields = operation && typeof operation === "object" && !Array.isArray(operation) ? (operation as Record<string, unknown>) : {};
+    const query = typeof fields.query === "string" ? fields.query : undefined;
+    const violation = query !== undefined ? operationLimiter.check(query) : null;
+    // Static cost on the API schema, before anything runs; charged to the cost budget unless refused here.
+    const variables = fields.variables && typeof fields.variables === "object" && !Array.isArray(fields.variables) ? (fields.variables as Record<string, unknown>) : {};
+    const cost =
+      query !== undefined && !violation && apiSchema
+        ? operationCost(apiSchema, query, typeof fields.operationName === "string" ? fields.operationName : undefined, variables, config.COST_DEFAULT_LIST_SIZE)
+        : null;
+    const overCost = cost !== null && cost > config.COST_MAX_PER_OPERATION;
+    const decision = await rateLimiter.check({ caller, ip: client.ip, body: operation, cost: cost !== null && !overCost ? cost : 0 }, requestId);
+    if (decision.kind === "unavailable") {
+      res.setHeader("retry-after", String(decision.retryAfterSeconds));
+      return sendGraphQLError(res, 503, "Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE");
+    }
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    const refuse = (status: number, message: string, extensions: Record<string, unknown>) =>
+      sendJson(res, status, { errors: [{ message, extensions }] }, { "content-type": "application/graphql-response+json; charset=utf-8" });
+    if (decision.kind === "limited") {
+      logger.info({ requestId, limit: decision.limit }, "rate limited");
+      res.setHeader("retry-after", String(decision.retryAfterSeconds));
+      return refuse(429, `Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, {
+        code: "RATE_LIMITED",
+        limit: decision.limit,
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+    if (violation) {
+      metrics.operationLimits.inc({ limit: violation.limit });
+      return refuse(400, violation.message, { code: "OPERATION_LIMIT", limit: violation.limit, max: violation.max });
+    }
+    if (overCost) {
+      metrics.operationLimits.inc({ limit: "cost" });
+      return refuse(400, `Operation cost ${cost} exceeds the maximum of ${config.COST_MAX_PER_OPERATION}`, {
+        code: "COST_LIMIT_EXCEEDED",
+        limit: "COST_MAX_PER_OPERATION",
+        cost,
+        max: config.COST_MAX_PER_OPERATION,
+      });
+    }
+    // An ADMIN asking with `Fedbank-Show-Cost: true` gets the estimate in the response extensions.
+    const showCost = caller?.role === "ADMIN" && headerValue(req, "fedbank-show-cost") === "true" && cost !== null ? cost : undefined;
+    await executeGraphQL(apollo, req, res, body, async () => ({ caller, requestId, client, showCost }));
+  }
+
+  /** A GET request's operation, for the rate limits (Apollo Server reads it again itself). */
+  function queryParameters(req: IncomingMessage): Record<string, unknown> {
+    const params = new URL(req.url ?? "/", "http://localhost").searchParams;
+    let variables: unknown = undefined;
+    try {
+      variables = JSON.parse(params.get("variables") ?? "null");
+    } catch {
+      // Apollo answers malformed variables itself
+    }
+    return { query: params.get("query") ?? undefined, operationName: params.get("operationName") ?? undefined, variables };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -145,6 +251,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     async stop() {
       await closeServer(server);
       await apollo.stop();
+      rateLimiter.close();
       if (store.kind === "redis") await store.close();
     },
   };

@@ -43,6 +43,9 @@ function memoryStore(revoked = new Set<string>(), hang = false): SharedStore {
     },
     async set() {},
     async delete() {},
+    async consume() {
+      return [];
+    },
     async increment() {
       return 1;
     },

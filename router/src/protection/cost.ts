@@ -1,0 +1,92 @@
+// Static cost of an operation, computed on the API schema before anything executes (the defaults of the
+// Federation demand-control model; the supergraph carries no @cost/@listSize directives yet):
+//  - an object, interface or union field costs 1 plus its selections, a scalar or enum field costs 0;
+//  - a list field multiplies that by its size: its `first`/`last` argument, else the slicing argument of the
+//    field that returned it (a connection's `edges` take the connection's `first`), else a default size;
+//  - each root field of a mutation costs 10 more.
+import {
+  Kind,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
+import { parseOperationCached } from "./root-fields.js";
+
+export const MUTATION_COST = 10;
+
+function slicingSize(node: FieldNode, variables: Record<string, unknown>): number | undefined {
+  for (const argument of node.arguments ?? []) {
+    if (argument.name.value !== "first" && argument.name.value !== "last") continue;
+    const value = argument.value.kind === Kind.INT ? Number(argument.value.value) : argument.value.kind === Kind.VARIABLE ? variables[argument.value.name.value] : undefined;
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  }
+  return undefined;
+}
+
+export function operationCost(
+  schema: GraphQLSchema,
+  query: string,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+  defaultListSize: number,
+): number | null {
+  const parsed = parseOperationCached(query, operationName);
+  if (!parsed) return null;
+  const { operation, fragments } = parsed;
+  const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  if (!root) return null;
+
+  const fieldCost = (node: FieldNode, field: GraphQLField<unknown, unknown>, sizedBy: number | undefined): number => {
+    const nullable = getNullableType(field.type);
+    const named = getNamedType(field.type);
+    const slicing = slicingSize(node, variables);
+    let inner = 0;
+    if (isCompositeType(named) && node.selectionSet) {
+      inner = 1 + selectionCost(node.selectionSet, named, isListType(nullable) ? undefined : slicing, new Set());
+    }
+    return isListType(nullable) ? (slicing ?? sizedBy ?? defaultListSize) * inner : inner;
+  };
+
+  const selectionCost = (set: SelectionSetNode, parent: GraphQLCompositeType, sizedBy: number | undefined, seen: Set<string>): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith("__")) continue;
+        const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        if (field) total += fieldCost(selection, field, sizedBy);
+      } else {
+        let fragmentSet: SelectionSetNode;
+        let typeName: string | undefined;
+        if (selection.kind === Kind.INLINE_FRAGMENT) {
+          fragmentSet = selection.selectionSet;
+          typeName = selection.typeCondition?.name.value;
+        } else {
+          const fragment: FragmentDefinitionNode | undefined = fragments.get(selection.name.value);
+          if (!fragment || seen.has(fragment.name.value)) continue;
+          seen = new Set(seen).add(fragment.name.value);
+          fragmentSet = fragment.selectionSet;
+          typeName = fragment.typeCondition.name.value;
+        }
+        const type = typeName ? schema.getType(typeName) : parent;
+        if (type && isCompositeType(type)) total += selectionCost(fragmentSet, type, sizedBy, seen);
+      }
+    }
+    return total;
+  };
+
+  let cost = selectionCost(operation.selectionSet, root, undefined, new Set());
+  if (operation.operation === "mutation") {
+    const roots = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length;
+    cost += MUTATION_COST * Math.max(1, roots);
+  }
+  return cost;
+}
