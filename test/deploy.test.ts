@@ -450,6 +450,9 @@ describe("docker-compose.yml and the manifests", () => {
       JWT_PRIVATE_KEY_FILE: "compose passes the PEM as JWT_PRIVATE_KEY",
       REDIS_KEY_PREFIX: "same value as the default, explicit for shared Redis instances",
     },
+    accounts: { REDIS_KEY_PREFIX: "same value as the default, explicit for shared Redis instances" },
+    transactions: { REDIS_KEY_PREFIX: "same value as the default, explicit for shared Redis instances" },
+    notifications: { REDIS_KEY_PREFIX: "same value as the default, explicit for shared Redis instances" },
     migrate: { HOME: "a writable home for the Prisma CLI under a read-only root filesystem" },
   };
   const compose = parseYaml(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {

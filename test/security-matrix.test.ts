@@ -157,6 +157,18 @@ const ROWS: Row[] = [
   { field: "Mutation.createUser", query: 'mutation { createUser(input: { email: "not-an-email", name: "x", role: ADMIN, password: "short" }) { id } }', expect: [D, D, D, D, A, D, D] },
   { field: "Mutation.setUserStatus", query: 'mutation($id: ID!) { setUserStatus(id: $id, status: LOCKED, reason: "matrix") { id } }', variables: () => ({ id: uuid() }), expect: [D, D, D, D, A, D, D] },
   { field: "Mutation.eraseUser", query: "mutation($id: ID!) { eraseUser(id: $id) { id } }", variables: () => ({ id: uuid() }), expect: [D, D, D, D, A, D, D], realLogin: true },
+  { field: "Query.notificationPreferences", query: "{ notificationPreferences { channels { kind inApp } largeTransactionThreshold { amount currency } } }", expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.markNotificationRead", query: "mutation($id: ID!) { markNotificationRead(id: $id) { id } }", variables: () => ({ id: uuid() }), expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.updateNotificationPreferences", query: 'mutation { updateNotificationPreferences(input: { largeTransactionThreshold: { amount: "1", currency: "ZZZ" } }) { channels { kind } } }', expect: [D, A, A, A, A, D, D] },
+  { field: "Query.notificationDeadLetters", query: "{ notificationDeadLetters(source: LEDGER, first: 5) { id error } }", expect: [D, D, D, D, A, D, D] },
+  { field: "Mutation.replayNotificationDeadLetters", query: 'mutation { replayNotificationDeadLetters(source: LEDGER, ids: ["0-1"]) { id outcome } }', expect: [D, D, D, D, A, D, D] },
+  { field: "Mutation.markAllNotificationsRead", query: "mutation { markAllNotificationsRead }", expect: [D, A, A, A, A, D, D] },
+  {
+    field: "User.unreadNotificationCount (alice's, via user)",
+    query: "query($id: ID!) { user(id: $id) { unreadNotificationCount } }",
+    variables: (f) => ({ id: f.aliceId }),
+    expect: [D, A, D, D, D, D, D],
+  },
   // Last: they end sessions (each call uses a token of its own).
   { field: "Mutation.logout", query: "mutation { logout }", expect: [D, A, A, A, A, A, A] },
   { field: "Mutation.logoutEverywhere", query: "mutation { logoutEverywhere }", expect: [D, A, A, A, A, A, A] },

@@ -61,6 +61,11 @@ export interface EventConsumerOptions<Domain extends ProducerDomain> {
   startFrom?: "beginning" | "latest";
   /** Database transaction timeout for one handler. */
   handlerTimeoutMs?: number;
+  /**
+   * Events this returns false for are acknowledged as `ignored` without a database transaction (e.g. logins
+   * from known devices for notifications: most of the stream, nothing to do).
+   */
+  relevant?: (event: PlatformEvent) => boolean;
   metrics?: EventMetrics;
 }
 
@@ -126,7 +131,7 @@ export function createEventConsumer<Domain extends ProducerDomain>(options: Even
     if (typeof rawType === "string" && !handlers[rawType]) return { outcome: "ignored" };
     const event = registry.parse(delivery.raw);
     const handler = handlers[event.type];
-    if (!handler) return { outcome: "ignored" };
+    if (!handler || (options.relevant && !options.relevant(event as PlatformEvent))) return { outcome: "ignored" };
     const info: DeliveryInfo = { entryId: delivery.entryId, sequence: delivery.sequence, deliveryCount: delivery.deliveryCount };
     const outcome = await options.prisma.$transaction(
       async (tx) => {

@@ -23,3 +23,4 @@ export function createEventTransport(options: { url?: string; prefix: string; lo
   if (!options.url) return sharedMemoryTransport();
   return new RedisEventTransport({ url: options.url, prefix: options.prefix, logger: options.logger, streamMaxLength: options.streamMaxLength });
 }
+export * from "./runtime.js";

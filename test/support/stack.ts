@@ -90,6 +90,21 @@ async function waitUntilReady(child: SpawnedNode, readyUrl: string, timeoutMs: n
   }
 }
 
+/**
+ * Rate limits for test stacks: far above what the heavy tests send from one IP and one user (thousands of
+ * requests, many logins), so only tests that set their own low limits meet them.
+ */
+export const GENEROUS_RATE_LIMITS: NodeJS.ProcessEnv = {
+  RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",
+  RATE_LIMIT_REQUESTS: "1000000",
+  RATE_LIMIT_AUTH_IP_ATTEMPTS: "1000000",
+  RATE_LIMIT_AUTH_ACCOUNT_ATTEMPTS: "1000000",
+  RATE_LIMIT_COST_POINTS: "1000000000",
+  RATE_LIMIT_ANONYMOUS_COST_POINTS: "1000000000",
+  // Tests of the subgraphs' own page-size checks send `first: 1000`: let them reach the subgraph.
+  COST_MAX_PER_OPERATION: "1000000",
+};
+
 export interface Stack {
   routerUrl: string;
   ports: Record<"router" | "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting", number>;
@@ -129,6 +144,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     NOTIFICATIONS_PORT: String(ports.notifications),
     AUDIT_PORT: String(ports.audit),
     REPORTING_PORT: String(ports.reporting),
+    ...GENEROUS_RATE_LIMITS,
     ...env,
   });
   await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");
@@ -266,6 +282,7 @@ export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Pr
     REDIS_URL: TEST_REDIS_URL,
     ROUTER_PORT: String(port),
     JWKS_URL: `http://127.0.0.1:${stack.ports.users}/.well-known/jwks.json`,
+    ...GENEROUS_RATE_LIMITS,
     ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${stack.ports[name]}/graphql`])),
     ...env,
   });

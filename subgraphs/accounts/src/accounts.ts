@@ -6,6 +6,8 @@ import type { AccountType, AccountStatus } from "../../../kernel/generated/prism
 import { Prisma } from "../../../kernel/db.js";
 import { isSupportedCurrency } from "../../../kernel/money.js";
 import { badUserInput } from "../../../kernel/errors.js";
+import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
+import type { EventActor } from "../../../kernel/events/registry.js";
 import { generateAccountNumber } from "./account-number.js";
 import type { AccountsDb } from "./db.js";
 import type { LedgerAccountState, LedgerClient } from "./ledger-client.js";
@@ -20,6 +22,19 @@ export interface OpenAccountInput {
   openedBy?: string;
   /** Fixed number (seed data); generated otherwise. */
   number?: string;
+  /** Actor and request of the outbox event (docs/events.md); GraphQL paths pass it, the demo seed does not (no event). */
+  event?: AccountEventContext;
+}
+
+export interface AccountEventContext {
+  actor: EventActor | null;
+  requestId: string | null;
+}
+
+/** The event context of a GraphQL request. */
+export function accountEventContext(context: { caller: { userId: string; role: string; sessionId: string | null } | null; requestId: string }): AccountEventContext {
+  const caller = context.caller;
+  return { actor: caller ? { userId: caller.userId, role: caller.role, sessionId: caller.sessionId } : null, requestId: context.requestId };
 }
 
 /** Records an account and its first status change in one database transaction (accounts schema only). */
@@ -39,6 +54,15 @@ export async function openAccount(db: AccountsDb, input: OpenAccountInput) {
     await tx.accountStatusChange.create({
       data: { accountId: account.id, fromStatus: null, toStatus: "ACTIVE", reason: "opened", changedBy: input.openedBy ?? null },
     });
+    if (input.event) {
+      await appendOutboxEvent(tx, "accounts", {
+        type: "accounts.account.opened",
+        aggregateId: account.id,
+        actor: input.event.actor,
+        requestId: input.event.requestId,
+        payload: { accountId: account.id, ownerId: account.ownerId, accountType: account.type, currency: account.currency },
+      });
+    }
     return account;
   });
 }
@@ -75,7 +99,7 @@ export async function openAccountWithLedger(db: AccountsDb, ledger: LedgerClient
 export async function recordLedgerStatus(
   db: AccountsDb,
   state: LedgerAccountState,
-  change: { reason: string; changedBy: string },
+  change: { reason: string; changedBy: string; event?: AccountEventContext },
 ) {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ status: AccountStatus; status_version: number }[]>(Prisma.sql`
@@ -90,6 +114,21 @@ export async function recordLedgerStatus(
         await tx.accountStatusChange.create({
           data: { accountId: state.accountId, fromStatus: current.status, toStatus: state.status, reason: change.reason, changedBy: change.changedBy },
         });
+        const type =
+          state.status === "FROZEN" ? "accounts.account.frozen"
+          : state.status === "CLOSED" ? "accounts.account.closed"
+          : current.status === "FROZEN" ? "accounts.account.unfrozen"
+          : null;
+        if (type) {
+          const { ownerId } = await tx.account.findUniqueOrThrow({ where: { id: state.accountId }, select: { ownerId: true } });
+          await appendOutboxEvent(tx, "accounts", {
+            type,
+            aggregateId: state.accountId,
+            actor: change.event?.actor ?? null,
+            requestId: change.event?.requestId ?? null,
+            payload: { accountId: state.accountId, ownerId },
+          });
+        }
       }
     }
     return tx.account.findUniqueOrThrow({ where: { id: state.accountId } });

@@ -3,7 +3,7 @@ import { BANKING_STAFF, mayAccessCustomerData, requireCaller } from "../../../ke
 import { isUuid } from "../../../kernel/batch.js";
 import { ErrorCode, badUserInput, domainError } from "../../../kernel/errors.js";
 import type { Account } from "../../../kernel/generated/prisma/client.js";
-import { recordLedgerStatus } from "./accounts.js";
+import { accountEventContext, recordLedgerStatus } from "./accounts.js";
 import type { AccountsContext } from "./context.js";
 import type { LedgerAccountState } from "./ledger-client.js";
 
@@ -38,5 +38,5 @@ export async function changeAccountStatus(context: AccountsContext, id: string, 
   const why = checkReason(reason);
   const account = await findActionableAccount(context, id);
   const state = await context.ledger.setState(account.id, status);
-  return recordLedgerStatus(context.db, state, { reason: why, changedBy: caller.userId });
+  return recordLedgerStatus(context.db, state, { reason: why, changedBy: caller.userId, event: accountEventContext(context) });
 }

@@ -1,4 +1,6 @@
 import type { Database } from "../../../kernel/db.js";
+import { startServiceRelay } from "../../../kernel/events/runtime.js";
+import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { AccountsConfig } from "./config.js";
@@ -8,7 +10,7 @@ import { createAccountLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
 
 export async function startAccountsService(config: AccountsConfig, database?: Database): Promise<RunningService> {
-  return startDatabaseSubgraph<AccountsContext>({
+  const service = await startDatabaseSubgraph<AccountsContext>({
     name: "accounts",
     port: config.ACCOUNTS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
@@ -22,4 +24,12 @@ export async function startAccountsService(config: AccountsConfig, database?: Da
       ledger: createLedgerClient(config.TRANSACTIONS_URL, base.callSubgraph),
     }),
   });
+  const relay = startServiceRelay(config, "accounts", createLogger("accounts", config.LOG_LEVEL));
+  return {
+    ...service,
+    async stop() {
+      await relay.stop();
+      await service.stop();
+    },
+  };
 }

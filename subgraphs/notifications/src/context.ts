@@ -1,3 +1,4 @@
+import type { EventConsumer } from "../../../kernel/events/consumer.js";
 import type { RequestBase } from "../../../kernel/subgraph-server.js";
 import type { NotificationsDb } from "./db.js";
 import type { NotificationLoaders } from "./loaders.js";
@@ -5,4 +6,6 @@ import type { NotificationLoaders } from "./loaders.js";
 export interface NotificationsContext extends RequestBase {
   db: NotificationsDb;
   loaders: NotificationLoaders;
+  /** The notifications consumers by source stream (admin dead-letter tools). */
+  consumers: Readonly<Record<"users" | "accounts" | "ledger", EventConsumer>>;
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { port, subgraphBaseConfig } from "../../../kernel/config.js";
+import { eventsRuntimeConfigShape } from "../../../kernel/events/runtime.js";
 
 export const transactionsConfigSchema = subgraphBaseConfig.extend({
   TRANSACTIONS_PORT: port(4003),
+  /** Outbox relay of the ledger domain (docs/events.md). */
+  ...eventsRuntimeConfigShape,
   /** How long an authorized (held) transfer reserves funds before it expires. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(7 * 86_400),
   /** How long idempotency keys are kept (at least 24 h, as promised to clients); older ones are purged hourly. */

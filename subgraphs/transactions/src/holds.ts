@@ -6,10 +6,11 @@ import { mayAccessCustomerData, requireCaller } from "../../../kernel/authz.js";
 import { isUuid } from "../../../kernel/batch.js";
 import { Prisma } from "../../../kernel/db.js";
 import { ErrorCode, domainError } from "../../../kernel/errors.js";
+import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
 import type { Hold } from "../../../kernel/generated/prisma/client.js";
 import type { TransactionsContext } from "./context.js";
 import { runIdempotent } from "./idempotency.js";
-import { activeHolds, checkCreditable, checkDebitable, checkWithinLimit, lockAccounts, postWithin } from "./ledger.js";
+import { activeHolds, checkCreditable, checkDebitable, checkWithinLimit, eventContextOf, lockAccounts, postWithin } from "./ledger.js";
 import { parseMovementAmount } from "./lookup.js";
 import { resolveTransfer, type MovementResult, type TransferRequest } from "./movements.js";
 
@@ -53,10 +54,20 @@ export async function authorizeTransfer(context: TransactionsContext, input: Tra
       checkCreditable(locked.get(to.id)!);
       const held = (await activeHolds(tx, [source.id])).get(source.id) ?? 0n;
       checkWithinLimit(source, source.balance_minor, held + amountMinor);
-      await tx.$executeRaw(Prisma.sql`
+      const [placed] = await tx.$queryRaw<{ expires_at: Date }[]>(Prisma.sql`
         INSERT INTO ledger.holds (id, account_id, to_account_id, currency, amount_minor, reference, initiated_by, created_at, expires_at)
         VALUES (${holdId}::uuid, ${from.id}::uuid, ${to.id}::uuid, ${currency}, ${amountMinor}, ${reference},
-                ${caller.userId}::uuid, clock_timestamp(), clock_timestamp() + make_interval(secs => ${context.holdTtlSeconds}))`);
+                ${caller.userId}::uuid, clock_timestamp(), clock_timestamp() + make_interval(secs => ${context.holdTtlSeconds}))
+        RETURNING expires_at`);
+      await appendOutboxEvent(tx, "ledger", {
+        type: "ledger.hold.placed",
+        aggregateId: holdId,
+        ...eventContextOf(context),
+        payload: {
+          holdId, accountId: from.id, ownerId: source.owner_id, amountMinor: String(amountMinor), currency,
+          expiresAt: placed!.expires_at.toISOString(),
+        },
+      });
     },
   );
   return { holdId: outcome.resultId, replayed: outcome.replayed };
@@ -77,24 +88,35 @@ export async function captureTransfer(
     { callerId: caller.userId, key: input.idempotencyKey, operation: "capture", input: { hold: hold.id, amount: String(amountMinor) } },
     async (tx, id) => {
       // Lock order: accounts (in id order) first, then the hold, as everywhere else.
-      await lockAccounts(tx, [hold.accountId, hold.toAccountId]);
+      const locked = await lockAccounts(tx, [hold.accountId, hold.toAccountId]);
       const settled = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
         UPDATE ledger.holds SET status = 'CAPTURED', captured_minor = ${amountMinor}, settled_at = clock_timestamp()
          WHERE id = ${hold.id}::uuid AND status = 'PENDING' AND expires_at > clock_timestamp()
         RETURNING id::text AS id`);
       if (settled.length === 0) throw notPending();
-      return postWithin(tx, {
+      const posted = await postWithin(tx, {
         id,
         kind: "TRANSFER",
         currency: hold.currency,
         reference: hold.reference,
         initiatedBy: caller.userId,
         holdId: hold.id,
+        event: eventContextOf(context),
         legs: [
           { accountId: hold.accountId, amountMinor: -amountMinor },
           { accountId: hold.toAccountId, amountMinor },
         ],
       });
+      await appendOutboxEvent(tx, "ledger", {
+        type: "ledger.hold.captured",
+        aggregateId: hold.id,
+        ...eventContextOf(context),
+        payload: {
+          holdId: hold.id, accountId: hold.accountId, ownerId: locked.get(hold.accountId.toLowerCase())?.owner_id ?? null,
+          amountMinor: String(amountMinor), currency: hold.currency, transactionId: posted.id,
+        },
+      });
+      return posted;
     },
   );
   return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
@@ -107,11 +129,21 @@ export async function voidTransfer(context: TransactionsContext, input: { holdId
     context.db,
     { callerId: caller.userId, key: input.idempotencyKey, operation: "void", input: { hold: hold.id }, resultId: hold.id },
     async (tx) => {
-      const voided = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-        UPDATE ledger.holds SET status = 'VOIDED', settled_at = clock_timestamp()
-         WHERE id = ${hold.id}::uuid AND status = 'PENDING' AND expires_at > clock_timestamp()
-        RETURNING id::text AS id`);
+      const voided = await tx.$queryRaw<{ id: string; owner_id: string | null }[]>(Prisma.sql`
+        UPDATE ledger.holds h SET status = 'VOIDED', settled_at = clock_timestamp()
+          FROM ledger.ledger_accounts a
+         WHERE h.id = ${hold.id}::uuid AND h.status = 'PENDING' AND h.expires_at > clock_timestamp() AND a.id = h.account_id
+        RETURNING h.id::text AS id, a.owner_id::text AS owner_id`);
       if (voided.length === 0) throw notPending();
+      await appendOutboxEvent(tx, "ledger", {
+        type: "ledger.hold.voided",
+        aggregateId: hold.id,
+        ...eventContextOf(context),
+        payload: {
+          holdId: hold.id, accountId: hold.accountId, ownerId: voided[0]!.owner_id,
+          amountMinor: String(hold.amountMinor), currency: hold.currency,
+        },
+      });
     },
   );
   return { holdId: outcome.resultId, replayed: outcome.replayed };

@@ -3,6 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../../../kernel/db.js";
 import { ErrorCode, badUserInput, domainError } from "../../../kernel/errors.js";
+import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
+import type { EventActor } from "../../../kernel/events/registry.js";
 import { isSupportedCurrency } from "../../../kernel/money.js";
 import type { LedgerDb, LedgerTx } from "./db.js";
 import type { TransactionView } from "./mappers.js";
@@ -26,6 +28,26 @@ export interface PostTransactionInput {
   reversesId?: string | null;
   /** For a capture: the hold it settles (its own amount no longer counts against availability). */
   holdId?: string | null;
+  /**
+   * Who caused it and in which request, for the outbox event (docs/events.md). Every GraphQL path passes it;
+   * without it no event is written (the demo seed's back-dated history and benchmark ceilings).
+   */
+  event?: EventContext;
+}
+
+/** Actor and request id for outbox events (docs/events.md). */
+export interface EventContext {
+  actor: EventActor | null;
+  requestId: string | null;
+}
+
+/** The event context of a GraphQL request. */
+export function eventContextOf(context: { caller: { userId: string; role: string; sessionId: string | null } | null; requestId: string }): EventContext {
+  const caller = context.caller;
+  return {
+    actor: caller ? { userId: caller.userId, role: caller.role, sessionId: caller.sessionId } : null,
+    requestId: context.requestId,
+  };
 }
 
 export type LedgerAccountStatus = "ACTIVE" | "FROZEN" | "CLOSED";
@@ -186,6 +208,7 @@ export async function postWithin(tx: LedgerTx, input: PostTransactionInput): Pro
     )
     SELECT created_at FROM txn`);
   const createdAt = created!.created_at;
+  if (input.event) await appendPostedEvent(tx, input, transactionId, amountMinor, legs, locked, createdAt, input.event);
   return {
     id: transactionId,
     kind: input.kind,
@@ -195,6 +218,48 @@ export async function postWithin(tx: LedgerTx, input: PostTransactionInput): Pro
     reversesId: input.reversesId ?? null,
     createdAt,
   };
+}
+
+/**
+ * The outbox event of a posted transaction, written in its database transaction after the accounts are
+ * locked (docs/events.md). Transfers and reversals have one debited and one credited account; deposits and
+ * withdrawals name the customer's account (the other side is the bank's settlement account).
+ */
+async function appendPostedEvent(
+  tx: LedgerTx,
+  input: PostTransactionInput,
+  transactionId: string,
+  amountMinor: bigint,
+  legs: Leg[],
+  locked: Map<string, LockedAccount>,
+  postedAt: Date,
+  context: EventContext,
+) {
+  const meta = { aggregateId: transactionId, actor: context.actor, requestId: context.requestId };
+  const amount = { amountMinor: String(amountMinor), currency: input.currency };
+  const from = legs.find((leg) => leg.amountMinor < 0n)!.accountId;
+  const to = legs.find((leg) => leg.amountMinor > 0n)!.accountId;
+  const owner = (id: string) => locked.get(id)?.owner_id ?? null;
+  const sides = { fromAccountId: from, fromOwnerId: owner(from), toAccountId: to, toOwnerId: owner(to) };
+  const postedAtIso = postedAt.toISOString();
+  if (input.kind === "DEPOSIT" || input.kind === "WITHDRAWAL") {
+    const accountId = input.kind === "DEPOSIT" ? to : from;
+    const type = input.kind === "DEPOSIT" ? "ledger.deposit.posted" : "ledger.withdrawal.posted";
+    await appendOutboxEvent(tx, "ledger", {
+      type, ...meta,
+      payload: { transactionId, accountId, ownerId: owner(accountId), ...amount, postedAt: postedAtIso },
+    });
+  } else if (input.kind === "REVERSAL") {
+    await appendOutboxEvent(tx, "ledger", {
+      type: "ledger.reversal.posted", ...meta,
+      payload: { transactionId, ...sides, ...amount, postedAt: postedAtIso, reversedTransactionId: input.reversesId! },
+    });
+  } else {
+    await appendOutboxEvent(tx, "ledger", {
+      type: "ledger.transfer.posted", ...meta,
+      payload: { transactionId, ...sides, ...amount, postedAt: postedAtIso },
+    });
+  }
 }
 
 /** Posts one balanced transaction in its own database transaction (seed, tests, the benchmark's ceiling). */

@@ -6,7 +6,7 @@ import { ErrorCode, domainError } from "../../../kernel/errors.js";
 import { Prisma } from "../../../kernel/db.js";
 import type { TransactionsContext } from "./context.js";
 import { runIdempotent } from "./idempotency.js";
-import { postWithin, settlementAccountId } from "./ledger.js";
+import { eventContextOf, postWithin, settlementAccountId } from "./ledger.js";
 import { findCustomerAccount, findOwnAccount, normaliseReference, parseMovementAmount } from "./lookup.js";
 import type { TransactionView } from "./mappers.js";
 
@@ -55,6 +55,7 @@ export async function moveCash(context: TransactionsContext, direction: "deposit
         currency: account.currency,
         reference,
         initiatedBy: caller.userId,
+        event: eventContextOf(context),
         legs: [
           { accountId: account.id, amountMinor: sign * amountMinor },
           { accountId: settlementAccountId(account.currency), amountMinor: -sign * amountMinor },
@@ -102,6 +103,7 @@ export async function transferFunds(context: TransactionsContext, input: Transfe
         currency,
         reference,
         initiatedBy: caller.userId,
+        event: eventContextOf(context),
         legs: [
           { accountId: from.id, amountMinor: -amountMinor },
           { accountId: to.id, amountMinor },
@@ -142,6 +144,7 @@ export async function reverseTransaction(
           currency: original.currency,
           reference: reason,
           initiatedBy: caller.userId,
+          event: eventContextOf(context),
           reversesId: original.id,
           legs: postings.map((posting) => ({ accountId: posting.accountId, amountMinor: -posting.amountMinor })),
         });

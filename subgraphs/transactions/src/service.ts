@@ -1,4 +1,5 @@
 import type { Database } from "../../../kernel/db.js";
+import { startServiceRelay } from "../../../kernel/events/runtime.js";
 import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
@@ -35,10 +36,12 @@ export async function startTransactionsService(config: TransactionsConfig, datab
       .catch((error: unknown) => log.warn({ err: error }, "could not purge idempotency keys"));
   }, PURGE_INTERVAL_MS);
   purge.unref();
+  const relay = startServiceRelay(config, "ledger", log);
   return {
     ...service,
     async stop() {
       clearInterval(purge);
+      await relay.stop();
       await service.stop();
     },
   };

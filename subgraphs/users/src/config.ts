@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { httpUrl, port, redisUrl, subgraphBaseConfig } from "../../../kernel/config.js";
+import { eventsConfigShape } from "../../../kernel/events/config.js";
 
 export const usersConfigSchema = subgraphBaseConfig
   .extend({
     USERS_PORT: port(4001),
+    /** Outbox relay of the users domain (docs/events.md); REDIS_URL below is its transport too. */
+    ...eventsConfigShape,
     /** PKCS#8 PEM of the Ed25519 key that signs new tokens, or a path to it in JWT_PRIVATE_KEY_FILE. */
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),

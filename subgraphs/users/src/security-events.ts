@@ -1,5 +1,8 @@
 // The users domain's security events, written in the same transaction as the change they describe (the
 // audit work will move them through the outbox). Never secrets, never the email someone tried.
+// The ones other domains care about are also appended to the users outbox (docs/events.md), in the same
+// transaction.
+import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
 import type { Prisma } from "../../../kernel/generated/prisma/client.js";
 import type { UsersTx } from "./db.js";
 
@@ -46,4 +49,82 @@ export async function recordSecurityEvent(tx: UsersTx, event: SecurityEventInput
       details: event.details ?? {},
     },
   });
+  await appendSecurityOutboxEvent(tx, event);
+}
+
+/** Security-event failure reasons → the event's reason (unknown e-mail addresses have no user, so no event). */
+const LOGIN_FAILURE_REASONS: Record<string, "INVALID_CREDENTIALS" | "INVALID_MFA_CODE" | "ACCOUNT_LOCKED"> = {
+  wrong_password: "INVALID_CREDENTIALS",
+  wrong_mfa_code: "INVALID_MFA_CODE",
+  locked: "ACCOUNT_LOCKED",
+};
+
+/**
+ * A device is "new" when the user had sessions before but none started with this user agent. A user's very
+ * first session is not "new" (there is nothing to compare with, and it would alert on every sign-up).
+ */
+async function isNewDevice(tx: UsersTx, userId: string, userAgent: string | null | undefined, exceptSessionId: string | null) {
+  const others = exceptSessionId ? { id: { not: exceptSessionId } } : {};
+  const earlier = await tx.session.count({ where: { userId, ...others } });
+  if (earlier === 0) return false;
+  const seen = await tx.session.count({ where: { userId, userAgent: userAgent ?? null, ...others } });
+  return seen === 0;
+}
+
+/** The outbox event of a security event, when it has one (payloads carry ids only: no IP, no user agent). */
+async function appendSecurityOutboxEvent(tx: UsersTx, event: SecurityEventInput): Promise<void> {
+  const userId = event.userId;
+  if (!userId) return;
+  const details = (event.details ?? {}) as Record<string, unknown>;
+  const base = { aggregateId: userId, actor: null, requestId: null };
+  switch (event.type) {
+    case SecurityEventType.LOGIN_SUCCEEDED: {
+      if (!event.sessionId) return;
+      const amr = Array.isArray(details.amr) ? details.amr : [];
+      const newDevice = details.via === "register" ? false : await isNewDevice(tx, userId, event.client?.userAgent, event.sessionId);
+      await appendOutboxEvent(tx, "users", {
+        type: "users.login.succeeded", ...base,
+        payload: { userId, sessionId: event.sessionId, newDevice, mfa: amr.includes("otp") },
+      });
+      return;
+    }
+    case SecurityEventType.LOGIN_FAILED: {
+      const reason = LOGIN_FAILURE_REASONS[String(details.reason ?? "")];
+      if (!reason) return;
+      const newDevice = await isNewDevice(tx, userId, event.client?.userAgent, null);
+      await appendOutboxEvent(tx, "users", {
+        type: "users.login.failed", ...base,
+        payload: { userId, reason, newDevice },
+      });
+      return;
+    }
+    case SecurityEventType.MFA_ENABLED:
+      await appendOutboxEvent(tx, "users", { type: "users.mfa.enabled", ...base, payload: { userId } });
+      return;
+    case SecurityEventType.MFA_DISABLED:
+      await appendOutboxEvent(tx, "users", { type: "users.mfa.disabled", ...base, payload: { userId } });
+      return;
+    case SecurityEventType.PASSWORD_CHANGED:
+      await appendOutboxEvent(tx, "users", {
+        type: "users.password.changed", ...base,
+        payload: { userId, otherSessionsRevoked: Number(details.otherSessionsRevoked ?? 0) },
+      });
+      return;
+    case SecurityEventType.LOCKED_OUT:
+    case SecurityEventType.USER_LOCKED:
+      await appendOutboxEvent(tx, "users", {
+        type: "users.user.locked", ...base,
+        payload: { userId, reason: event.type === SecurityEventType.LOCKED_OUT ? "TOO_MANY_ATTEMPTS" : "STAFF" },
+      });
+      return;
+    case SecurityEventType.REFRESH_TOKEN_REUSED:
+      if (!event.sessionId) return;
+      await appendOutboxEvent(tx, "users", {
+        type: "users.refresh_token.reuse_detected", ...base,
+        payload: { userId, sessionId: event.sessionId },
+      });
+      return;
+    default:
+      return;
+  }
 }

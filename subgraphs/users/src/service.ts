@@ -1,4 +1,5 @@
 import { createDatabase, type Database } from "../../../kernel/db.js";
+import { startServiceRelay } from "../../../kernel/events/runtime.js";
 import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
 import { createSharedStore } from "../../../kernel/shared-store.js";
@@ -69,9 +70,11 @@ export async function startUsersService(config: UsersConfig, database?: Database
       },
     ],
   });
+  const relay = startServiceRelay(config, "users", createLogger("users", config.LOG_LEVEL));
   return {
     ...service,
     async stop() {
+      await relay.stop();
       await service.stop();
       await store.close();
       await ownDatabase?.close();

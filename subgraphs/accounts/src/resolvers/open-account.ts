@@ -2,7 +2,7 @@ import { BANKING_STAFF, requireCaller } from "../../../../kernel/authz.js";
 import { isUuid } from "../../../../kernel/batch.js";
 import { ErrorCode, badUserInput, domainError, forbidden } from "../../../../kernel/errors.js";
 import { parseAmount } from "../../../../kernel/money.js";
-import { openAccountWithLedger } from "../accounts.js";
+import { accountEventContext, openAccountWithLedger } from "../accounts.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 
 function parseOverdraft(limit: string | null | undefined, currency: string): bigint {
@@ -29,5 +29,6 @@ export const openAccount: MutationResolvers["openAccount"] = async (_parent, { i
     currency,
     overdraftLimitMinor,
     openedBy: caller.userId,
+    event: accountEventContext(context),
   });
 };

@@ -18,6 +18,52 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A producing domain whose event stream the notifications consumers read. */
+export type EventSource =
+  /** Account lifecycle events (accounts subgraph). */
+  | 'ACCOUNTS'
+  /** Money movements and holds (transactions subgraph). */
+  | 'LEDGER'
+  /** Identity events (users subgraph). */
+  | 'USERS';
+
+/** An amount of money: an exact decimal string with the currency's ISO 4217 number of decimals. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal string, e.g. "1250.00" for USD, "1250" for JPY, "1.250" for BHD. Never a float. */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Marks all the caller's notifications read; returns how many were unread. */
+  markAllNotificationsRead: Scalars['Int']['output'];
+  /** Marks one of the caller's notifications read (idempotent). Another user's notification is NOT_FOUND. */
+  markNotificationRead: Notification;
+  /** Admin: runs dead letters (all of the source, or the given ids) through the consumer again. */
+  replayNotificationDeadLetters: Array<NotificationDeadLetterReplay>;
+  /** Changes the caller's notification settings and returns them. */
+  updateNotificationPreferences: NotificationPreferences;
+};
+
+
+export type MutationMarkNotificationReadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReplayNotificationDeadLettersArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  source: EventSource;
+};
+
+
+export type MutationUpdateNotificationPreferencesArgs = {
+  input: UpdateNotificationPreferencesInput;
+};
+
 /** A message to a user, shown in the apps' notification centre. */
 export type Notification = {
   __typename?: 'Notification';
@@ -37,6 +83,31 @@ export type Notification = {
   title: Scalars['String']['output'];
 };
 
+/** Where notifications of one kind are delivered. */
+export type NotificationChannelPreference = {
+  __typename?: 'NotificationChannelPreference';
+  /** Sent by e-mail (default false; delivery channel not enabled yet). */
+  email: Scalars['Boolean']['output'];
+  /** Shown in the apps' notification centre (default true). */
+  inApp: Scalars['Boolean']['output'];
+  /** The kind these choices apply to. */
+  kind: NotificationKind;
+  /** Posted to the user's webhook (default false; delivery channel not enabled yet). */
+  webhook: Scalars['Boolean']['output'];
+};
+
+/** New channel choices for one kind; omitted flags keep their current value. */
+export type NotificationChannelPreferenceInput = {
+  /** Sent by e-mail. */
+  email?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Shown in the notification centre. */
+  inApp?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The kind to change. */
+  kind: NotificationKind;
+  /** Posted to the user's webhook. */
+  webhook?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A page of a user's notifications, newest first. */
 export type NotificationConnection = {
   __typename?: 'NotificationConnection';
@@ -46,6 +117,38 @@ export type NotificationConnection = {
   pageInfo: PageInfo;
 };
 
+/** An event the notifications consumers gave up on (after retries, or at once when no retry can help). */
+export type NotificationDeadLetter = {
+  __typename?: 'NotificationDeadLetter';
+  /** Failed attempts so far. */
+  attempts: Scalars['Int']['output'];
+  /** Why the last attempt failed (message only). */
+  error: Scalars['String']['output'];
+  /** The event's id, when the entry was readable. */
+  eventId?: Maybe<Scalars['ID']['output']>;
+  /** The event's type, when the entry was readable. */
+  eventType?: Maybe<Scalars['String']['output']>;
+  /** When it was dead-lettered. */
+  failedAt: Scalars['DateTime']['output'];
+  /** Id of the dead-letter entry; pass it to replayNotificationDeadLetters. */
+  id: Scalars['ID']['output'];
+  /** Entry id in the source stream. */
+  sourceEntryId: Scalars['String']['output'];
+};
+
+/** The outcome of replaying one dead letter. */
+export type NotificationDeadLetterReplay = {
+  __typename?: 'NotificationDeadLetterReplay';
+  /** Why it failed again. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The event's id, when the entry was readable. */
+  eventId?: Maybe<Scalars['ID']['output']>;
+  /** Id of the dead-letter entry. */
+  id: Scalars['ID']['output'];
+  /** processed, duplicate, ignored (left the dead-letter stream) or failed (re-filed with the new error). */
+  outcome: Scalars['String']['output'];
+};
+
 /** A notification in a list. */
 export type NotificationEdge = {
   __typename?: 'NotificationEdge';
@@ -53,6 +156,44 @@ export type NotificationEdge = {
   cursor: Scalars['String']['output'];
   /** The notification. */
   node: Notification;
+};
+
+/** The kinds of notifications the bank sends. */
+export type NotificationKind =
+  /** One of your accounts was frozen. */
+  | 'ACCOUNT_FROZEN'
+  /** Funds were reserved on one of your accounts for a pending transfer. */
+  | 'HOLD_PLACED'
+  /** A transaction reached your large-transaction threshold. */
+  | 'LARGE_TRANSACTION'
+  /** Your account was signed in to from a device not seen before. */
+  | 'LOGIN_NEW_DEVICE'
+  /** Two-factor authentication was enabled or disabled. */
+  | 'MFA_CHANGED'
+  /** Money reached one of your accounts (transfer or deposit). */
+  | 'MONEY_RECEIVED'
+  /** Money left one of your accounts (transfer or withdrawal). */
+  | 'MONEY_SENT'
+  /** Your password was changed. */
+  | 'PASSWORD_CHANGED'
+  /** The bank reversed a transaction on one of your accounts. */
+  | 'TRANSFER_REVERSED';
+
+/** The caller's notification settings. */
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  /** One entry per notification kind, defaults included. */
+  channels: Array<NotificationChannelPreference>;
+  /** Transactions of at least this amount, in this currency, raise a LARGE_TRANSACTION notification. Other currencies use the default (10,000 in the currency's major unit). */
+  largeTransactionThreshold: Money;
+};
+
+/** An amount and its currency, e.g. { amount: "5000.00", currency: "USD" }. */
+export type NotificationThresholdInput = {
+  /** Positive decimal string with at most the currency's number of decimals. */
+  amount: Scalars['String']['input'];
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['input'];
 };
 
 /** Relay page information. */
@@ -68,11 +209,36 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type Query = {
+  __typename?: 'Query';
+  /** Admin: dead letters of the notifications consumers for one source stream, oldest first. `first` is at most 100. */
+  notificationDeadLetters: Array<NotificationDeadLetter>;
+  /** The caller's notification settings (defaults when never changed). */
+  notificationPreferences: NotificationPreferences;
+};
+
+
+export type QueryNotificationDeadLettersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  source: EventSource;
+};
+
+/** Changes to the caller's notification settings; omitted parts stay as they are. */
+export type UpdateNotificationPreferencesInput = {
+  /** Channel choices per kind. */
+  channels?: InputMaybe<Array<NotificationChannelPreferenceInput>>;
+  /** New large-transaction threshold. */
+  largeTransactionThreshold?: InputMaybe<NotificationThresholdInput>;
+};
+
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
   /** The user's notifications, newest first. Readable only by the user. `first` is at most 100. */
   notifications: NotificationConnection;
+  /** How many of the user's notifications are unread. Readable only by the user. */
+  unreadNotificationCount: Scalars['Int']['output'];
 };
 
 
@@ -181,34 +347,68 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Notification: ResolverTypeWrapper<NotificationRow>;
+  EventSource: EventSource;
+  Money: ResolverTypeWrapper<Money>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
-  NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
-  User: ResolverTypeWrapper<UserRef>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Notification: ResolverTypeWrapper<NotificationRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  NotificationChannelPreference: ResolverTypeWrapper<NotificationChannelPreference>;
+  NotificationChannelPreferenceInput: NotificationChannelPreferenceInput;
+  NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
+  NotificationDeadLetter: ResolverTypeWrapper<NotificationDeadLetter>;
+  NotificationDeadLetterReplay: ResolverTypeWrapper<NotificationDeadLetterReplay>;
+  NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
+  NotificationKind: NotificationKind;
+  NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
+  NotificationThresholdInput: NotificationThresholdInput;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
+  User: ResolverTypeWrapper<UserRef>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
-  Notification: NotificationRow;
+  Money: Money;
   String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
-  NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
-  NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
-  PageInfo: PageInfo;
-  User: UserRef;
+  Mutation: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  Notification: NotificationRow;
+  Boolean: Scalars['Boolean']['output'];
+  NotificationChannelPreference: NotificationChannelPreference;
+  NotificationChannelPreferenceInput: NotificationChannelPreferenceInput;
+  NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
+  NotificationDeadLetter: NotificationDeadLetter;
+  NotificationDeadLetterReplay: NotificationDeadLetterReplay;
+  NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
+  NotificationPreferences: NotificationPreferences;
+  NotificationThresholdInput: NotificationThresholdInput;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
+  User: UserRef;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type MoneyResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markAllNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  markNotificationRead?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationMarkNotificationReadArgs, 'id'>>;
+  replayNotificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetterReplay']>, ParentType, ContextType, RequireFields<MutationReplayNotificationDeadLettersArgs, 'source'>>;
+  updateNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType, RequireFields<MutationUpdateNotificationPreferencesArgs, 'input'>>;
+};
 
 export type NotificationResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification'], FederationReferenceType extends FederationReferenceTypes['Notification'] = FederationReferenceTypes['Notification']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Notification']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -221,14 +421,43 @@ export type NotificationResolvers<ContextType = NotificationsContext, ParentType
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type NotificationChannelPreferenceResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationChannelPreference'] = ResolversParentTypes['NotificationChannelPreference']> = {
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type NotificationConnectionResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
   edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type NotificationDeadLetterResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationDeadLetter'] = ResolversParentTypes['NotificationDeadLetter']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceEntryId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationDeadLetterReplayResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationDeadLetterReplay'] = ResolversParentTypes['NotificationDeadLetterReplay']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type NotificationEdgeResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+};
+
+export type NotificationPreferencesResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = {
+  channels?: Resolver<Array<ResolversTypes['NotificationChannelPreference']>, ParentType, ContextType>;
+  largeTransactionThreshold?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -238,18 +467,31 @@ export type PageInfoResolvers<ContextType = NotificationsContext, ParentType ext
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type QueryResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  notificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetter']>, ParentType, ContextType, RequireFields<QueryNotificationDeadLettersArgs, 'first' | 'source'>>;
+  notificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<UserNotificationsArgs, 'first' | 'unreadOnly'>>;
+  unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = NotificationsContext> = {
   DateTime?: GraphQLScalarType;
+  Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
+  NotificationChannelPreference?: NotificationChannelPreferenceResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationDeadLetter?: NotificationDeadLetterResolvers<ContextType>;
+  NotificationDeadLetterReplay?: NotificationDeadLetterReplayResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
+  NotificationPreferences?: NotificationPreferencesResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 
