@@ -197,10 +197,7 @@ export async function login(url: string, email: string, password = DEMO_PASSWORD
 
 /** The process-wide count of SQL statements, read from a subgraph's /metrics. */
 export async function sqlStatementCount(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const match = /^fedbank_sql_statements_total (\d+)/m.exec(text);
-  if (!match?.[1]) throw new Error("fedbank_sql_statements_total missing from /metrics");
-  return Number(match[1]);
+  return metricValue(port, "fedbank_sql_statements_total");
 }
 
 /** An Ed25519 token-signing key for a test stack (pass `pem` as JWT_PRIVATE_KEY), with its JWKS `kid`. */
@@ -263,6 +260,10 @@ export async function demoUsers(databaseUrl: string): Promise<Record<string, { i
 /** A counter from a service's /metrics (first sample whose line starts with `sample`), 0 when absent. */
 export async function metricValue(port: number, sample: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  // A labelled sample not observed yet is absent (0), but its metric must exist: a misspelt name would
+  // otherwise read as "unchanged" and let an assertion pass vacuously.
+  const family = sample.split("{")[0]!;
+  if (!text.includes(`# TYPE ${family} `)) throw new Error(`metric ${family} is not served on port ${port}`);
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
   return line ? Number(line.slice(sample.length + 1)) : 0;
 }
