@@ -10,6 +10,24 @@ const singleAccountPosting = z.object({ transactionId: id(), accountId: id(), ow
 const holdFields = { holdId: id(), accountId: id(), ownerId: id().nullable(), ...amount };
 const accountFields = { accountId: id(), ownerId: id() };
 const loginDevice = { newDevice: z.boolean() };
+// Audit records (kernel/audit-trail.ts): one per mutation resolved by a subgraph, written to that service's
+// outbox. `details` is already redacted by the producer (and again by the audit service).
+const client = { clientIp: z.string().max(100).nullable(), userAgent: z.string().max(512).nullable() };
+const auditRecorded = z.object({
+  action: z.string().min(1).max(200),
+  outcome: z.enum(["SUCCESS", "FAILURE", "DENIED"]),
+  errorCode: z.string().max(100).nullable(),
+  entityType: z.string().min(1).max(100),
+  entityId: z.string().max(200).nullable(),
+  ...client,
+  details: z.record(z.string(), z.unknown()),
+});
+const auditRecordedEvent = <const Type extends string>(type: Type, producer: string) =>
+  defineEvent({
+    type, version: 1, aggregateType: "AuditRecord", payload: auditRecorded,
+    description: "A mutation was resolved (with its outcome): the audit record of that request, written by the service that resolved it.",
+    producer, consumers: ["audit"],
+  });
 
 export const EVENT_DEFINITIONS = {
   // ledger (transactions subgraph)
@@ -54,6 +72,20 @@ export const EVENT_DEFINITIONS = {
     description: "A hold reached its expiry without capture and was released.",
     producer: "transactions", consumers: ["notifications", "audit", "reporting"],
   }),
+  "ledger.transfer.failed": defineEvent({
+    type: "ledger.transfer.failed", version: 1, aggregateType: "LedgerAccount",
+    payload: z.object({
+      fromAccountId: id(), fromOwnerId: id().nullable(), toAccountId: id(), ...amount,
+      reason: z.enum(["INSUFFICIENT_FUNDS", "ACCOUNT_FROZEN", "ACCOUNT_CLOSED"]), failedAt: timestamp(),
+    }),
+    description: "A valid transfer request was refused by the ledger (no funds, frozen or closed account); nothing moved.",
+    producer: "transactions", consumers: ["notifications", "reporting"],
+  }),
+  "ledger.hold.expiring": defineEvent({
+    type: "ledger.hold.expiring", version: 1, aggregateType: "Hold", payload: z.object({ ...holdFields, expiresAt: timestamp() }),
+    description: "A pending hold will expire soon (HOLD_EXPIRY_WARNING_SECONDS before `expiresAt`); at most once per hold.",
+    producer: "transactions", consumers: ["notifications"],
+  }),
   // accounts
   "accounts.account.opened": defineEvent({
     type: "accounts.account.opened", version: 1, aggregateType: "Account",
@@ -81,7 +113,7 @@ export const EVENT_DEFINITIONS = {
     type: "users.login.succeeded", version: 1, aggregateType: "User",
     payload: z.object({ userId: id(), sessionId: id(), ...loginDevice, mfa: z.boolean() }),
     description: "A password login (with MFA when enabled) started a session; `newDevice` when the device was not seen before.",
-    producer: "users", consumers: ["notifications", "audit"],
+    producer: "users", consumers: ["notifications", "audit", "reporting"],
   }),
   "users.login.failed": defineEvent({
     type: "users.login.failed", version: 1, aggregateType: "User",
@@ -116,6 +148,38 @@ export const EVENT_DEFINITIONS = {
     payload: z.object({ userId: id(), sessionId: id() }),
     description: "A rotated refresh token was presented again: the session's token family was revoked.",
     producer: "users", consumers: ["notifications", "audit"],
+  }),
+  "users.security.recorded": defineEvent({
+    type: "users.security.recorded", version: 1, aggregateType: "User",
+    payload: z.object({
+      type: z.string().min(1).max(100),
+      userId: id().nullable(),
+      actorId: id().nullable(),
+      sessionId: id().nullable(),
+      ...client,
+      details: z.record(z.string(), z.unknown()),
+    }),
+    description: "A security event of the users service (login success/failure, MFA, lockout, refresh-token reuse, key rotation ...), for the audit trail.",
+    producer: "users", consumers: ["audit"],
+  }),
+  // audit records of mutations, one type per producing service's outbox
+  "users.audit.recorded": auditRecordedEvent("users.audit.recorded", "users"),
+  "accounts.audit.recorded": auditRecordedEvent("accounts.audit.recorded", "accounts"),
+  "ledger.audit.recorded": auditRecordedEvent("ledger.audit.recorded", "transactions"),
+  "notifications.audit.recorded": auditRecordedEvent("notifications.audit.recorded", "notifications"),
+  "reporting.audit.recorded": auditRecordedEvent("reporting.audit.recorded", "reporting"),
+  // router (no outbox: published straight to its stream, best effort; router/src/security-events.ts)
+  "router.security.recorded": defineEvent({
+    type: "router.security.recorded", version: 1, aggregateType: "Request",
+    payload: z.object({
+      kind: z.enum(["AUTHORIZATION_DENIED", "RATE_LIMITED", "TOKEN_REFUSED"]),
+      reason: z.string().max(500),
+      coordinates: z.array(z.string().max(200)).max(100),
+      operationName: z.string().max(200).nullable(),
+      ...client,
+    }),
+    description: "The router refused a request: authorization directives, a rate limit, or an access token it would not accept.",
+    producer: "router", consumers: ["audit"],
   }),
 } as const;
 

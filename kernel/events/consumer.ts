@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "../db.js";
 import type { Logger } from "../logger.js";
 import { eventRegistry, type EventDefinitions, type EventType, type PlatformEvent } from "./catalog.js";
-import type { EventMetrics } from "./metrics.js";
-import { EventSchemaError, type ConsumerDomain, type EventRegistry, type ProducerDomain } from "./registry.js";
+import { eventAgeSeconds, processEventMetrics, type EventMetrics } from "./metrics.js";
+import { EventSchemaError, type ConsumerDomain, type EventRegistry, type StreamDomain } from "./registry.js";
 import type { DeadLetter, Delivery, EventTransport } from "./transport.js";
 
 /** The processed-events table of each consuming domain (fixed identifiers). */
@@ -31,11 +31,11 @@ export interface DeliveryInfo {
 }
 
 export type EventHandler<Type extends EventType> = (event: PlatformEvent<Type>, tx: ConsumerTx, delivery: DeliveryInfo) => Promise<void>;
-export type EventHandlers<Domain extends ProducerDomain> = {
+export type EventHandlers<Domain extends StreamDomain> = {
   [Type in Extract<EventType, `${Domain}.${string}`>]?: EventHandler<Type>;
 };
 
-export interface EventConsumerOptions<Domain extends ProducerDomain> {
+export interface EventConsumerOptions<Domain extends StreamDomain> {
   transport: EventTransport;
   /** The producing domain whose stream is read. */
   source: Domain;
@@ -103,8 +103,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const errorMessage = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
-export function createEventConsumer<Domain extends ProducerDomain>(options: EventConsumerOptions<Domain>): EventConsumer {
-  const { transport, source, group, metrics } = options;
+export function createEventConsumer<Domain extends StreamDomain>(options: EventConsumerOptions<Domain>): EventConsumer {
+  const { transport, source, group } = options;
+  const metrics = options.metrics ?? processEventMetrics;
   const registry = options.registry ?? eventRegistry;
   const name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const logger = options.logger.child({ component: "event-consumer", stream: source, group, consumer: name });
@@ -163,6 +164,8 @@ export function createEventConsumer<Domain extends ProducerDomain>(options: Even
         const { outcome } = await handleOnce(delivery);
         await transport.ack(source, group, [delivery.entryId]);
         count(type, outcome);
+        const age = eventAgeSeconds(delivery.raw);
+        if (age !== null) metrics.consumerLag?.(source, group, age);
         return;
       } catch (error) {
         const permanent = error instanceof EventSchemaError || error instanceof PermanentEventError;
@@ -213,6 +216,8 @@ export function createEventConsumer<Domain extends ProducerDomain>(options: Even
         }
         const waitMs = Math.max(0, Math.min(blockMs, nextClaimAt - Date.now()));
         const deliveries = await transport.read(source, group, name, { count: batchSize, blockMs: Math.max(1, waitMs), signal: abort.signal });
+        // Nothing new to read: this group has caught up with its stream.
+        if (deliveries.length === 0) metrics.consumerLag?.(source, group, 0);
         for (const delivery of deliveries) {
           if (!running) break;
           await handleDelivery(delivery);

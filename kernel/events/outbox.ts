@@ -10,7 +10,20 @@ export const OUTBOX_TABLES: Readonly<Record<ProducerDomain, string>> = {
   users: `"users"."outbox_events"`,
   accounts: `"accounts"."outbox_events"`,
   ledger: `"ledger"."outbox_events"`,
+  // Audit records of these services' mutations (kernel/audit-trail.ts, migration 20261122070000_audit).
+  notifications: `"notifications"."outbox_events"`,
+  reporting: `"reporting"."outbox_events"`,
 };
+
+/**
+ * Called after every outbox write, inside the same transaction (kernel/audit-trail.ts uses it to put the
+ * audit record of the mutation being resolved into that transaction).
+ */
+export type OutboxWriteHook = (tx: OutboxTx, domain: ProducerDomain, envelope: EventEnvelope) => Promise<void>;
+let outboxWriteHook: OutboxWriteHook | undefined;
+export function setOutboxWriteHook(hook: OutboxWriteHook | undefined): void {
+  outboxWriteHook = hook;
+}
 
 /** What a producer supplies; the id, version and time are filled in unless given. */
 export interface NewEvent<Type extends string, Payload> {
@@ -61,5 +74,6 @@ export async function appendOutboxEvent<Domain extends ProducerDomain, Type exte
     VALUES (${envelope.id}::uuid, ${envelope.type}, ${envelope.version}, ${envelope.aggregateType}, ${envelope.aggregateId},
             ${envelope.occurredAt}::timestamptz, ${envelope.actor === null ? null : JSON.stringify(envelope.actor)}::jsonb,
             ${envelope.requestId}, ${JSON.stringify(envelope.payload)}::jsonb)`;
+  await outboxWriteHook?.(tx, domain, envelope as EventEnvelope);
   return envelope;
 }

@@ -117,6 +117,12 @@ export class RedisEventTransport implements EventTransport {
     return withTimeout(Promise.resolve().then(() => command(this.client)), this.timeoutMs, what);
   }
 
+  async claimEpoch(domain: string): Promise<boolean> {
+    // A marker key beside the stream: it vanishes with the data when Redis restarts empty (or is flushed).
+    const reply = await this.run("SET NX", (client) => client.set(`${streamKey(this.prefix, domain)}:epoch`, new Date().toISOString(), { NX: true }));
+    return reply === "OK";
+  }
+
   async publish(domain: string, events: readonly OutgoingEvent[]) {
     if (events.length === 0) return;
     const key = streamKey(this.prefix, domain);

@@ -5,8 +5,13 @@ import { z } from "zod";
 import { isSupportedCurrency } from "../money.js";
 
 /** The domains that own an outbox: the first segment of every event type. */
-export const PRODUCER_DOMAINS = ["users", "accounts", "ledger"] as const;
+export const PRODUCER_DOMAINS = ["users", "accounts", "ledger", "notifications", "reporting"] as const;
 export type ProducerDomain = (typeof PRODUCER_DOMAINS)[number];
+
+/** Streams without an outbox: the router (no database) publishes its security events straight to Redis. */
+export const STREAM_ONLY_DOMAINS = ["router"] as const;
+/** Every stream a consumer can read: the producers' (fed by their outbox relays) and the stream-only ones. */
+export type StreamDomain = ProducerDomain | (typeof STREAM_ONLY_DOMAINS)[number];
 
 /** The domains that consume events and keep a processed-events table. */
 export const CONSUMER_DOMAINS = ["notifications", "audit", "reporting"] as const;

@@ -9,7 +9,7 @@
 // (and with it the lock) can no longer mark anything.
 import pg from "pg";
 import type { Logger } from "../logger.js";
-import type { EventMetrics } from "./metrics.js";
+import { processEventMetrics, type EventMetrics } from "./metrics.js";
 import { OUTBOX_TABLES } from "./outbox.js";
 import type { EventEnvelope, ProducerDomain } from "./registry.js";
 import { TransportError, type EventTransport, type OutgoingEvent } from "./transport.js";
@@ -27,6 +27,12 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   /** Published rows are deleted after this long (0 keeps them). */
   retentionMs?: number;
+  /**
+   * When the transport reports it lost its data (`claimEpoch`, e.g. Redis restarted without persistence)
+   * while this relay was publishing, the rows this relay published within this window are published again
+   * (consumers deduplicate): they may have been unread. Default 60 s (consumers normally lag by far less).
+   */
+  republishWindowMs?: number;
   metrics?: EventMetrics;
 }
 
@@ -62,13 +68,20 @@ const leadersInProcess = new Set<string>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { domain, transport, metrics } = options;
+  const { domain, transport } = options;
+  const metrics = options.metrics ?? processEventMetrics;
   const logger = options.logger.child({ component: "outbox-relay", domain });
   const table = OUTBOX_TABLES[domain];
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const batchSize = options.batchSize ?? 200;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600_000;
+  const republishWindowMs = options.republishWindowMs ?? 60_000;
+  /** The transport's marker was seen by this relay: its later absence means the transport lost data. */
+  let epochSeen = false;
+  /** What this relay published lately (batches' sequences and time), to publish again after such a loss. */
+  let recentBatches: { at: number; sequences: string[] }[] = [];
+  const MAX_REMEMBERED = 100_000;
   const leaderKey = `${options.databaseUrl}#${domain}`;
   // The relay's statements carry no parameters (only constants and digits it produced): simple-protocol
   // queries, which PGlite's shared backend cannot interleave with another connection's prepared statements.
@@ -144,7 +157,40 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return true;
   }
 
+  function rememberBatch(sequences: string[]) {
+    const since = Date.now() - republishWindowMs;
+    recentBatches.push({ at: Date.now(), sequences });
+    let remembered = recentBatches.reduce((sum, batch) => sum + batch.sequences.length, 0);
+    while (recentBatches.length > 1 && (recentBatches[0]!.at < since || remembered > MAX_REMEMBERED)) {
+      remembered -= recentBatches.shift()!.sequences.length;
+    }
+  }
+
+  /** The transport came back without its data: what it held of the recent past is published again. */
+  async function republishIfTransportLostData(db: pg.Client) {
+    if (!transport.claimEpoch) return;
+    let fresh: boolean;
+    try {
+      fresh = await transport.claimEpoch(domain);
+    } catch (error) {
+      throw error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error));
+    }
+    // A marker missing at this relay's first look is a new stream (or a loss this relay cannot date): no
+    // republish then, or every restart of a relay against a new Redis would replay the recent past.
+    const lost = fresh && epochSeen;
+    epochSeen = true;
+    if (!lost || republishWindowMs <= 0) return;
+    const since = Date.now() - republishWindowMs;
+    const sequences = recentBatches.filter((batch) => batch.at >= since).flatMap((batch) => batch.sequences);
+    recentBatches = [];
+    if (sequences.length === 0) return;
+    // Sequences are digits from the database itself (simple protocol, no parameters).
+    const { rowCount } = await db.query(`UPDATE ${table} SET "published_at" = NULL WHERE "sequence" IN (${sequences.join(",")})`);
+    logger.warn({ republished: rowCount }, "event transport lost its data (restarted empty?): publishing this relay's recent events again");
+  }
+
   async function publishBatch(db: pg.Client): Promise<number> {
+    await republishIfTransportLostData(db);
     const { rows } = await db.query<OutboxRow>(
       // (ORDER BY names the bigint column: the text alias would sort "10" before "9".)
       `SELECT "sequence"::text AS sequence, "id", "type", "version", "aggregate_type", "aggregate_id", "occurred_at",
@@ -178,7 +224,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       throw error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error));
     }
     // Sequences are digits from the database itself.
-    await db.query(`UPDATE ${table} SET "published_at" = now() WHERE "sequence" IN (${rows.map((row) => BigInt(row.sequence).toString()).join(",")})`);
+    const sequences = rows.map((row) => BigInt(row.sequence).toString());
+    await db.query(`UPDATE ${table} SET "published_at" = now() WHERE "sequence" IN (${sequences.join(",")})`);
+    if (republishWindowMs > 0) rememberBatch(sequences);
     published += rows.length;
     metrics?.outboxPublished?.(domain, rows.length);
     return rows.length;

@@ -47,6 +47,12 @@ export interface EventTransport {
   readonly kind: "redis" | "memory";
   /** Appends events to the domain's stream, in the given order, all or nothing. */
   publish(domain: string, events: readonly OutgoingEvent[]): Promise<void>;
+  /**
+   * Records (once) that this domain's stream exists on the transport; true when it was not recorded yet:
+   * a fresh server, or one that restarted without its data (entries published before are gone). The relay
+   * then publishes its recent rows again. Optional: transports that cannot lose data alone need not have it.
+   */
+  claimEpoch?(domain: string): Promise<boolean>;
   /** Creates the consumer group if missing (from the start of the stream, or only new entries). */
   ensureGroup(domain: string, group: string, startFrom: "beginning" | "latest"): Promise<void>;
   /** New entries for the group, delivered to `consumer` (they join the group's pending list). */

@@ -12,7 +12,9 @@ import {
 } from "../../../kernel/events/index.js";
 import type { EventTransport } from "../../../kernel/events/transport.js";
 import type { Logger } from "../../../kernel/logger.js";
+import type { Notification } from "../../../kernel/generated/prisma/client.js";
 import { currencyExponent } from "../../../kernel/money.js";
+import { enqueueChannelDeliveries } from "./channels/enqueue.js";
 import { NotificationKind, templates, type RenderedNotification } from "./templates.js";
 
 export const NOTIFICATIONS_GROUP = "notifications";
@@ -36,8 +38,10 @@ async function deliver(tx: ConsumerTx, item: Delivered): Promise<void> {
   if (!item.userId) return; // the bank's own settlement accounts have no owner
   const userId = item.userId.toLowerCase();
   const preference = await tx.notificationPreference.findUnique({ where: { userId_kind: { userId, kind: item.rendered.kind } } });
+  // E-mail / webhook copies are queued in this transaction and sent after commit (channels/dispatcher.ts).
+  await enqueueChannelDeliveries(tx, { ...item, userId }, preference);
   if (preference && !preference.inApp) return;
-  await tx.notification.createMany({
+  const created = await tx.notification.createManyAndReturn({
     data: [
       {
         userId,
@@ -50,6 +54,28 @@ async function deliver(tx: ConsumerTx, item: Delivered): Promise<void> {
     ],
     skipDuplicates: true,
   });
+  createdIn.get(tx)?.push(...created);
+}
+
+/** Rows created in each consumer transaction, published live once it commits (see publishingAfterCommit). */
+const createdIn = new WeakMap<ConsumerTx, Notification[]>();
+
+/**
+ * The consumers' `prisma`, wrapped: each transaction collects the notifications it creates, and they are
+ * handed to `onCommitted` only after the commit (never for a rolled-back or duplicate delivery).
+ */
+function publishingAfterCommit(prisma: PrismaClient, onCommitted: (rows: Notification[]) => Promise<void>): Pick<PrismaClient, "$transaction"> {
+  return {
+    $transaction: (async (fn: (tx: ConsumerTx) => Promise<unknown>, options?: { timeout?: number; maxWait?: number }) => {
+      const rows: Notification[] = [];
+      const result = await prisma.$transaction(async (tx) => {
+        createdIn.set(tx, rows);
+        return fn(tx);
+      }, options);
+      if (rows.length > 0) await onCommitted(rows);
+      return result;
+    }) as PrismaClient["$transaction"],
+  };
 }
 
 /** LARGE_TRANSACTION for each customer party whose threshold (same currency) the amount reaches. */
@@ -105,6 +131,18 @@ const ledgerHandlers: EventHandlers<"ledger"> = {
     const p = event.payload;
     await deliver(tx, { eventId: event.id, userId: p.ownerId, rendered: templates.holdPlaced(p, p.expiresAt) });
   },
+  async "ledger.transfer.failed"(event, tx) {
+    const p = event.payload;
+    await deliver(tx, { eventId: event.id, userId: p.fromOwnerId, rendered: templates.transferFailed(p, p.reason) });
+  },
+  async "ledger.hold.expiring"(event, tx) {
+    const p = event.payload;
+    await deliver(tx, { eventId: event.id, userId: p.ownerId, rendered: templates.holdExpiring(p, p.expiresAt) });
+  },
+  async "ledger.hold.expired"(event, tx) {
+    const p = event.payload;
+    await deliver(tx, { eventId: event.id, userId: p.ownerId, rendered: templates.holdExpired(p) });
+  },
 };
 
 const accountsHandlers: EventHandlers<"accounts"> = {
@@ -138,12 +176,14 @@ export function createNotificationConsumers(options: {
   prisma: PrismaClient;
   logger: Logger;
   config: EventsConfig;
+  /** Called with the notifications a delivery created, after its transaction commits (live push). */
+  onCommitted?: (rows: Notification[]) => Promise<void>;
 }): Record<"ledger" | "accounts" | "users", EventConsumer> {
   const common = {
     transport: options.transport,
     domain: "notifications" as const,
     group: NOTIFICATIONS_GROUP,
-    prisma: options.prisma,
+    prisma: options.onCommitted ? publishingAfterCommit(options.prisma, options.onCommitted) : options.prisma,
     logger: options.logger,
     ...consumerSettings(options.config),
   };

@@ -6,8 +6,11 @@ export const NotificationKind = {
   MONEY_RECEIVED: "MONEY_RECEIVED",
   MONEY_SENT: "MONEY_SENT",
   TRANSFER_REVERSED: "TRANSFER_REVERSED",
+  TRANSFER_FAILED: "TRANSFER_FAILED",
   LARGE_TRANSACTION: "LARGE_TRANSACTION",
   HOLD_PLACED: "HOLD_PLACED",
+  HOLD_EXPIRING: "HOLD_EXPIRING",
+  HOLD_EXPIRED: "HOLD_EXPIRED",
   ACCOUNT_FROZEN: "ACCOUNT_FROZEN",
   LOGIN_NEW_DEVICE: "LOGIN_NEW_DEVICE",
   MFA_CHANGED: "MFA_CHANGED",
@@ -53,6 +56,13 @@ export const templates = {
       ? `The bank reversed a transaction: ${formatMoney(a.amountMinor, a.currency)} was credited back to your account.`
       : `The bank reversed a transaction: ${formatMoney(a.amountMinor, a.currency)} was debited from your account.`,
   }),
+  transferFailed: (a: Amount, reason: "INSUFFICIENT_FUNDS" | "ACCOUNT_FROZEN" | "ACCOUNT_CLOSED"): RenderedNotification => ({
+    kind: NotificationKind.TRANSFER_FAILED,
+    title: `A transfer of ${formatMoney(a.amountMinor, a.currency)} failed`,
+    body: `Your transfer of ${formatMoney(a.amountMinor, a.currency)} was refused (${
+      reason === "INSUFFICIENT_FUNDS" ? "not enough available funds" : reason === "ACCOUNT_FROZEN" ? "an account is frozen" : "an account is closed"
+    }); no money moved.`,
+  }),
   largeTransaction: (a: Amount, threshold: Amount): RenderedNotification => ({
     kind: NotificationKind.LARGE_TRANSACTION,
     title: `Large transaction: ${formatMoney(a.amountMinor, a.currency)}`,
@@ -62,6 +72,16 @@ export const templates = {
     kind: NotificationKind.HOLD_PLACED,
     title: `${formatMoney(a.amountMinor, a.currency)} reserved`,
     body: `${formatMoney(a.amountMinor, a.currency)} is reserved on your account for a pending transfer until ${expiresAt}.`,
+  }),
+  holdExpiring: (a: Amount, expiresAt: string): RenderedNotification => ({
+    kind: NotificationKind.HOLD_EXPIRING,
+    title: `Reservation of ${formatMoney(a.amountMinor, a.currency)} expires soon`,
+    body: `The ${formatMoney(a.amountMinor, a.currency)} reserved on your account for a pending transfer will be released at ${expiresAt} unless the transfer is completed before then.`,
+  }),
+  holdExpired: (a: Amount): RenderedNotification => ({
+    kind: NotificationKind.HOLD_EXPIRED,
+    title: `Pending transfer of ${formatMoney(a.amountMinor, a.currency)} expired`,
+    body: `A pending transfer of ${formatMoney(a.amountMinor, a.currency)} was not completed in time: the reservation expired and the money is available again.`,
   }),
   accountFrozen: (): RenderedNotification => ({
     kind: NotificationKind.ACCOUNT_FROZEN,

@@ -42,8 +42,16 @@ export type Mutation = {
   markAllNotificationsRead: Scalars['Int']['output'];
   /** Marks one of the caller's notifications read (idempotent). Another user's notification is NOT_FOUND. */
   markNotificationRead: Notification;
+  /** Removes the caller's webhook endpoint; returns whether there was one. */
+  removeNotificationWebhook: Scalars['Boolean']['output'];
   /** Admin: runs dead letters (all of the source, or the given ids) through the consumer again. */
   replayNotificationDeadLetters: Array<NotificationDeadLetterReplay>;
+  /**
+   * Registers (or replaces) the caller's webhook endpoint for notifications of the kinds whose `webhook` preference
+   * is on; returns a new signing secret, shown only this once. The URL must be http(s) and must not point to a
+   * private or loopback address.
+   */
+  setNotificationWebhook: NotificationWebhookRegistration;
   /** Changes the caller's notification settings and returns them. */
   updateNotificationPreferences: NotificationPreferences;
 };
@@ -57,6 +65,11 @@ export type MutationMarkNotificationReadArgs = {
 export type MutationReplayNotificationDeadLettersArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   source: EventSource;
+};
+
+
+export type MutationSetNotificationWebhookArgs = {
+  url: Scalars['String']['input'];
 };
 
 
@@ -81,18 +94,29 @@ export type Notification = {
   readAt?: Maybe<Scalars['DateTime']['output']>;
   /** Short headline. */
   title: Scalars['String']['output'];
+  /** The money movement this notification is about (money received or sent, large transaction, reversal); null for other kinds. */
+  transaction?: Maybe<Transaction>;
 };
+
+/** An external delivery channel. */
+export type NotificationChannel =
+  /** E-mail over SMTP to the user's login address. */
+  | 'EMAIL'
+  /** Text message through the bank's SMS gateway. */
+  | 'SMS'
+  /** Signed JSON POSTed to the user's webhook endpoint. */
+  | 'WEBHOOK';
 
 /** Where notifications of one kind are delivered. */
 export type NotificationChannelPreference = {
   __typename?: 'NotificationChannelPreference';
-  /** Sent by e-mail (default false; delivery channel not enabled yet). */
+  /** Sent by e-mail to the login address (default false; needs the service's SMTP_URL). */
   email: Scalars['Boolean']['output'];
   /** Shown in the apps' notification centre (default true). */
   inApp: Scalars['Boolean']['output'];
   /** The kind these choices apply to. */
   kind: NotificationKind;
-  /** Posted to the user's webhook (default false; delivery channel not enabled yet). */
+  /** Posted to the user's webhook (default false; register one with setNotificationWebhook). */
   webhook: Scalars['Boolean']['output'];
 };
 
@@ -149,6 +173,59 @@ export type NotificationDeadLetterReplay = {
   outcome: Scalars['String']['output'];
 };
 
+/** A notification queued for an external channel, with its delivery log. */
+export type NotificationDelivery = {
+  __typename?: 'NotificationDelivery';
+  /** Every attempt, oldest first. */
+  attemptLog: Array<NotificationDeliveryAttempt>;
+  /** Attempts made so far. */
+  attempts: Scalars['Int']['output'];
+  /** The channel. */
+  channel: NotificationChannel;
+  /** When it was queued. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was delivered, if it was. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable identifier; also sent as the X-FedBank-Delivery header (receivers deduplicate by it). */
+  id: Scalars['ID']['output'];
+  /** The notification's kind, e.g. MONEY_RECEIVED. */
+  kind: Scalars['String']['output'];
+  /** The last attempt's error, if any. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Where the delivery stands. */
+  status: NotificationDeliveryStatus;
+  /** The notification's headline. */
+  title: Scalars['String']['output'];
+};
+
+/** One attempt to deliver a notification. */
+export type NotificationDeliveryAttempt = {
+  __typename?: 'NotificationDeliveryAttempt';
+  /** When it was made. */
+  at: Scalars['DateTime']['output'];
+  /** 1 for the first attempt. */
+  attempt: Scalars['Int']['output'];
+  /** How long the attempt took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** Why it did not succeed (no secrets, no addresses). */
+  error?: Maybe<Scalars['String']['output']>;
+  /** SENT, RETRY (will be tried again), FAILED (gave up) or SKIPPED. */
+  outcome: Scalars['String']['output'];
+  /** HTTP status of the endpoint's answer, or the SMTP reply code. */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Where a delivery stands. */
+export type NotificationDeliveryStatus =
+  /** Given up: a final error, or too many failed attempts. */
+  | 'FAILED'
+  /** Queued, or waiting for a retry. */
+  | 'PENDING'
+  /** Accepted by the SMTP server or the endpoint (2xx). */
+  | 'SENT'
+  /** Nothing to send to (no webhook registered, channel not configured). */
+  | 'SKIPPED';
+
 /** A notification in a list. */
 export type NotificationEdge = {
   __typename?: 'NotificationEdge';
@@ -162,6 +239,10 @@ export type NotificationEdge = {
 export type NotificationKind =
   /** One of your accounts was frozen. */
   | 'ACCOUNT_FROZEN'
+  /** A pending transfer was not completed in time: its reservation expired and the money is available again. */
+  | 'HOLD_EXPIRED'
+  /** A pending transfer's reservation expires soon. */
+  | 'HOLD_EXPIRING'
   /** Funds were reserved on one of your accounts for a pending transfer. */
   | 'HOLD_PLACED'
   /** A transaction reached your large-transaction threshold. */
@@ -176,6 +257,8 @@ export type NotificationKind =
   | 'MONEY_SENT'
   /** Your password was changed. */
   | 'PASSWORD_CHANGED'
+  /** A transfer you made was refused (not enough funds, frozen or closed account); no money moved. */
+  | 'TRANSFER_FAILED'
   /** The bank reversed a transaction on one of your accounts. */
   | 'TRANSFER_REVERSED';
 
@@ -196,6 +279,20 @@ export type NotificationThresholdInput = {
   currency: Scalars['String']['input'];
 };
 
+/** A newly registered webhook endpoint with its signing secret, shown only this once. */
+export type NotificationWebhookRegistration = {
+  __typename?: 'NotificationWebhookRegistration';
+  /** When the endpoint was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /**
+   * HMAC-SHA256 key: each POST carries `X-FedBank-Timestamp` (Unix seconds) and `X-FedBank-Signature:
+   * v1=<hex HMAC of "<timestamp>.<raw body>">`. Store it now: it cannot be read again (register again to rotate).
+   */
+  secret: Scalars['String']['output'];
+  /** Where notifications are POSTed. */
+  url: Scalars['String']['output'];
+};
+
 /** Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -213,6 +310,11 @@ export type Query = {
   __typename?: 'Query';
   /** Admin: dead letters of the notifications consumers for one source stream, oldest first. `first` is at most 100. */
   notificationDeadLetters: Array<NotificationDeadLetter>;
+  /**
+   * Delivery log of e-mail, webhook and SMS notifications, newest first: the caller's own, or (admin) those of
+   * `userId`. `first` is at most 100.
+   */
+  notificationDeliveries: Array<NotificationDelivery>;
   /** The caller's notification settings (defaults when never changed). */
   notificationPreferences: NotificationPreferences;
 };
@@ -222,6 +324,27 @@ export type QueryNotificationDeadLettersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   source: EventSource;
+};
+
+
+export type QueryNotificationDeliveriesArgs = {
+  channel?: InputMaybe<NotificationChannel>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The caller's own notifications, each pushed as soon as it is stored (after the event's transaction commits).
+   * Over graphql-ws on the router's /graphql; nothing is replayed on reconnect: query `me { notifications }` to catch up.
+   */
+  notificationReceived: Notification;
+};
+
+export type Transaction = {
+  __typename?: 'Transaction';
+  id: Scalars['ID']['output'];
 };
 
 /** Changes to the caller's notification settings; omitted parts stay as they are. */
@@ -353,19 +476,26 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Notification: ResolverTypeWrapper<NotificationRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Notification: ResolverTypeWrapper<NotificationRow>;
+  NotificationChannel: NotificationChannel;
   NotificationChannelPreference: ResolverTypeWrapper<NotificationChannelPreference>;
   NotificationChannelPreferenceInput: NotificationChannelPreferenceInput;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
   NotificationDeadLetter: ResolverTypeWrapper<NotificationDeadLetter>;
   NotificationDeadLetterReplay: ResolverTypeWrapper<NotificationDeadLetterReplay>;
+  NotificationDelivery: ResolverTypeWrapper<NotificationDelivery>;
+  NotificationDeliveryAttempt: ResolverTypeWrapper<NotificationDeliveryAttempt>;
+  NotificationDeliveryStatus: NotificationDeliveryStatus;
   NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
   NotificationKind: NotificationKind;
   NotificationPreferences: ResolverTypeWrapper<NotificationPreferences>;
   NotificationThresholdInput: NotificationThresholdInput;
+  NotificationWebhookRegistration: ResolverTypeWrapper<NotificationWebhookRegistration>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Transaction: ResolverTypeWrapper<Transaction>;
   UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   User: ResolverTypeWrapper<UserRef>;
 };
@@ -378,18 +508,23 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
-  Notification: NotificationRow;
   Boolean: Scalars['Boolean']['output'];
+  Notification: NotificationRow;
   NotificationChannelPreference: NotificationChannelPreference;
   NotificationChannelPreferenceInput: NotificationChannelPreferenceInput;
   NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
   NotificationDeadLetter: NotificationDeadLetter;
   NotificationDeadLetterReplay: NotificationDeadLetterReplay;
+  NotificationDelivery: NotificationDelivery;
+  NotificationDeliveryAttempt: NotificationDeliveryAttempt;
   NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
   NotificationPreferences: NotificationPreferences;
   NotificationThresholdInput: NotificationThresholdInput;
+  NotificationWebhookRegistration: NotificationWebhookRegistration;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
+  Transaction: Transaction;
   UpdateNotificationPreferencesInput: UpdateNotificationPreferencesInput;
   User: UserRef;
 };
@@ -406,7 +541,9 @@ export type MoneyResolvers<ContextType = NotificationsContext, ParentType extend
 export type MutationResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   markAllNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   markNotificationRead?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<MutationMarkNotificationReadArgs, 'id'>>;
+  removeNotificationWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   replayNotificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetterReplay']>, ParentType, ContextType, RequireFields<MutationReplayNotificationDeadLettersArgs, 'source'>>;
+  setNotificationWebhook?: Resolver<ResolversTypes['NotificationWebhookRegistration'], ParentType, ContextType, RequireFields<MutationSetNotificationWebhookArgs, 'url'>>;
   updateNotificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType, RequireFields<MutationUpdateNotificationPreferencesArgs, 'input'>>;
 };
 
@@ -419,6 +556,7 @@ export type NotificationResolvers<ContextType = NotificationsContext, ParentType
   read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
 };
 
 export type NotificationChannelPreferenceResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationChannelPreference'] = ResolversParentTypes['NotificationChannelPreference']> = {
@@ -450,6 +588,28 @@ export type NotificationDeadLetterReplayResolvers<ContextType = NotificationsCon
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type NotificationDeliveryResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationDelivery'] = ResolversParentTypes['NotificationDelivery']> = {
+  attemptLog?: Resolver<Array<ResolversTypes['NotificationDeliveryAttempt']>, ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationDeliveryStatus'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationDeliveryAttemptResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationDeliveryAttempt'] = ResolversParentTypes['NotificationDeliveryAttempt']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type NotificationEdgeResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
@@ -458,6 +618,12 @@ export type NotificationEdgeResolvers<ContextType = NotificationsContext, Parent
 export type NotificationPreferencesResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationPreferences'] = ResolversParentTypes['NotificationPreferences']> = {
   channels?: Resolver<Array<ResolversTypes['NotificationChannelPreference']>, ParentType, ContextType>;
   largeTransactionThreshold?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type NotificationWebhookRegistrationResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['NotificationWebhookRegistration'] = ResolversParentTypes['NotificationWebhookRegistration']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -469,7 +635,16 @@ export type PageInfoResolvers<ContextType = NotificationsContext, ParentType ext
 
 export type QueryResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   notificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetter']>, ParentType, ContextType, RequireFields<QueryNotificationDeadLettersArgs, 'first' | 'source'>>;
+  notificationDeliveries?: Resolver<Array<ResolversTypes['NotificationDelivery']>, ParentType, ContextType, RequireFields<QueryNotificationDeliveriesArgs, 'first'>>;
   notificationPreferences?: Resolver<ResolversTypes['NotificationPreferences'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  notificationReceived?: SubscriptionResolver<ResolversTypes['Notification'], "notificationReceived", ParentType, ContextType>;
+};
+
+export type TransactionResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = NotificationsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -488,10 +663,15 @@ export type Resolvers<ContextType = NotificationsContext> = {
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   NotificationDeadLetter?: NotificationDeadLetterResolvers<ContextType>;
   NotificationDeadLetterReplay?: NotificationDeadLetterReplayResolvers<ContextType>;
+  NotificationDelivery?: NotificationDeliveryResolvers<ContextType>;
+  NotificationDeliveryAttempt?: NotificationDeliveryAttemptResolvers<ContextType>;
   NotificationEdge?: NotificationEdgeResolvers<ContextType>;
   NotificationPreferences?: NotificationPreferencesResolvers<ContextType>;
+  NotificationWebhookRegistration?: NotificationWebhookRegistrationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Transaction?: TransactionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

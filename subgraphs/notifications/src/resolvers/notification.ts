@@ -10,4 +10,6 @@ export const Notification: NotificationResolvers = {
     return notification;
   },
   read: (notification) => notification.readAt !== null,
+  // An entity reference: the router asks the transactions subgraph (which checks the caller may see it).
+  transaction: (notification) => (notification.transactionId ? { __typename: "Transaction" as const, id: notification.transactionId } : null),
 };
