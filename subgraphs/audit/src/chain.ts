@@ -3,10 +3,11 @@
 // UPDATE and DELETE on the table; the chain makes an edit that bypasses that (a superuser, a restored
 // backup) detectable by verifyAuditChain.
 import { createHash, randomUUID } from "node:crypto";
+import { redactAuditDetails } from "../../../kernel/audit-trail.js";
 import { isUuid } from "../../../kernel/batch.js";
 import type { Prisma } from "../../../kernel/db.js";
 import type { AuditEvent, AuditOutcome } from "../../../kernel/generated/prisma/client.js";
-import type { AuditDb } from "./db.js";
+import type { AuditDb, AuditTx } from "./db.js";
 
 /** prevHash of the first record. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -14,10 +15,7 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Key of the transaction-scoped advisory lock that serializes appends across all processes. */
 export const AUDIT_CHAIN_LOCK_KEY = 0x6175_6469_7463_6861n; // "auditcha" in ASCII, as one bigint
 
-export const REDACTED = "[redacted]";
-
-/** Keys whose values never enter the trail, at any depth of `details`. */
-const SECRET_KEY = /password|passphrase|token|secret|totp|authorization|cookie|card_?number|cvv|cvc/i;
+export { REDACTED } from "../../../kernel/audit-trail.js";
 
 const VERIFY_BATCH_SIZE = 1000;
 
@@ -59,13 +57,13 @@ function serialize(value: unknown): string | undefined {
   return `{${members.join(",")}}`;
 }
 
-/** A copy of `value` in which every secret-looking key, at any depth, has its value censored. */
+/**
+ * A copy of `value` in which every secret-looking key (and personal-data key), at any depth, and every
+ * secret-looking string value (tokens, card numbers, e-mail addresses ...) is censored. The producers redact
+ * too; this is the last line, applied to whatever arrives.
+ */
 export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value === null || typeof value !== "object" || value instanceof Date) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, member]) => [key, SECRET_KEY.test(key) ? REDACTED : redactSecrets(member)]),
-  );
+  return redactAuditDetails(value);
 }
 
 /** The part of a record its hash covers. */
@@ -80,6 +78,12 @@ export interface AuditContent {
   entityId: string | null;
   outcome: AuditOutcome;
   details: unknown;
+  sessionId?: string | null;
+  errorCode?: string | null;
+  requestId?: string | null;
+  clientIp?: string | null;
+  userAgent?: string | null;
+  source?: string | null;
 }
 
 /** Hex SHA-256 of the previous hash followed by the canonical JSON of the record's content. */
@@ -95,6 +99,12 @@ export function computeAuditHash(prevHash: string, content: AuditContent): strin
     entityId: content.entityId,
     outcome: content.outcome,
     details: content.details,
+    sessionId: content.sessionId ?? null,
+    errorCode: content.errorCode ?? null,
+    requestId: content.requestId ?? null,
+    clientIp: content.clientIp ?? null,
+    userAgent: content.userAgent ?? null,
+    source: content.source ?? null,
   });
   return createHash("sha256").update(prevHash + canonical, "utf8").digest("hex");
 }
@@ -114,6 +124,14 @@ export interface AuditEventInput {
   outcome: AuditOutcome;
   /** Free-form context (from where, amounts ...); secrets are redacted before it is hashed and stored. */
   details?: Record<string, unknown>;
+  sessionId?: string | null;
+  /** The error code of a failed or denied action. */
+  errorCode?: string | null;
+  requestId?: string | null;
+  clientIp?: string | null;
+  userAgent?: string | null;
+  /** The stream the record arrived on. */
+  source?: string | null;
 }
 
 /**
@@ -122,40 +140,45 @@ export interface AuditEventInput {
  * The sequence is set explicitly (not by the column default) because the hash covers it.
  */
 export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input: AuditEventInput): Promise<AuditEvent> {
-  const content = auditContentOf(input);
-  const id = input.id?.toLowerCase();
-  if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
-
   return db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
-      if (id !== undefined) {
-        const existing = await tx.auditEvent.findUnique({ where: { id } });
-        if (existing) return existing;
-      }
-      const latest = await tx.auditEvent.findFirst({
-        orderBy: { sequence: "desc" },
-        select: { sequence: true, hash: true },
-      });
-      // The id is chosen here (not by the column default) because the hash covers it too.
-      const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
-      const prevHash = latest?.hash ?? GENESIS_HASH;
-      return tx.auditEvent.create({
-        data: {
-          ...record,
-          details: record.details as Prisma.InputJsonObject,
-          prevHash,
-          hash: computeAuditHash(prevHash, record),
-        },
-      });
-    },
+    (tx) => appendAuditEventInTransaction(tx, input),
     // Appends queue on the lock; give them room beyond Prisma's 2 s / 5 s defaults under bursts.
     { maxWait: 10_000, timeout: 15_000 },
   );
 }
 
+/**
+ * The same, inside the caller's transaction (the event consumer's, which also records the event as
+ * processed): the advisory lock is held until that transaction ends, so the chain stays linear.
+ */
+export async function appendAuditEventInTransaction(tx: AuditTx, input: AuditEventInput): Promise<AuditEvent> {
+  const content = auditContentOf(input);
+  const id = input.id?.toLowerCase();
+  if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
+  if (id !== undefined) {
+    const existing = await tx.auditEvent.findUnique({ where: { id } });
+    if (existing) return existing;
+  }
+  const latest = await tx.auditEvent.findFirst({
+    orderBy: { sequence: "desc" },
+    select: { sequence: true, hash: true },
+  });
+  // The id is chosen here (not by the column default) because the hash covers it too.
+  const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
+  const prevHash = latest?.hash ?? GENESIS_HASH;
+  return tx.auditEvent.create({
+    data: {
+      ...record,
+      details: record.details as Prisma.InputJsonObject,
+      prevHash,
+      hash: computeAuditHash(prevHash, record),
+    },
+  });
+}
+
 /** Validates and normalizes an input into exactly what will be stored, so the hash matches a re-read. */
-function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence" | "id"> {
+function auditContentOf(input: AuditEventInput): Required<Omit<AuditContent, "sequence" | "id">> {
   const occurredAt = input.occurredAt ?? new Date();
   if (Number.isNaN(occurredAt.getTime())) throw new TypeError("audit occurredAt is not a valid date");
   if (input.action.trim() === "") throw new TypeError("audit action must not be empty");
@@ -165,9 +188,18 @@ function auditContentOf(input: AuditEventInput): Omit<AuditContent, "sequence" |
   if (actorId !== null && !isUuid(actorId)) throw new TypeError("audit actorId must be a UUID");
   // Round-tripped through canonical JSON: what jsonb stores and returns is exactly what was hashed.
   const details = JSON.parse(canonicalJson(redactSecrets(input.details ?? {}))) as unknown;
+  const sessionId = input.sessionId?.toLowerCase() ?? null;
+  if (sessionId !== null && !isUuid(sessionId)) throw new TypeError("audit sessionId must be a UUID");
   return {
     occurredAt,
     actorId,
+    sessionId,
+    errorCode: input.errorCode ?? null,
+    requestId: input.requestId ?? null,
+    // Client details are checked like any other value (an IP is fine; a pasted secret is not).
+    clientIp: input.clientIp == null ? null : (redactAuditDetails(input.clientIp) as string),
+    userAgent: input.userAgent == null ? null : (redactAuditDetails(input.userAgent) as string),
+    source: input.source ?? null,
     actorRole: input.actorRole ?? null,
     action: input.action,
     entityType: input.entityType,

@@ -51,6 +51,29 @@ describe("canonicalJson", () => {
 });
 
 describe("redactSecrets", () => {
+  test("censors secret-looking values whatever their key: tokens, card numbers, e-mail addresses, TOTP URIs", () => {
+    const redacted = redactSecrets({
+      note: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+      refresh: "Qm9vbS1ib29tLWJvb20tYm9vbS1ib29tLWJvb20tYm9vbQ",
+      pan: "4111 1111 1111 1111",
+      memo: "to bob@demo.bank",
+      uri: "otpauth://totp/FedBank:alice?secret=JBSWY3DPEHPK3PXP",
+      id: "7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10",
+      amount: "100000.00",
+      number: "FB26FDBK00000000000001",
+    });
+    assert.deepEqual(redacted, {
+      note: REDACTED,
+      refresh: REDACTED,
+      pan: REDACTED,
+      memo: REDACTED,
+      uri: REDACTED,
+      id: "7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10",
+      amount: "100000.00",
+      number: "FB26FDBK00000000000001",
+    });
+  });
+
   test("censors secret-looking keys at any depth, in objects and arrays, and keeps the rest", () => {
     const redacted = redactSecrets({
       password: "hunter2",
@@ -62,9 +85,9 @@ describe("redactSecrets", () => {
     });
     assert.deepEqual(redacted, {
       password: REDACTED,
-      user: { email: "a@demo.bank", refreshToken: REDACTED, totpCode: REDACTED },
+      user: { email: REDACTED, refreshToken: REDACTED, totpCode: REDACTED },
       headers: [{ Authorization: REDACTED }, { accept: "json" }],
-      card: { cardNumber: REDACTED, last4: "1111" },
+      card: REDACTED,
       clientSecret: REDACTED,
       amount: "10.00",
     });
@@ -80,10 +103,10 @@ describe("redactSecrets", () => {
 describe("computeAuditHash", () => {
   test("is the hex SHA-256 of the previous hash followed by the canonical content", () => {
     const canonical =
-      '{"action":"user.login","actorId":"7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10","actorRole":"CUSTOMER",' +
+      '{"action":"user.login","actorId":"7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10","actorRole":"CUSTOMER","clientIp":null,' +
       '"details":{"device":{"app":"1.2.0","os":"iOS"},"ip":"203.0.113.7"},"entityId":"7d0f7c2e-3f4b-4c8e-9a51-2f6a1d9e4b10",' +
-      '"entityType":"User","id":"0b9f3c4e-1d2a-4e5f-8a6b-7c8d9e0f1a2b","occurredAt":"2026-01-31T09:30:00.000Z",' +
-      '"outcome":"SUCCESS","sequence":"1"}';
+      '"entityType":"User","errorCode":null,"id":"0b9f3c4e-1d2a-4e5f-8a6b-7c8d9e0f1a2b","occurredAt":"2026-01-31T09:30:00.000Z",' +
+      '"outcome":"SUCCESS","requestId":null,"sequence":"1","sessionId":null,"source":null,"userAgent":null}';
     const expected = createHash("sha256").update(GENESIS_HASH + canonical).digest("hex");
     assert.equal(computeAuditHash(GENESIS_HASH, sampleContent), expected);
     assert.match(expected, /^[0-9a-f]{64}$/);

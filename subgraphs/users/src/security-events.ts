@@ -1,10 +1,12 @@
-// The users domain's security events, written in the same transaction as the change they describe (the
-// audit work will move them through the outbox). Never secrets, never the email someone tried.
+// The users domain's security events, written in the same transaction as the change they describe, and each
+// one also to the users outbox as `users.security.recorded` for the audit trail (docs/audit.md). Never
+// secrets, never the email someone tried.
 // The ones other domains care about are also appended to the users outbox (docs/events.md), in the same
 // transaction.
+import { redactAuditDetails } from "../../../kernel/audit-trail.js";
 import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
 import type { Prisma } from "../../../kernel/generated/prisma/client.js";
-import type { UsersTx } from "./db.js";
+import type { UsersDb, UsersTx } from "./db.js";
 
 export const SecurityEventType = {
   USER_REGISTERED: "USER_REGISTERED",
@@ -50,6 +52,40 @@ export async function recordSecurityEvent(tx: UsersTx, event: SecurityEventInput
     },
   });
   await appendSecurityOutboxEvent(tx, event);
+  await appendAuditSecurityEvent(tx, event);
+}
+
+/** Every security event, for the audit trail (the consumers of the typed events above ignore it). */
+async function appendAuditSecurityEvent(tx: Pick<UsersTx, "$executeRaw">, event: SecurityEventInput): Promise<void> {
+  await appendOutboxEvent(tx, "users", {
+    type: "users.security.recorded",
+    aggregateId: event.userId ?? event.actorId ?? "system",
+    actor: null,
+    requestId: null,
+    payload: {
+      type: event.type,
+      userId: event.userId ?? null,
+      actorId: event.actorId ?? null,
+      sessionId: event.sessionId ?? null,
+      clientIp: event.client?.ip?.slice(0, 100) ?? null,
+      userAgent: event.client?.userAgent?.slice(0, 512) ?? null,
+      details: redactAuditDetails(event.details ?? {}) as Record<string, unknown>,
+    },
+  });
+}
+
+/**
+ * Records SIGNING_KEY_ROTATED (keys.ts) when the active signing key changed, and its audit event, in one
+ * transaction.
+ */
+export async function recordSigningKeyRotation(
+  db: Pick<UsersDb, "$transaction">,
+  record: (tx: UsersTx) => Promise<boolean>,
+  kid: string,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (await record(tx)) await appendAuditSecurityEvent(tx, { type: SecurityEventType.SIGNING_KEY_ROTATED, details: { kid } });
+  });
 }
 
 /** Security-event failure reasons → the event's reason (unknown e-mail addresses have no user, so no event). */

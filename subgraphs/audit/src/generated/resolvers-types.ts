@@ -17,6 +17,42 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The result of recomputing the hash chain over a range of sequences. */
+export type AuditChainVerification = {
+  __typename?: 'AuditChainVerification';
+  /** Records checked, up to and including the first invalid one. */
+  checked: Scalars['Int']['output'];
+  /** Sequence of the first record whose hash, link or position is wrong (a decimal string); null when valid. */
+  firstInvalidSequence?: Maybe<Scalars['String']['output']>;
+  /** True when every checked record's hash and link are intact and the sequences are contiguous. */
+  valid: Scalars['Boolean']['output'];
+};
+
+/**
+ * The head of the audit chain, signed by the audit service (Ed25519), to be stored outside the system: any later
+ * change to a record at or before `headSequence` changes the hashes up to the head, so the stored digest no
+ * longer matches (docs/audit.md, `npm run verify:audit`).
+ */
+export type AuditDigest = {
+  __typename?: 'AuditDigest';
+  /** Always Ed25519. */
+  algorithm: Scalars['String']['output'];
+  /** Hash of the last record (hex SHA-256; 64 zeros for an empty trail). */
+  headHash: Scalars['String']['output'];
+  /** Sequence of the last record (a decimal string; 0 for an empty trail). */
+  headSequence: Scalars['String']['output'];
+  /** When the digest was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** Identifier of the signing key (hex SHA-256 of its public key, first 16 bytes). */
+  keyId: Scalars['String']['output'];
+  /** The exact bytes signed: canonical JSON of the fields above except publicKey. */
+  message: Scalars['String']['output'];
+  /** The signing key's public key (SPKI PEM); also served at the audit service's /.well-known/audit-key. */
+  publicKey: Scalars['String']['output'];
+  /** Ed25519 signature of `message` (base64). */
+  signature: Scalars['String']['output'];
+};
+
 /** One record of the append-only, hash-chained audit trail: who did what, to what, when, and with what outcome. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
@@ -26,10 +62,16 @@ export type AuditEvent = {
   actor?: Maybe<User>;
   /** The actor's role at the time. */
   actorRole?: Maybe<Scalars['String']['output']>;
+  /** The client's IP address, as the router saw it. */
+  clientIp?: Maybe<Scalars['String']['output']>;
+  /** Context of the action (the mutation's arguments ...) as canonical JSON, secrets and personal data redacted. */
+  details: Scalars['String']['output'];
   /** Identifier of the object acted on. */
   entityId?: Maybe<Scalars['String']['output']>;
   /** Kind of object acted on, e.g. User, Account. */
   entityType: Scalars['String']['output'];
+  /** The stable error code (`extensions.code`) of a failed or denied action. */
+  errorCode?: Maybe<Scalars['String']['output']>;
   /** Hash of this record's content and the previous hash (hex SHA-256). */
   hash: Scalars['String']['output'];
   /** Stable identifier of the record. */
@@ -40,8 +82,16 @@ export type AuditEvent = {
   outcome: AuditOutcome;
   /** Hash of the previous record (hex SHA-256). */
   prevHash: Scalars['String']['output'];
+  /** The router's request id (the `x-request-id` response header), shared by every service the request reached. */
+  requestId?: Maybe<Scalars['String']['output']>;
   /** Position in the chain (a decimal string; 64-bit). */
   sequence: Scalars['String']['output'];
+  /** The actor's session, when the action was made with an access token. */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  /** The event stream the record arrived on: users, accounts, ledger, notifications, reporting or router. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** The client's user agent. */
+  userAgent?: Maybe<Scalars['String']['output']>;
 };
 
 /** A page of audit records, newest first. */
@@ -60,6 +110,26 @@ export type AuditEventEdge = {
   cursor: Scalars['String']['output'];
   /** The record. */
   node: AuditEvent;
+};
+
+/** Which audit records to list; every given criterion must match. */
+export type AuditEventFilter = {
+  /** Records of this action, e.g. `transfer`, `security.login_failed`, `router.authorization_denied`. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** Records of this user's actions. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Records about this object (combine with entityType). */
+  entityId?: InputMaybe<Scalars['String']['input']>;
+  /** Records about this kind of object, e.g. Account. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Records at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Records with this outcome. */
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Records of one request (its `x-request-id`). */
+  requestId?: InputMaybe<Scalars['String']['input']>;
+  /** Records before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** How an audited action ended. */
@@ -86,14 +156,28 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The audit trail, newest first. For AUDITOR and ADMIN only. `first` is at most 200. */
+  /** The signed head of the audit chain, to keep outside the system. For AUDITOR and ADMIN only. */
+  auditDigest: AuditDigest;
+  /** The audit trail, newest first, optionally filtered. For AUDITOR and ADMIN only. `first` is at most 200. */
   auditEvents: AuditEventConnection;
+  /**
+   * Recomputes the hash chain between two sequences (inclusive; decimal strings; the whole chain by default)
+   * and reports the first broken link. For AUDITOR and ADMIN only.
+   */
+  verifyAuditChain: AuditChainVerification;
 };
 
 
 export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVerifyAuditChainArgs = {
+  fromSequence?: InputMaybe<Scalars['String']['input']>;
+  toSequence?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type User = {
@@ -195,33 +279,56 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  AuditEvent: ResolverTypeWrapper<AuditEventRow>;
+  AuditChainVerification: ResolverTypeWrapper<AuditChainVerification>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditDigest: ResolverTypeWrapper<AuditDigest>;
+  AuditEvent: ResolverTypeWrapper<AuditEventRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
+  AuditEventFilter: AuditEventFilter;
   AuditOutcome: AuditOutcome;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   User: ResolverTypeWrapper<User>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  AuditEvent: AuditEventRow;
+  AuditChainVerification: AuditChainVerification;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AuditDigest: AuditDigest;
+  AuditEvent: AuditEventRow;
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
+  AuditEventFilter: AuditEventFilter;
   DateTime: Scalars['DateTime']['output'];
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   User: User;
+};
+
+export type AuditChainVerificationResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditChainVerification'] = ResolversParentTypes['AuditChainVerification']> = {
+  checked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstInvalidSequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditDigestResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditDigest'] = ResolversParentTypes['AuditDigest']> = {
+  algorithm?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headSequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publicKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditEventResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent'], FederationReferenceType extends FederationReferenceTypes['AuditEvent'] = FederationReferenceTypes['AuditEvent']> = {
@@ -229,14 +336,21 @@ export type AuditEventResolvers<ContextType = AuditContext, ParentType extends R
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  clientIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type AuditEventConnectionResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
@@ -261,7 +375,9 @@ export type PageInfoResolvers<ContextType = AuditContext, ParentType extends Res
 };
 
 export type QueryResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditDigest?: Resolver<ResolversTypes['AuditDigest'], ParentType, ContextType>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  verifyAuditChain?: Resolver<ResolversTypes['AuditChainVerification'], ParentType, ContextType, Partial<QueryVerifyAuditChainArgs>>;
 };
 
 export type UserResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
@@ -269,6 +385,8 @@ export type UserResolvers<ContextType = AuditContext, ParentType extends Resolve
 };
 
 export type Resolvers<ContextType = AuditContext> = {
+  AuditChainVerification?: AuditChainVerificationResolvers<ContextType>;
+  AuditDigest?: AuditDigestResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
