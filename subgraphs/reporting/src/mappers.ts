@@ -5,6 +5,7 @@ export interface StatementEntryView {
   amountMinor: bigint;
   balanceAfterMinor: bigint;
   reference: string | null;
+  kind: string;
 }
 
 export interface AccountStatementView {

@@ -30,6 +30,7 @@ export function buildStatement(slice: LedgerSlice, from: Date, to: Date): Accoun
       amountMinor: amount,
       balanceAfterMinor: running,
       reference: entry.reference,
+      kind: entry.kind,
     };
   });
   if (running !== BigInt(slice.closingBalanceMinor)) {

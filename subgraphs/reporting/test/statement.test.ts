@@ -15,6 +15,7 @@ function sliceOf(opening: bigint, movements: bigint[], currency = "USD"): Ledger
     running += amount;
     return {
       transactionId: `00000000-0000-4000-8000-${String(index + 1).padStart(12, "0")}`,
+      kind: amount > 0n ? "DEPOSIT" : "WITHDRAWAL",
       reference: index % 2 === 0 ? `ref-${index + 1}` : null,
       postedAt: new Date(FROM.getTime() + (index + 1) * 3_600_000).toISOString(),
       amountMinor: amount.toString(),

@@ -42,6 +42,80 @@ export type AccountStatement = {
   totalDebits: Money;
 };
 
+/** Key figures of one currency over a range. */
+export type CurrencyKpis = {
+  __typename?: 'CurrencyKpis';
+  /** Average posted transfer, rounded down to the currency's minor unit; null without transfers. */
+  averageTransfer?: Maybe<Money>;
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** Refused transfers. */
+  failedTransfers: Scalars['Int']['output'];
+  /** Customer accounts opened. */
+  newAccounts: Scalars['Int']['output'];
+  /** Posted transactions of every kind. */
+  transactionCount: Scalars['Int']['output'];
+  /** Posted transfers. */
+  transferCount: Scalars['Int']['output'];
+  /** failedTransfers / (transferCount + failedTransfers), as a decimal string with 4 decimals ("0.0125"); "0.0000" without attempts. */
+  transferFailureRate: Scalars['String']['output'];
+  /** Sum of the posted transactions' amounts. */
+  volume: Money;
+};
+
+/** Transfers posted in one currency. */
+export type CurrencyVolume = {
+  __typename?: 'CurrencyVolume';
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** Number of transfers. */
+  transferCount: Scalars['Int']['output'];
+  /** Sum of their amounts. */
+  volume: Money;
+};
+
+/** Live figures of the current UTC day, pushed to operations dashboards. */
+export type DashboardMetrics = {
+  __typename?: 'DashboardMetrics';
+  /** Sessions started by a login within the configured window (REPORTING_SESSION_WINDOW_MINUTES). */
+  activeSessions: Scalars['Int']['output'];
+  /** When these figures were read. */
+  at: Scalars['DateTime']['output'];
+  /** The UTC day the counters cover (YYYY-MM-DD). */
+  date: Scalars['String']['output'];
+  /** Transfers refused today, all currencies. */
+  failedTransfers: Scalars['Int']['output'];
+  /** Transfers posted today, all currencies. */
+  transferCount: Scalars['Int']['output'];
+  /** Today's posted transfers per currency. */
+  volumes: Array<CurrencyVolume>;
+};
+
+/** A range of UTC days, both ends included, at most 366 days. */
+export type DateRange = {
+  /** First day, YYYY-MM-DD. */
+  from: Scalars['String']['input'];
+  /** Last day (included), YYYY-MM-DD. */
+  to: Scalars['String']['input'];
+};
+
+/** Key performance indicators over a range of days, for analysts and administrators. */
+export type Kpis = {
+  __typename?: 'Kpis';
+  /** Distinct users who logged in during the range. */
+  activeUsers: Scalars['Int']['output'];
+  /** Average of the daily active users over the range's days, with 2 decimals. */
+  averageDailyActiveUsers: Scalars['String']['output'];
+  /** Per-currency figures, one entry per currency with any activity, by currency code. */
+  currencies: Array<CurrencyKpis>;
+  /** Number of days in the range. */
+  days: Scalars['Int']['output'];
+  /** First day of the range (YYYY-MM-DD). */
+  from: Scalars['String']['output'];
+  /** Last day of the range, included (YYYY-MM-DD). */
+  to: Scalars['String']['output'];
+};
+
 /** An amount of money: an exact decimal string with the currency's ISO 4217 number of decimals. */
 export type Money = {
   __typename?: 'Money';
@@ -51,13 +125,72 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** Count and volume of one kind of posted movement in one currency. */
+export type MovementTotals = {
+  __typename?: 'MovementTotals';
+  /** Number of transactions posted. */
+  count: Scalars['Int']['output'];
+  /** DEPOSIT, WITHDRAWAL, TRANSFER or REVERSAL. */
+  kind: Scalars['String']['output'];
+  /** Sum of their amounts (always positive). */
+  volume: Money;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Analysts and administrators: recompute a UTC day (YYYY-MM-DD) from the ledger and report every figure on
+   * which the projection differs. With `repair: true` (administrators only) the day's ledger figures replace
+   * the projection's; repair a day only when its events have been consumed (a past day, or a quiet moment).
+   * Failed transfers and active users have no ledger record and are not checked.
+   */
+  reconcileReporting: ReconciliationReport;
+};
+
+
+export type MutationReconcileReportingArgs = {
+  date: Scalars['String']['input'];
+  repair?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Bank-wide activity of a day or a month in one currency, from the reporting projections (fed by the ledger,
+ * accounts and users events; see reconcileReporting).
+ */
+export type PeriodSummary = {
+  __typename?: 'PeriodSummary';
+  /** Distinct users who logged in during the period (all currencies: users have no currency). */
+  activeUsers: Scalars['Int']['output'];
+  /** ISO 4217 currency code the counts and volumes are in. */
+  currency: Scalars['String']['output'];
+  /** Transfers in this currency refused by the ledger (insufficient funds, frozen or closed account). */
+  failedTransfers: Scalars['Int']['output'];
+  /** Posted movements by kind: DEPOSIT, WITHDRAWAL, TRANSFER, REVERSAL, each present (zero when none). */
+  movements: Array<MovementTotals>;
+  /** Customer accounts opened in this currency. */
+  newAccounts: Scalars['Int']['output'];
+  /** The period: a UTC day (YYYY-MM-DD) or a month (YYYY-MM). */
+  period: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
    * Statement of an account for [from, to): for the account's owner and staff. The period may span at most
-   * 366 days.
+   * 366 days. Another customer's account is FORBIDDEN and an unknown one NOT_FOUND, as for `account(id)`.
    */
   accountStatement?: Maybe<AccountStatement>;
+  /**
+   * The same statement as CSV (RFC 4180, CRLF line ends): a header row, an OPENING row, one row per entry and
+   * a CLOSING row. Text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.
+   */
+  accountStatementCsv: Scalars['String']['output'];
+  /** Analysts and administrators: a UTC day's activity (date YYYY-MM-DD) in one currency. */
+  dailySummary: PeriodSummary;
+  /** Analysts and administrators: key figures over a range of days. */
+  kpis: Kpis;
+  /** Analysts and administrators: a UTC month's activity (month YYYY-MM) in one currency. */
+  monthlySummary: PeriodSummary;
 };
 
 
@@ -67,6 +200,60 @@ export type QueryAccountStatementArgs = {
   to: Scalars['DateTime']['input'];
 };
 
+
+export type QueryAccountStatementCsvArgs = {
+  accountId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryDailySummaryArgs = {
+  currency: Scalars['String']['input'];
+  date: Scalars['String']['input'];
+};
+
+
+export type QueryKpisArgs = {
+  range: DateRange;
+};
+
+
+export type QueryMonthlySummaryArgs = {
+  currency: Scalars['String']['input'];
+  month: Scalars['String']['input'];
+};
+
+/** One figure on which the projection and the ledger disagree. */
+export type ReconciliationDifference = {
+  __typename?: 'ReconciliationDifference';
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** The value recomputed from the ledger (integer as a decimal string; volumes in minor units). */
+  ledger: Scalars['String']['output'];
+  /** COUNT or VOLUME (minor units). */
+  measure: Scalars['String']['output'];
+  /** DEPOSIT, WITHDRAWAL, TRANSFER, REVERSAL or ACCOUNT_OPENED. */
+  metric: Scalars['String']['output'];
+  /** The value in the reporting projection. */
+  projection: Scalars['String']['output'];
+};
+
+/** The result of checking one day's projection against the ledger. */
+export type ReconciliationReport = {
+  __typename?: 'ReconciliationReport';
+  /** When the check ran. */
+  checkedAt: Scalars['DateTime']['output'];
+  /** True when the projection equals the ledger on every figure. */
+  consistent: Scalars['Boolean']['output'];
+  /** The UTC day checked (YYYY-MM-DD). */
+  date: Scalars['String']['output'];
+  /** Every figure that differs (empty when consistent), as found before any repair. */
+  differences: Array<ReconciliationDifference>;
+  /** True when the projection was overwritten with the ledger's figures (repair requested and differences found). */
+  repaired: Scalars['Boolean']['output'];
+};
+
 /** One line of a statement. */
 export type StatementEntry = {
   __typename?: 'StatementEntry';
@@ -74,12 +261,28 @@ export type StatementEntry = {
   amount: Money;
   /** Running balance after the entry. */
   balanceAfter: Money;
+  /** What kind of movement it is: DEPOSIT, WITHDRAWAL, TRANSFER or REVERSAL. */
+  kind: Scalars['String']['output'];
   /** When it was posted. */
   postedAt: Scalars['DateTime']['output'];
   /** Free text of the transaction. */
   reference?: Maybe<Scalars['String']['output']>;
   /** The ledger transaction behind the line. */
   transaction: Transaction;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Analysts and administrators: today's live figures, pushed at once and then every `intervalSeconds`
+   * (between 1 and 300; default 5).
+   */
+  dashboardMetrics: DashboardMetrics;
+};
+
+
+export type SubscriptionDashboardMetricsArgs = {
+  intervalSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Transaction = {
@@ -163,13 +366,25 @@ export type ResolversTypes = {
   Account: ResolverTypeWrapper<Account>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountStatement: ResolverTypeWrapper<AccountStatementView>;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Money: ResolverTypeWrapper<Money>;
+  CurrencyKpis: ResolverTypeWrapper<CurrencyKpis>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  StatementEntry: ResolverTypeWrapper<StatementEntryView>;
-  Transaction: ResolverTypeWrapper<Transaction>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CurrencyVolume: ResolverTypeWrapper<CurrencyVolume>;
+  DashboardMetrics: ResolverTypeWrapper<DashboardMetrics>;
+  DateRange: DateRange;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Kpis: ResolverTypeWrapper<Kpis>;
+  Money: ResolverTypeWrapper<Money>;
+  MovementTotals: ResolverTypeWrapper<MovementTotals>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PeriodSummary: ResolverTypeWrapper<PeriodSummary>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReconciliationDifference: ResolverTypeWrapper<ReconciliationDifference>;
+  ReconciliationReport: ResolverTypeWrapper<ReconciliationReport>;
+  StatementEntry: ResolverTypeWrapper<StatementEntryView>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Transaction: ResolverTypeWrapper<Transaction>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -177,13 +392,25 @@ export type ResolversParentTypes = {
   Account: Account;
   ID: Scalars['ID']['output'];
   AccountStatement: AccountStatementView;
-  DateTime: Scalars['DateTime']['output'];
-  Money: Money;
+  CurrencyKpis: CurrencyKpis;
   String: Scalars['String']['output'];
-  Query: Record<PropertyKey, never>;
-  StatementEntry: StatementEntryView;
-  Transaction: Transaction;
+  Int: Scalars['Int']['output'];
+  CurrencyVolume: CurrencyVolume;
+  DashboardMetrics: DashboardMetrics;
+  DateRange: DateRange;
+  DateTime: Scalars['DateTime']['output'];
+  Kpis: Kpis;
+  Money: Money;
+  MovementTotals: MovementTotals;
+  Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
+  PeriodSummary: PeriodSummary;
+  Query: Record<PropertyKey, never>;
+  ReconciliationDifference: ReconciliationDifference;
+  ReconciliationReport: ReconciliationReport;
+  StatementEntry: StatementEntryView;
+  Subscription: Record<PropertyKey, never>;
+  Transaction: Transaction;
 };
 
 export type AccountResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -201,25 +428,104 @@ export type AccountStatementResolvers<ContextType = ReportingContext, ParentType
   totalDebits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
+export type CurrencyKpisResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['CurrencyKpis'] = ResolversParentTypes['CurrencyKpis']> = {
+  averageTransfer?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failedTransfers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  newAccounts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transactionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transferCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transferFailureRate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  volume?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type CurrencyVolumeResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['CurrencyVolume'] = ResolversParentTypes['CurrencyVolume']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transferCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  volume?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type DashboardMetricsResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['DashboardMetrics'] = ResolversParentTypes['DashboardMetrics']> = {
+  activeSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failedTransfers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transferCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  volumes?: Resolver<Array<ResolversTypes['CurrencyVolume']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type KpisResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Kpis'] = ResolversParentTypes['Kpis']> = {
+  activeUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageDailyActiveUsers?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currencies?: Resolver<Array<ResolversTypes['CurrencyKpis']>, ParentType, ContextType>;
+  days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type MoneyResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MovementTotalsResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['MovementTotals'] = ResolversParentTypes['MovementTotals']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  volume?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  reconcileReporting?: Resolver<ResolversTypes['ReconciliationReport'], ParentType, ContextType, RequireFields<MutationReconcileReportingArgs, 'date' | 'repair'>>;
+};
+
+export type PeriodSummaryResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['PeriodSummary'] = ResolversParentTypes['PeriodSummary']> = {
+  activeUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failedTransfers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  movements?: Resolver<Array<ResolversTypes['MovementTotals']>, ParentType, ContextType>;
+  newAccounts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accountStatement?: Resolver<Maybe<ResolversTypes['AccountStatement']>, ParentType, ContextType, RequireFields<QueryAccountStatementArgs, 'accountId' | 'from' | 'to'>>;
+  accountStatementCsv?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryAccountStatementCsvArgs, 'accountId' | 'from' | 'to'>>;
+  dailySummary?: Resolver<ResolversTypes['PeriodSummary'], ParentType, ContextType, RequireFields<QueryDailySummaryArgs, 'currency' | 'date'>>;
+  kpis?: Resolver<ResolversTypes['Kpis'], ParentType, ContextType, RequireFields<QueryKpisArgs, 'range'>>;
+  monthlySummary?: Resolver<ResolversTypes['PeriodSummary'], ParentType, ContextType, RequireFields<QueryMonthlySummaryArgs, 'currency' | 'month'>>;
+};
+
+export type ReconciliationDifferenceResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['ReconciliationDifference'] = ResolversParentTypes['ReconciliationDifference']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ledger?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  measure?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  projection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReconciliationReportResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['ReconciliationReport'] = ResolversParentTypes['ReconciliationReport']> = {
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  consistent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  differences?: Resolver<Array<ResolversTypes['ReconciliationDifference']>, ParentType, ContextType>;
+  repaired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type StatementEntryResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['StatementEntry'] = ResolversParentTypes['StatementEntry']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   balanceAfter?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   postedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   transaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  dashboardMetrics?: SubscriptionResolver<ResolversTypes['DashboardMetrics'], "dashboardMetrics", ParentType, ContextType, RequireFields<SubscriptionDashboardMetricsArgs, 'intervalSeconds'>>;
 };
 
 export type TransactionResolvers<ContextType = ReportingContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = {
@@ -229,10 +535,20 @@ export type TransactionResolvers<ContextType = ReportingContext, ParentType exte
 export type Resolvers<ContextType = ReportingContext> = {
   Account?: AccountResolvers<ContextType>;
   AccountStatement?: AccountStatementResolvers<ContextType>;
+  CurrencyKpis?: CurrencyKpisResolvers<ContextType>;
+  CurrencyVolume?: CurrencyVolumeResolvers<ContextType>;
+  DashboardMetrics?: DashboardMetricsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Kpis?: KpisResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  MovementTotals?: MovementTotalsResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PeriodSummary?: PeriodSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReconciliationDifference?: ReconciliationDifferenceResolvers<ContextType>;
+  ReconciliationReport?: ReconciliationReportResolvers<ContextType>;
   StatementEntry?: StatementEntryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
 };
 

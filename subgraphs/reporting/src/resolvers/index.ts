@@ -1,11 +1,16 @@
 import { DateTimeScalar } from "../../../../kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
-import { accountStatement } from "./account-statement.js";
+import { accountStatement, accountStatementCsv } from "./account-statement.js";
+import { dashboardMetrics } from "./dashboard-metrics.js";
+import { reconcileReporting } from "./reconcile-reporting.js";
 import { AccountStatement, StatementEntry } from "./statement-fields.js";
+import { dailySummary, kpis, monthlySummary } from "./summaries.js";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { accountStatement },
+  Query: { accountStatement, accountStatementCsv, dailySummary, monthlySummary, kpis },
+  Mutation: { reconcileReporting },
+  Subscription: { dashboardMetrics },
   AccountStatement,
   StatementEntry,
 };
