@@ -1,16 +1,17 @@
 // `npm run bench:ledger`: transfers per second and latency through the router (auth on, real Postgres at
 // 127.0.0.1:5432, a fresh database), and in the same run the ledger's own transfer (idempotency key +
 // postings, the same functions the service calls) invoked in-process on the same Postgres: the ceiling.
-// Bounded in count and time, loopback only. Writes the medians of the runs to docs/benchmarks.md.
+// Bounded in count and time, loopback only. Writes the medians of the runs to its own section of
+// docs/benchmarks.md (bench/support.ts writeDocsSection), leaving the other sections alone.
 import { randomInt, randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createDatabase } from "../kernel/db.js";
 import { runIdempotent } from "../subgraphs/transactions/src/idempotency.js";
 import { postWithin } from "../subgraphs/transactions/src/ledger.js";
 import { LEDGER_OPS } from "../test/support/builders.js";
-import { ROOT, createTestDatabase, graphql, login, startStack } from "../test/support/stack.js";
+import { createTestDatabase, graphql, login, startStack } from "../test/support/stack.js";
+import { writeDocsSection } from "./support.js";
 
 const { values: options } = parseArgs({
   options: {
@@ -121,8 +122,6 @@ async function main() {
       const pgVersion = (await db.pool.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
       const cpus = os.cpus();
       const lines = [
-        "# Benchmarks",
-        "",
         "## Ledger transfers (`npm run bench:ledger`)",
         "",
         `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus.length} × ${cpus[0]?.model.trim() ?? "CPU"}, ` +
@@ -158,8 +157,8 @@ async function main() {
         ),
         "",
       ];
-      await writeFile(`${ROOT}docs/benchmarks.md`, lines.join("\n"));
-      console.log("wrote docs/benchmarks.md");
+      await writeDocsSection("ledger", lines.join("\n"));
+      console.log("wrote docs/benchmarks.md (section bench:ledger)");
     }
   } finally {
     await db.close();
