@@ -63,8 +63,41 @@ export const identitySecret = z
   .string({ error: "must be set (at least 32 characters)" })
   .min(32, { message: "must be at least 32 characters long" });
 
+/** OpenTelemetry tracing (kernel/tracing.ts, docs/operations.md): off unless enabled or an endpoint is set. */
+export const tracingConfigFields = {
+  TRACING_ENABLED: z
+    .enum(["true", "false", "1", "0"])
+    .transform((value) => value === "true" || value === "1")
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAMESPACE: z.string().min(1).default("fedbank"),
+  TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  TRACING_EXPORT_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(5_000),
+};
+
+/** The tracing settings of a parsed configuration, as kernel/tracing.ts takes them. */
+export function tracingSettings(config: {
+  TRACING_ENABLED?: boolean | undefined;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  OTEL_SERVICE_NAMESPACE?: string | undefined;
+  TRACING_SAMPLE_RATIO?: number | undefined;
+  TRACING_EXPORT_DELAY_MS?: number | undefined;
+}) {
+  return {
+    enabled: config.TRACING_ENABLED,
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    tracesEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    namespace: config.OTEL_SERVICE_NAMESPACE,
+    sampleRatio: config.TRACING_SAMPLE_RATIO,
+    exportDelayMs: config.TRACING_EXPORT_DELAY_MS,
+  };
+}
+
 /** Settings every subgraph reads. */
 export const subgraphBaseConfig = z.object({
+  ...tracingConfigFields,
   NODE_ENV: nodeEnv,
   LOG_LEVEL: logLevel,
   DATABASE_URL: postgresUrl,

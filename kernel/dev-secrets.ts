@@ -15,6 +15,8 @@ async function ensureFile(path: string, create: () => string): Promise<string> {
 export interface DevSecrets {
   identitySecret: string;
   jwtPrivateKeyFile: string;
+  /** Ed25519 key that signs the audit digest (subgraphs/audit/src/digest.ts). */
+  auditSigningKeyFile: string;
 }
 
 export async function ensureDevSecrets(dataDir: string): Promise<DevSecrets> {
@@ -26,5 +28,9 @@ export async function ensureDevSecrets(dataDir: string): Promise<DevSecrets> {
   await ensureFile(jwtPrivateKeyFile, () =>
     generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   );
-  return { identitySecret, jwtPrivateKeyFile };
+  const auditSigningKeyFile = join(dir, "audit-ed25519.pem");
+  await ensureFile(auditSigningKeyFile, () =>
+    generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  );
+  return { identitySecret, jwtPrivateKeyFile, auditSigningKeyFile };
 }

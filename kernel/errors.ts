@@ -32,6 +32,10 @@ export const ErrorCode = {
   INVALID_STATE: "INVALID_STATE",
   RECONCILIATION_FAILED: "RECONCILIATION_FAILED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** Router: a subgraph could not be reached (down, failing, or its circuit open); the rest of the data is there. */
+  SUBGRAPH_UNAVAILABLE: "SUBGRAPH_UNAVAILABLE",
+  /** Router: the operation is not in the trusted-documents manifest (TRUSTED_DOCUMENTS=strict). */
+  OPERATION_NOT_TRUSTED: "OPERATION_NOT_TRUSTED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

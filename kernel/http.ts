@@ -52,8 +52,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** A request-level GraphQL error response (nothing executed), as the GraphQL-over-HTTP spec describes. */
-export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string) {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, {
+export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string, extensions: Record<string, unknown> = {}) {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] }, {
     "content-type": "application/graphql-response+json; charset=utf-8",
   });
 }
@@ -153,10 +153,20 @@ export async function listen(server: Server, port: number, host = "0.0.0.0"): Pr
   return typeof address === "object" && address ? address.port : port;
 }
 
-/** Stops accepting connections, closes idle keep-alive sockets, and waits for in-flight requests. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting connections, closes idle keep-alive sockets, and waits for in-flight requests. With
+ * `graceMs`, connections still busy after that long are closed (their requests are cut).
+ */
+export function closeServer(server: Server, graceMs?: number): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    // A keep-alive connection whose request finishes becomes idle: close it then, not at keepAliveTimeout.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = graceMs === undefined ? undefined : setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweeper);
+      if (deadline) clearTimeout(deadline);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

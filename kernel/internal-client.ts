@@ -4,6 +4,7 @@
 import { GraphQLError } from "graphql";
 import { domainError, isClientCode, type ErrorCode } from "./errors.js";
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, type Caller, type ClientInfo, type IdentitySigner } from "./identity.js";
+import { endClientSpan, startClientSpan } from "./tracing.js";
 
 export interface SubgraphCaller {
   /**
@@ -25,6 +26,8 @@ export function createSubgraphCaller(options: {
   /** The end client the router saw, passed on so the callee can record it too. */
   client?: ClientInfo;
   timeoutMs: number;
+  /** The calling service, named on the trace's client spans. */
+  service?: string;
 }): SubgraphCaller {
   return {
     async request<T>(url: string, query: string, variables: Record<string, unknown>, requestOptions: { audience: string }): Promise<T> {
@@ -41,12 +44,17 @@ export function createSubgraphCaller(options: {
           audience: requestOptions.audience,
         },
       );
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", [IDENTITY_HEADER]: identity, [REQUEST_ID_HEADER]: options.requestId },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      const headers: Record<string, string> = { "content-type": "application/json", [IDENTITY_HEADER]: identity, [REQUEST_ID_HEADER]: options.requestId };
+      // Continues the caller's trace (traceparent) when tracing is on; null and free otherwise.
+      const span = startClientSpan(options.service ?? "internal", `call ${requestOptions.audience}`, headers, { "fedbank.subgraph": requestOptions.audience });
+      let response: Response;
+      try {
+        response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(options.timeoutMs) });
+      } catch (error) {
+        if (span) endClientSpan(span, error);
+        throw error;
+      }
+      if (span) endClientSpan(span, undefined, response.status);
       let parsed: GraphQLResponseBody<T>;
       try {
         parsed = (await response.json()) as GraphQLResponseBody<T>;

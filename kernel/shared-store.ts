@@ -22,6 +22,12 @@ export interface SharedStore {
    * Throws at once when the store is not connected (the caller applies its failure policy).
    */
   consume(buckets: readonly CounterBucket[]): Promise<CounterState[]>;
+  /**
+   * `consume`, plus the values of `keys` (null where absent), in the same single round trip: the router
+   * checks session revocation with its rate limits this way (one Redis call per request). Optional: without
+   * it callers run `consume` and `getMany` side by side.
+   */
+  consumeAndGet?(buckets: readonly CounterBucket[], keys: readonly string[]): Promise<{ states: CounterState[]; values: (string | null)[] }>;
 }
 
 export interface CounterBucket {
@@ -49,6 +55,29 @@ for index, key in ipairs(KEYS) do
   end
   result[index * 2 - 1] = count
   result[index * 2] = ttl
+end
+return result
+`;
+
+/** CONSUME_SCRIPT over the first ARGV[1] keys, then GET of the remaining keys (false → nil in the reply). */
+const CONSUME_AND_GET_SCRIPT = `
+local buckets = tonumber(ARGV[1])
+local result = {}
+for index = 1, buckets do
+  local key = KEYS[index]
+  local amount = tonumber(ARGV[index * 2])
+  local window = tonumber(ARGV[index * 2 + 1])
+  local count = redis.call('INCRBY', key, amount)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = window
+  end
+  result[index * 2 - 1] = count
+  result[index * 2] = ttl
+end
+for index = buckets + 1, #KEYS do
+  result[buckets + index] = redis.call('GET', KEYS[index])
 end
 return result
 `;
@@ -101,6 +130,10 @@ class MemoryStore implements SharedStore {
     });
   }
 
+  async consumeAndGet(buckets: readonly CounterBucket[], keys: readonly string[]) {
+    return { states: await this.consume(buckets), values: keys.map((key) => this.read(key)) };
+  }
+
   /** Drops expired entries (a store used only for counters never reads them back to expire them). */
   sweep() {
     const now = Date.now();
@@ -150,6 +183,21 @@ class RedisStore implements SharedStore {
       arguments: buckets.flatMap((bucket) => [String(bucket.amount), String(Math.max(1, Math.ceil(bucket.windowMs)))]),
     })) as number[];
     return buckets.map((_, index) => ({ count: Number(reply[index * 2]), resetMs: Number(reply[index * 2 + 1]) }));
+  }
+
+  async consumeAndGet(buckets: readonly CounterBucket[], keys: readonly string[]) {
+    if (!this.client.isReady) throw new Error("redis not connected");
+    const reply = (await this.client.eval(CONSUME_AND_GET_SCRIPT, {
+      keys: [...buckets.map((bucket) => this.prefix + bucket.key), ...keys.map((key) => this.prefix + key)],
+      arguments: [String(buckets.length), ...buckets.flatMap((bucket) => [String(bucket.amount), String(Math.max(1, Math.ceil(bucket.windowMs)))])],
+    })) as (number | string | null)[];
+    return {
+      states: buckets.map((_, index) => ({ count: Number(reply[index * 2]), resetMs: Number(reply[index * 2 + 1]) })),
+      values: keys.map((_, index) => {
+        const value = reply[buckets.length * 2 + index];
+        return value === null || value === undefined ? null : String(value);
+      }),
+    };
   }
 
   async ping() {

@@ -4,14 +4,21 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
-import { parse } from "graphql";
+import { GraphQLError, Kind, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { AUDIT_DOMAIN_OF_SERVICE, auditMutations, registerAuditTrailMetrics, type AuditTrailOptions } from "./audit-trail.js";
 import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
 import { maskError } from "./errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBodyBytes, readRawBody, sendGraphQLError, sendJson } from "./http.js";
 import { createSubgraphCaller, type SubgraphCaller } from "./internal-client.js";
 import { IDENTITY_HEADER, IdentityError, IdentitySigner, identityMaxAgeMs, type Caller, type SignedIdentity } from "./identity.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, withRequestId, type Logger } from "./logger.js";
+import { parseConfig, tracingConfigFields, tracingSettings } from "./config.js";
+import { flushTracing, initTracing, withServerSpan, type TracingSettings } from "./tracing.js";
+import { processEventRegistry } from "./events/metrics.js";
+import { z } from "zod";
 
 export interface RequestBase {
   caller: Caller | null;
@@ -46,6 +53,12 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   internalCallTimeoutMs?: number;
   /** Routes served before /graphql, e.g. the JWKS of the users service. */
   extraRoutes?: ExtraRoute[];
+  /** Where the audit events of this subgraph's mutations go (kernel/audit-trail.ts); set for database subgraphs. */
+  audit?: Pick<AuditTrailOptions, "domain" | "prisma">;
+  /** Adds the service's own metrics to its /metrics registry. */
+  registerMetrics?: (registry: Registry) => void;
+  /** OpenTelemetry settings (kernel/tracing.ts); read from the environment when not given. */
+  tracing?: TracingSettings;
 }
 
 export interface RunningService {
@@ -95,9 +108,13 @@ export async function startSubgraph<TContext extends BaseContext>(
   const maxAge = identityMaxAgeMs.safeParse(process.env.ROUTER_IDENTITY_MAX_AGE_MS);
   if (!maxAge.success) throw new Error("ROUTER_IDENTITY_MAX_AGE_MS must be an integer between 1000 and 300000");
   const signer = new IdentitySigner(options.identitySecret, { maxAgeMs: options.identityMaxAgeMs ?? maxAge.data });
+  initTracing(options.tracing ?? tracingSettings(parseConfig(z.object(tracingConfigFields))));
   const schema = buildSubgraphSchema([
     { typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
   ]);
+  // Every mutation becomes exactly one audit event (docs/audit.md).
+  if (options.audit) auditMutations(schema, { ...options.audit, service: name, logger });
+  else if (schema.getMutationType()) logger.error("this subgraph has mutations but no audit outbox: its mutations are not audited");
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -108,6 +125,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   await apollo.start();
 
   const registry = createMetricsRegistry(name);
+  registerAuditTrailMetrics(registry);
+  options.registerMetrics?.(registry);
   const requests = new Counter({
     name: "fedbank_subgraph_requests_total",
     help: "GraphQL requests received, by outcome",
@@ -140,7 +159,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     }
     if (url.pathname === "/metrics") {
       res.writeHead(200, { "content-type": registry.contentType });
-      return res.end(await registry.metrics());
+      // Plus the process's event backbone metrics (outbox and consumer lag; kernel/events/metrics.ts).
+      return res.end(`${await registry.metrics()}\n${await processEventRegistry.metrics()}`);
     }
     for (const route of options.extraRoutes ?? []) {
       if (await route(req, res)) return;
@@ -159,7 +179,8 @@ export async function startSubgraph<TContext extends BaseContext>(
       return refuse(res, error.message, url.pathname);
     }
     const { requestId, caller, client } = identity;
-    const log = logger.child({ requestId });
+    // The request id (and trace id) reach every log line through the logger's mixin (kernel/logger.ts).
+    const log = logger;
     const body = parseGraphQLBodyBytes(req, raw);
     requests.inc({ outcome: "accepted" });
     const callSubgraph = createSubgraphCaller({
@@ -168,8 +189,23 @@ export async function startSubgraph<TContext extends BaseContext>(
       requestId,
       client,
       timeoutMs: options.internalCallTimeoutMs ?? 10_000,
+      service: name,
     });
-    await executeGraphQL(apollo, req, res, body, async () => options.createContext({ caller, requestId, log, callSubgraph, client }));
+    const operationName = (body as { operationName?: unknown } | undefined)?.operationName;
+    await withRequestId(requestId, () =>
+      withServerSpan(
+        {
+          service: name,
+          name: `graphql ${typeof operationName === "string" ? operationName : "operation"}`,
+          headers: req.headers,
+          attributes: typeof operationName === "string" ? { "graphql.operation.name": operationName } : undefined,
+        },
+        async (span) => {
+          await executeGraphQL(apollo, req, res, body, async () => options.createContext({ caller, requestId, log, callSubgraph, client }));
+          span?.setAttribute("http.response.status_code", res.statusCode);
+        },
+      ),
+    );
   }
 
   function refuse(res: ServerResponse, reason: string, path: string) {
@@ -179,6 +215,10 @@ export async function startSubgraph<TContext extends BaseContext>(
   }
 
   const server = createHttpServer(handle, logger);
+  // Subscriptions (graphql-ws on /graphql), only when the schema has a Subscription type: see serveSubscriptions.
+  const live = schema.getSubscriptionType()
+    ? serveSubscriptions({ server, schema, name, signer, logger, createContext: options.createContext, internalCallTimeoutMs: options.internalCallTimeoutMs })
+    : null;
   const port = await listen(server, options.port, options.host ?? "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, `${name} subgraph listening`);
@@ -189,8 +229,10 @@ export async function startSubgraph<TContext extends BaseContext>(
     url,
     server,
     async stop() {
+      await live?.stop();
       await closeServer(server);
       await apollo.stop();
+      await flushTracing();
     },
   };
 }
@@ -221,12 +263,129 @@ export async function startDatabaseSubgraph<TContext extends BaseContext>(
     logger: createLogger(options.name, config.LOG_LEVEL),
     readinessChecks: { database: () => db.ping() },
     createContext: (base) => createContext(base, db.prisma),
+    audit: rest.audit ?? (AUDIT_DOMAIN_OF_SERVICE[options.name] ? { domain: AUDIT_DOMAIN_OF_SERVICE[options.name]!, prisma: db.prisma } : undefined),
   });
   return {
     ...service,
     async stop() {
       await service.stop();
       if (!database) await db.close();
+    },
+  };
+}
+
+// ---- Subscriptions (graphql-ws) -------------------------------------------------------------------------
+// Generic for every subgraph whose SDL has a `Subscription` type: graphql-ws (`graphql-transport-ws`) is
+// served on /graphql of the same port, and only the router may use it.
+//  - `connection_init` payload `{ identity }`: a router identity (kernel/identity.ts) signed over
+//    SUBSCRIPTION_CONNECT_REQUEST, audience = this subgraph; anything else closes the socket with 4401.
+//  - every `subscribe` message carries `payload.extensions.identity`, signed over `subscribeSigningRequest(payload)`
+//    (method SUBSCRIBE, the canonical JSON of query, operationName and variables), naming the end user the
+//    subscription runs for. So one upstream socket per router replica multiplexes all its clients'
+//    subscriptions, each with its own verified caller and its own context, built by the same
+//    `createContext(base)` as HTTP requests (loaders per subscription).
+//  - only subscription operations are accepted (queries and mutations go over HTTP); resolvers are plain
+//    `subscribe` async iterables (e.g. `liveIterator` over kernel/pubsub.ts), errors are masked as over HTTP.
+
+/** What a router signs to open an upstream subscription socket (no body). */
+export const SUBSCRIPTION_CONNECT_REQUEST = { method: "CONNECT", path: "/graphql", body: "" } as const;
+
+export interface SubscribePayload {
+  query: string;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+  extensions?: Record<string, unknown> | null | undefined;
+}
+
+/** The request a `subscribe` message's identity is signed over: the canonical JSON of its operation. */
+export function subscribeSigningRequest(payload: SubscribePayload) {
+  const body = JSON.stringify({ query: payload.query, operationName: payload.operationName ?? null, variables: payload.variables ?? {} });
+  return { method: "SUBSCRIBE", path: "/graphql", body };
+}
+
+interface LiveServerOptions<TContext> {
+  server: Server;
+  schema: ReturnType<typeof buildSubgraphSchema>;
+  name: string;
+  signer: IdentitySigner;
+  logger: Logger;
+  createContext(base: RequestBase): TContext;
+  internalCallTimeoutMs?: number | undefined;
+}
+
+function serveSubscriptions<TContext>(options: LiveServerOptions<TContext>): { stop(): Promise<void> } {
+  const { server, schema, name, signer, logger } = options;
+  const log = logger.child({ component: "subscriptions" });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== "/graphql") {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+  const refuse = (socket: WebSocket, reason: string) => {
+    log.warn({ reason }, "rejected subscription socket without a valid router identity");
+    socket.close(4401, "This service only accepts subscriptions from the router");
+  };
+  const disposable = useServer<Record<string, unknown> | undefined>(
+    {
+      onConnect(ctx) {
+        try {
+          const identity = ctx.connectionParams?.identity;
+          signer.verify(typeof identity === "string" ? identity : undefined, SUBSCRIPTION_CONNECT_REQUEST, name);
+          return true;
+        } catch (error) {
+          if (!(error instanceof IdentityError)) throw error;
+          refuse(ctx.extra.socket, error.message);
+          return false;
+        }
+      },
+      onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+        const header = payload.extensions?.identity;
+        let identity: SignedIdentity;
+        try {
+          identity = signer.verify(typeof header === "string" ? header : undefined, subscribeSigningRequest(payload), name);
+        } catch (error) {
+          if (!(error instanceof IdentityError)) throw error;
+          log.warn({ reason: error.message }, "rejected subscription without a valid router identity");
+          return [new GraphQLError("This service only accepts subscriptions from the router", { extensions: { code: "UNAUTHENTICATED" } })];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error")];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (operation?.operation !== "subscription" || operation.kind !== Kind.OPERATION_DEFINITION) {
+          return [new GraphQLError("Only subscriptions are served over WebSocket; send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
+        }
+        const { caller, requestId, client } = identity;
+        const callSubgraph = createSubgraphCaller({ signer, caller, requestId, client, timeoutMs: options.internalCallTimeoutMs ?? 10_000, service: name });
+        const contextValue = options.createContext({ caller, requestId, log: logger.child({ requestId }), callSubgraph, client });
+        return { schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
+      },
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors) return;
+        for (const error of result.errors) {
+          const code = error.extensions?.code;
+          if (code === undefined || code === "INTERNAL_SERVER_ERROR") log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error in a subscription event");
+        }
+        return { ...result, errors: result.errors.map((error) => maskError(error.toJSON())) };
+      },
+      onError(_ctx, _id, _payload, errors) {
+        return errors.map((error) => maskError(error.toJSON()));
+      },
+    },
+    wss,
+    15_000,
+  );
+  return {
+    async stop() {
+      await disposable.dispose();
     },
   };
 }

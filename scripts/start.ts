@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../kernel/config.js";
 import { createDatabase } from "../kernel/db.js";
 import { ensureDevSecrets } from "../kernel/dev-secrets.js";
+import { allowInProcessTransport } from "../kernel/events/runtime.js";
 import { startEmbeddedPostgres } from "../kernel/embedded-postgres.js";
 import { createLogger } from "../kernel/logger.js";
 import { stopOnSignals, type Stoppable } from "../kernel/service-runtime.js";
@@ -38,6 +39,7 @@ if (env.NODE_ENV !== "production") {
   const secrets = await ensureDevSecrets(dataDir);
   env.ROUTER_IDENTITY_SECRET ??= secrets.identitySecret;
   if (!env.JWT_PRIVATE_KEY && !env.JWT_PRIVATE_KEY_FILE) env.JWT_PRIVATE_KEY_FILE = secrets.jwtPrivateKeyFile;
+  if (!env.AUDIT_SIGNING_KEY && !env.AUDIT_SIGNING_KEY_FILE) env.AUDIT_SIGNING_KEY_FILE = secrets.auditSigningKeyFile;
 }
 
 let embedded = false;
@@ -87,12 +89,14 @@ if (env.NODE_ENV !== "production" && env.SEED_DEMO_DATA !== "false") {
   await seedDemoData(database.prisma, (line) => log.info(line));
 }
 
+// Every service below shares this process's in-process event transport when REDIS_URL is unset.
+allowInProcessTransport();
 running.push(await startUsersService(configs.users, database));
 running.push(await startAccountsService(configs.accounts, database));
 running.push(await startTransactionsService(configs.transactions, database));
 running.push(await startNotificationsService(configs.notifications, database));
 running.push(await startAuditService(configs.audit, database));
-running.push(await startReportingService(configs.reporting));
+running.push(await startReportingService(configs.reporting, database));
 const router = await startRouter(configs.router);
 running.push(router);
 

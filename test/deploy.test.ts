@@ -37,7 +37,7 @@ const SERVICES = Object.keys(SCHEMAS);
 const SUBGRAPHS = SERVICES.filter((name) => name !== "router");
 /** Who may open a connection to whom: the router to every subgraph, and the subgraphs that call others. */
 const CALLERS: Record<string, string[]> = {
-  users: ["router"],
+  users: ["notifications", "router"],
   accounts: ["router", "users"],
   transactions: ["accounts", "reporting", "router", "users"],
   notifications: ["router", "users"],
@@ -53,6 +53,7 @@ const TEST_SECRETS: Record<string, string> = {
   ROUTER_IDENTITY_SECRET: "a".repeat(40),
   MFA_ENCRYPTION_KEY: "b".repeat(40),
   JWT_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+  AUDIT_SIGNING_KEY: "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
   POSTGRES_PASSWORD: "pw",
 };
 
@@ -583,6 +584,24 @@ describe("the probed endpoints answer on the real platform", () => {
         await response.body?.cancel();
       }
     }
+  });
+
+  test("every metric an alert rule or a dashboard panel uses is served by at least one running service", async () => {
+    const texts = await Promise.all(Object.values(stack.ports).map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+    const servedFamilies = new Set(texts.flatMap((text) => [...text.matchAll(/^# TYPE (\w+) /gm)].map((match) => match[1]!)));
+    const rules = parseYaml(readFileSync(join(DEPLOY, "prometheus/alerts.yml"), "utf8")) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(DEPLOY, "grafana/fedbank-dashboard.json"), "utf8")) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const uses = [
+      ...rules.groups.flatMap((group) => group.rules.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr }))),
+      ...dashboard.panels.flatMap((panel) => panel.targets.map((target) => ({ where: `panel ${panel.title}`, expr: target.expr }))),
+    ];
+    const missing = uses.flatMap(({ where, expr }) =>
+      [...expr.matchAll(/\b(fedbank_[a-z0-9_]+)/g)]
+        .map((match) => match[1]!.replace(/_(bucket|sum|count)$/, ""))
+        .filter((metric) => !servedFamilies.has(metric))
+        .map((metric) => `${where}: ${metric}`),
+    );
+    assert.deepEqual(missing, []);
   });
 
   test("the Prometheus scrape annotations point at /metrics that serve the documented metrics", async () => {

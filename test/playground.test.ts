@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { EXAMPLE_TABS } from "../router/src/playground/examples.js";
 import { contentSecurityPolicy, createPlayground, playgroundEnabled } from "../router/src/playground/index.js";
 import { routerConfigSchema } from "../router/src/config.js";
-import { createTestDatabase, ROOT, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { createTestDatabase, graphql, login, metricValue, ROOT, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const chromiumMissing = existsSync(CHROMIUM)
@@ -57,6 +57,8 @@ describe("playground switch and headers (no browser)", () => {
     assert.equal(playgroundEnabled({ NODE_ENV: "production", PLAYGROUND: parse({}) }), false);
     assert.equal(playgroundEnabled({ NODE_ENV: "production", PLAYGROUND: parse({ PLAYGROUND: "true" }) }), true);
     assert.equal(playgroundEnabled({ NODE_ENV: "development", PLAYGROUND: parse({ PLAYGROUND: "0" }) }), false);
+    // `staff`: served, with the schema for staff tokens only (test/observability.test.ts runs it).
+    assert.equal(playgroundEnabled({ NODE_ENV: "production", PLAYGROUND: parse({ PLAYGROUND: "staff" }) }), true);
     assert.throws(() => parse({ PLAYGROUND: "yes" }));
   });
 
@@ -240,16 +242,31 @@ describe("the playground in a browser, against the real platform", { skip: chrom
     assert.deepEqual(checking?.balance, { amount: "1894.49", currency: "USD" });
   });
 
-  test(
-    "a subscription in the IDE shows a live notification",
-    { skip: "the router has no graphql-ws endpoint and the schema no Subscription yet (a later issue adds both)" },
-    async () => {
-      // Once the router serves graphql-ws: open "LiveNotifications" with Alice's token in the headers
-      // editor, run it, make a transfer to Alice through the API, and wait for the event in the result pane.
-      await openTab("LiveNotifications");
-      await runAndWaitFor(/notificationAdded/);
-    },
-  );
+  test("a subscription in the IDE shows a live notification", async () => {
+    // "LiveNotifications" with Alice's token in the headers editor; a transfer to Alice through the API
+    // (by Bob) appears in the result pane, with the amount resolved from the transactions subgraph.
+    const alice = await login(stack.routerUrl, "alice@demo.bank");
+    const bob = await login(stack.routerUrl, "bob@demo.bank");
+    await openTab("LiveNotifications");
+    await page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${alice}` }));
+    const active = await metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+    const shown = runAndWaitFor(/MONEY_RECEIVED[\s\S]*"4\.56"/);
+    while ((await metricValue(stack.ports.router, "fedbank_router_subscriptions_active")) <= active) await page.waitForTimeout(50);
+    const { body: accounts } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, bob);
+    const from = accounts.data!.me.accounts.find((account) => account.currency === "USD")!;
+    const { body } = await graphql(
+      stack.routerUrl,
+      "mutation($input: TransferInput!) { transfer(input: $input) { transaction { id } } }",
+      { input: { fromAccountId: from.id, toAccountNumber: "FB26FDBK00000000000001", amount: "4.56", idempotencyKey: `playground-live-${Date.now()}` } },
+      bob,
+    );
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    const result = JSON.parse(await shown) as { data: { notificationReceived: { kind: string; transaction: { amount: { amount: string } } } } };
+    assert.equal(result.data.notificationReceived.kind, "MONEY_RECEIVED");
+    assert.equal(result.data.notificationReceived.transaction.amount.amount, "4.56");
+  });
 
   test("zero requests to any other host, and no Content Security Policy violation", async () => {
     assert.deepEqual(otherHosts, []);

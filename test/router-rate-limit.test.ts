@@ -194,7 +194,7 @@ describe("router rate limits", () => {
     const deep = `{ me { ${"a { ".repeat(20)}id${" }".repeat(20)} } }`;
     const tooDeep = await post(stack.routerUrl, deep, { token: auditor });
     assert.equal(tooDeep.status, 400);
-    assert.deepEqual(tooDeep.body.errors?.[0]?.extensions, { code: "OPERATION_LIMIT", limit: "depth", max: 20 });
+    assert.deepEqual({ ...tooDeep.body.errors?.[0]?.extensions, requestId: undefined }, { code: "OPERATION_LIMIT", limit: "depth", max: 20, requestId: undefined });
     const aliases = `{ me { ${Array.from({ length: 31 }, (_, index) => `a${index}: id`).join(" ")} } }`;
     const tooManyAliases = await post(stack.routerUrl, aliases, { token: auditor });
     assert.equal(tooManyAliases.status, 400);

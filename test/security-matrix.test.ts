@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { Supergraph } from "@apollo/federation-internals";
 import { splitSecurityDirectives } from "../router/src/authorization.js";
+import { subscriptionOutcome } from "./support/realtime.js";
 import {
   ROOT,
   createTestDatabase,
@@ -19,6 +20,7 @@ import {
   demoUsers,
   graphql,
   login,
+  metricValue,
   mintAccessToken,
   startStack,
   type GraphQLResponse,
@@ -82,12 +84,25 @@ const ROWS: Row[] = [
   { field: "Query.account", query: "query($id: ID!) { account(id: $id) { number } }", variables: (f) => ({ id: f.aliceAccountId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceAccountNumber },
   { field: "Query.accountByNumber", query: "query($n: String!) { accountByNumber(number: $n) { id } }", variables: (f) => ({ n: f.aliceAccountNumber }), expect: [D, D, D, A, A, D, D], secret: (f) => f.aliceAccountId },
   { field: "Query.auditEvents", query: "{ auditEvents(first: 2) { edges { node { action hash } } } }", expect: [D, D, D, D, A, A, D] },
+  { field: "Query.verifyAuditChain", query: '{ verifyAuditChain(fromSequence: "1", toSequence: "5") { valid checked } }', expect: [D, D, D, D, A, A, D] },
+  { field: "Query.auditDigest", query: "{ auditDigest { headSequence signature } }", expect: [D, D, D, D, A, A, D] },
   {
     field: "Query.accountStatement",
     query: "query($id: ID!, $from: DateTime!, $to: DateTime!) { accountStatement(accountId: $id, from: $from, to: $to) { account { id } closingBalance { amount } } }",
     variables: (f) => ({ id: f.aliceAccountId, ...period }),
     expect: [D, A, D, A, A, D, D],
   },
+  {
+    field: "Query.accountStatementCsv",
+    query: "query($id: ID!, $from: DateTime!, $to: DateTime!) { accountStatementCsv(accountId: $id, from: $from, to: $to) }",
+    variables: (f) => ({ id: f.aliceAccountId, ...period }),
+    expect: [D, A, D, A, A, D, D],
+  },
+  { field: "Query.dailySummary", query: '{ dailySummary(date: "2026-01-01", currency: "USD") { period activeUsers } }', expect: [D, D, D, D, A, D, A] },
+  { field: "Query.monthlySummary", query: '{ monthlySummary(month: "2026-01", currency: "USD") { period newAccounts } }', expect: [D, D, D, D, A, D, A] },
+  { field: "Query.kpis", query: '{ kpis(range: { from: "2026-01-01", to: "2026-01-31" }) { days activeUsers } }', expect: [D, D, D, D, A, D, A] },
+  { field: "Mutation.reconcileReporting", query: 'mutation { reconcileReporting(date: "2001-01-01") { consistent } }', expect: [D, D, D, D, A, D, A] },
+  { field: "Subscription.dashboardMetrics", query: "subscription { dashboardMetrics(intervalSeconds: 5) { transferCount } }", expect: [D, D, D, D, A, D, A] },
   { field: "Query.transaction", query: "query($id: ID!) { transaction(id: $id) { id amount { amount } } }", variables: (f) => ({ id: f.aliceDepositId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceDepositId },
   { field: "Query.hold", query: "query($id: ID!) { hold(id: $id) { id amount { amount } } }", variables: (f) => ({ id: f.aliceHoldId }), expect: [D, A, D, A, A, D, D], secret: (f) => f.aliceHoldId },
   { field: "Query.user", query: "query($id: ID!) { user(id: $id) { email } }", variables: (f) => ({ id: f.aliceId }), expect: [D, A, D, A, A, A, D], secret: () => "alice@demo.bank" },
@@ -163,6 +178,11 @@ const ROWS: Row[] = [
   { field: "Query.notificationDeadLetters", query: "{ notificationDeadLetters(source: LEDGER, first: 5) { id error } }", expect: [D, D, D, D, A, D, D] },
   { field: "Mutation.replayNotificationDeadLetters", query: 'mutation { replayNotificationDeadLetters(source: LEDGER, ids: ["0-1"]) { id outcome } }', expect: [D, D, D, D, A, D, D] },
   { field: "Mutation.markAllNotificationsRead", query: "mutation { markAllNotificationsRead }", expect: [D, A, A, A, A, D, D] },
+  // Over graphql-ws (see subscriptionOutcome): "allowed" means the router accepted the subscription.
+  { field: "Subscription.notificationReceived", query: "subscription { notificationReceived { id kind } }", expect: [D, A, A, A, A, D, D] },
+  { field: "Query.notificationDeliveries", query: "{ notificationDeliveries(first: 5) { id status attemptLog { outcome } } }", expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.setNotificationWebhook", query: 'mutation { setNotificationWebhook(url: "ftp://matrix.invalid/") { secret } }', expect: [D, A, A, A, A, D, D] },
+  { field: "Mutation.removeNotificationWebhook", query: "mutation { removeNotificationWebhook }", expect: [D, A, A, A, A, D, D] },
   {
     field: "User.unreadNotificationCount (alice's, via user)",
     query: "query($id: ID!) { user(id: $id) { unreadNotificationCount } }",
@@ -277,7 +297,11 @@ describe("authorization matrix through the router", () => {
     test(`${row.field}: ${ROLES.map((who, i) => `${who} ${row.expect[i] === A ? "✓" : "✗"}`).join(", ")}`, async () => {
       const failures: string[] = [];
       for (const [index, who] of ROLES.entries()) {
-        const response = await graphql(stack.routerUrl, row.query, row.variables?.(fixtures) ?? {}, await (row.realLogin ? realToken(who) : token(who)));
+        const variables = row.variables?.(fixtures) ?? {};
+        const bearer = await (row.realLogin ? realToken(who) : token(who));
+        const response = row.query.trimStart().startsWith("subscription")
+          ? await subscriptionOutcome(stack.routerUrl, stack.ports.router, row.query, variables, bearer, (port) => metricValue(port, "fedbank_router_subscriptions_active"))
+          : await graphql(stack.routerUrl, row.query, variables, bearer);
         try {
           check(row, who, row.expect[index]!, response, fixtures);
         } catch (error) {
@@ -359,6 +383,28 @@ describe("customer A never reads customer B's objects, whatever the shape", () =
       alice,
     );
     assertNoBob(response, "postings → account → owner");
+  });
+
+  test("counterparty view: her transfers show bob's account number and name; his email stays FORBIDDEN", async () => {
+    const HISTORY = (owner: string) => `{ me { accounts { transactions(first: 50) { edges { node { reference fromAccount { number owner { ${owner} } } toAccount { number owner { ${owner} } } } } } } } }`;
+    type Side = { number: string; owner: { id?: string; name?: string } } | null;
+    type History = { me: { accounts: { transactions: { edges: { node: { reference: string | null; fromAccount: Side; toAccount: Side } }[] } }[] } };
+    const named = await graphql<History>(stack.routerUrl, HISTORY("id name"), {}, alice);
+    assert.equal(named.body.errors, undefined, JSON.stringify(named.body.errors));
+    const nodes = named.body.data!.me.accounts.flatMap((account) => account.transactions.edges.map((edge) => edge.node));
+    const paid = nodes.find((node) => node.reference === "Concert tickets")!;
+    assert.ok(bob.numbers.includes(paid.toAccount!.number), "the payee's account number");
+    assert.deepEqual(paid.toAccount!.owner, { id: bob.id, name: "Bob Okafor" });
+    assert.equal(paid.fromAccount?.owner.name, "Alice Martin");
+    const received = nodes.find((node) => node.reference === "Pizza, my share")!;
+    assert.equal(received.fromAccount?.owner.name, "Bob Okafor");
+    const deposit = nodes.find((node) => node.reference === "Salary November")!;
+    assert.equal(deposit.fromAccount, null, "a deposit is debited on the bank's side");
+
+    const emails = await graphql(stack.routerUrl, HISTORY("email"), {}, alice);
+    assert.ok(!JSON.stringify(emails.body).includes(bob.email), `bob's email leaked: ${JSON.stringify(emails.body).slice(0, 600)}`);
+    const forbidden = (emails.body.errors ?? []).filter((error) => error.extensions?.code === "FORBIDDEN").map((error) => error.path?.join("."));
+    assert.ok(forbidden.some((path) => /toAccount\.owner\.email$/.test(path ?? "")), JSON.stringify(emails.body.errors));
   });
 
   test("bob's transaction, statement and notifications by id", async () => {

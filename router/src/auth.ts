@@ -1,6 +1,11 @@
 // Verifies end users' access tokens: signature against the users service's JWKS (cached; refetched on an
 // unknown `kid` at most once per cooldown), an allow-list of asymmetric algorithms, token type, issuer,
 // audience, validity period with a small skew, then the session-revocation set in the shared store.
+// A token already verified is not verified again: its caller is kept in a bounded LRU keyed by the token's
+// SHA-256 until the token's `exp` (never longer), so a request pays one hash instead of a signature check
+// and claim parsing. The revocation check is never cached: it runs on every request (here in `verify`, or
+// folded into the rate limiter's single Redis round trip by the HTTP path, see server.ts).
+import { createHash } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from "jose";
 import { ROLES, type Caller, type Role } from "../../kernel/identity.js";
 import { isSessionRevoked } from "../../kernel/revocation.js";
@@ -34,7 +39,23 @@ export class AuthUnavailableError extends Error {
 export interface TokenVerifier {
   /** Null for an anonymous request; throws AuthError for a bad token, AuthUnavailableError when unsure. */
   verify(authorization: string | undefined): Promise<VerifiedCaller | null>;
+  /**
+   * Signature and claims only, WITHOUT the revocation check: the caller must check `revocationKey(caller)`
+   * in the shared store itself before trusting the result (the HTTP path does it in the rate-limit call).
+   */
+  verifyIgnoringRevocation(authorization: string | undefined): Promise<VerifiedCaller | null>;
 }
+
+/**
+ * The shared-store key whose presence means the caller's session is revoked. Same format as
+ * kernel/revocation.ts writes (router/test/auth.test.ts checks they agree).
+ */
+export function revocationKey(caller: { sessionId: string | null }): string {
+  return `revoked:session:${caller.sessionId}`;
+}
+
+/** How many verified tokens are remembered (per process); the least recently used go first. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
@@ -46,6 +67,10 @@ export interface TokenVerifierOptions {
   /** For tests: a key source other than the remote JWKS. */
   keys?: JWTVerifyGetKey;
   cooldownMs?: number;
+  /** Verified-token cache size (0 turns it off). */
+  cacheSize?: number;
+  /** For tests: the clock the cache's expiry uses. */
+  now?: () => number;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -66,7 +91,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     });
   const revocationTimeoutMs = options.revocationTimeoutMs ?? 500;
 
-  async function verifySignatureAndClaims(token: string): Promise<VerifiedCaller> {
+  async function verifySignatureAndClaims(token: string): Promise<{ caller: VerifiedCaller; expiresAt: number }> {
     try {
       const { payload } = await jwtVerify(token, keys, {
         algorithms: ALLOWED_ALGORITHMS,
@@ -89,7 +114,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       };
       if (typeof payload.auth_time === "number") caller.authTime = payload.auth_time;
       if (Array.isArray(payload.amr) && payload.amr.every((method) => typeof method === "string")) caller.amr = payload.amr;
-      return caller;
+      // Frozen: one object is shared by every request that presents this token.
+      Object.freeze(caller.amr);
+      return { caller: Object.freeze(caller), expiresAt: (payload.exp as number) * 1000 };
     } catch (error) {
       if (error instanceof AuthError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new AuthError("Access token has expired");
@@ -101,12 +128,41 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
   }
 
+  const cacheSize = options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE;
+  const now = options.now ?? Date.now;
+  /** Token hash → caller and the token's expiry (ms). Map order is recency order (re-inserted on a hit). */
+  const verified = new Map<string, { caller: VerifiedCaller; expiresAt: number }>();
+
+  async function verifyCached(token: string): Promise<VerifiedCaller> {
+    if (cacheSize === 0) return (await verifySignatureAndClaims(token)).caller;
+    const key = createHash("sha256").update(token).digest("base64url");
+    const hit = verified.get(key);
+    if (hit) {
+      verified.delete(key);
+      // At `exp` the entry is dropped and jose decides again (with its clock skew), as for a new token.
+      if (hit.expiresAt > now()) {
+        verified.set(key, hit);
+        return hit.caller;
+      }
+    }
+    const { caller, expiresAt } = await verifySignatureAndClaims(token);
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+    verified.set(key, { caller, expiresAt });
+    return caller;
+  }
+
+  async function verifyIgnoringRevocation(authorization: string | undefined): Promise<VerifiedCaller | null> {
+    if (authorization === undefined || authorization === "") return null;
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+    if (!match?.[1]) throw new AuthError("Authorization header must be `Bearer <access token>`");
+    return verifyCached(match[1]);
+  }
+
   return {
+    verifyIgnoringRevocation,
     async verify(authorization) {
-      if (authorization === undefined || authorization === "") return null;
-      const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
-      if (!match?.[1]) throw new AuthError("Authorization header must be `Bearer <access token>`");
-      const caller = await verifySignatureAndClaims(match[1]);
+      const caller = await verifyIgnoringRevocation(authorization);
+      if (!caller) return null;
       let revoked: boolean;
       try {
         revoked = await withTimeout(isSessionRevoked(options.store, caller.sessionId), revocationTimeoutMs);

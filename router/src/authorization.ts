@@ -468,7 +468,11 @@ export function nullRemovedFields(
 }
 
 /** The Apollo Server plugin: analyze (cached) → rewrite before planning, refuse when empty, shape the response. */
-export function authorizationPlugin(authorizer: OperationAuthorizer): ApolloServerPlugin<RouterContext> {
+export function authorizationPlugin(
+  authorizer: OperationAuthorizer,
+  /** Told of every operation from which fields were refused (router/src/security-events.ts). */
+  onDenied?: (context: RouterContext, coordinates: string[], operationName: string | null) => void,
+): ApolloServerPlugin<RouterContext> {
   const analyses = new WeakMap<object, { analysis: OperationAnalysis; original: DocumentNode }>();
   // Already in response form: these are added after Apollo Server has formatted the others.
   const toGraphQLErrors = (analysis: OperationAnalysis) =>
@@ -488,6 +492,7 @@ export function authorizationPlugin(authorizer: OperationAuthorizer): ApolloServ
           const analysis = authorizer.analyze(schema, document, operationName ?? null, queryHash, contextValue.caller);
           if (analysis.removed.size === 0) return;
           analyses.set(requestContext.request, { analysis, original: document });
+          onDenied?.(contextValue, [...new Set(analysis.errors.map((removed) => removed.coordinate))], operationName ?? null);
           if (analysis.document && analysis.queryHash) {
             // The gateway plans `document` and caches plans by `queryHash`: both must change together.
             const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string };

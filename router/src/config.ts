@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl, identitySecret, logLevel, nodeEnv, port, redisUrl } from "../../kernel/config.js";
+import { httpUrl, identitySecret, logLevel, nodeEnv, port, redisUrl, tracingConfigFields } from "../../kernel/config.js";
 import { parseTrustedProxies } from "./client-ip.js";
 import { parseRoleLimits } from "./protection/rate-limit.js";
 
@@ -27,6 +27,9 @@ const roleLimits = z
 export const routerConfigSchema = z.object({
   NODE_ENV: nodeEnv,
   LOG_LEVEL: logLevel,
+  ...tracingConfigFields,
+  /** Distinct operation names kept as metric labels; later ones are counted as `other` (docs/operations.md). */
+  OPERATION_METRICS_MAX_NAMES: z.coerce.number().int().min(1).max(10_000).default(200),
   ROUTER_PORT: port(4000),
   /** The composed supergraph to serve. */
   SUPERGRAPH_PATH: z.string().min(1).default("schema/supergraph.graphql"),
@@ -49,8 +52,14 @@ export const routerConfigSchema = z.object({
   INTROSPECTION: booleanFlag,
   /** "Did you mean …" suggestions in validation errors: on outside production unless set. */
   FIELD_SUGGESTIONS: booleanFlag,
-  /** The GraphiQL playground at GET /graphql (browsers): on outside production unless set. */
-  PLAYGROUND: booleanFlag,
+  /**
+   * The GraphiQL playground at GET /graphql (browsers): on outside production unless set. `staff`: the page
+   * is served, and introspection (schema docs) answers only staff tokens unless INTROSPECTION says otherwise.
+   */
+  PLAYGROUND: z
+    .enum(["true", "false", "1", "0", "staff"])
+    .transform((value): boolean | "staff" => (value === "staff" ? "staff" : value === "true" || value === "1"))
+    .optional(),
   /**
    * Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed for the client IP.
    * Default: none, the socket's peer address is the client.
@@ -105,13 +114,60 @@ export const routerConfigSchema = z.object({
   OPERATION_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   OPERATION_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   OPERATION_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /** Resilience towards subgraphs (docs/router.md): retries of query fetches, circuit breaker per subgraph. */
+  SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SUBGRAPH_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(1).max(5_000).default(50),
+  SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** On SIGTERM: how long in-flight HTTP requests may take to finish before their connections are closed. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(9_000).default(8_000),
+  /** Trusted documents (docs/router.md): `off`, `log` (unknown operations counted and logged) or `strict`. */
+  TRUSTED_DOCUMENTS: z.enum(["off", "log", "strict"]).default("off"),
+  TRUSTED_DOCUMENTS_PATH: z.string().min(1).default("schema/trusted-documents.json"),
+  /** Automatic persisted queries (APQ): documents registered by hash, kept in the shared store this long. */
+  APQ_ENABLED: booleanFlag,
+  APQ_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  /** Subscriptions over graphql-ws on /graphql (docs/realtime.md, docs/router.md). */
+  SUBSCRIPTIONS_ENABLED: booleanFlag,
+  SUBSCRIPTION_MAX_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Per user, on this router replica. */
+  SUBSCRIPTION_MAX_PER_USER: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** New WebSocket connections per client IP per minute (shared store: across replicas). */
+  SUBSCRIPTION_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** How long a socket may take to send connection_init (authentication) before it is closed (4408). */
+  SUBSCRIPTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Ping interval; a client that misses a pong for as long is dropped. */
+  SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  /** A socket with no subscription for this long is closed (4408 idle). */
+  SUBSCRIPTION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  /** Backpressure: bytes queued in a socket, and events queued per subscription, beyond which it is closed (4008). */
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** How often live sockets' sessions are checked against the revocation set (one batched pass). */
+  SUBSCRIPTION_REVOCATION_CHECK_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  /** Distinct operation texts whose parse is kept (router/src/document-cache.ts, LRU per process). */
+  ROUTER_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  /** Verified access tokens remembered until their expiry (router/src/auth.ts, LRU per process; 0 = off). */
+  ROUTER_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Identical concurrent queries of one identity share one execution (router/src/inflight.ts): on unless `false`. */
+  ROUTER_DEDUPLICATE_READS: booleanFlag,
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
 
-/** SUBGRAPH_<NAME>_URL overrides, keyed by subgraph name as it appears in the supergraph. */
-export function subgraphUrlOverrides(config: RouterConfig): Record<string, string> {
+/**
+ * SUBGRAPH_<NAME>_URL overrides, keyed by subgraph name as it appears in the supergraph. Besides the six
+ * named in the schema, any SUBGRAPH_<NAME>_URL in the environment counts (the router serves any supergraph,
+ * e.g. the public benchmark one in bench/federation); a malformed one stops the start with its name.
+ */
+export function subgraphUrlOverrides(config: RouterConfig, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const overrides: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (!match?.[1] || !value || key in routerConfigSchema.shape) continue;
+    if (!httpUrl.safeParse(value).success) throw new Error(`${key} is invalid: must be an http(s) URL`);
+    overrides[match[1].toLowerCase()] = value;
+  }
   for (const [key, value] of Object.entries(config)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
     if (match?.[1] && typeof value === "string") overrides[match[1].toLowerCase()] = value;

@@ -1,9 +1,21 @@
 // @apollo/gateway over the committed supergraph. Every subgraph fetch is signed (kernel/identity.ts): the
 // claims are encoded in willSendRequest, where the request context is known, and the HMAC is computed in
 // the fetcher over the exact bytes the data source serialized, so what is signed is what is sent.
+// Every fetch of an operation runs under its subgraph's resilience policy (resilience/subgraph-policy.ts):
+// circuit breaker, retries for query fetches only. A fetch that fails for good answers the gateway with
+// errors at the paths it should have filled (resilience/partial-errors.ts), so the client gets a partial
+// result; the details (URL, cause) go to the log only.
+// Connections: each data source's fetcher (router/src/subgraph-fetcher.ts) keeps sockets alive and pools
+// them per subgraph origin (node:http keep-alive agent, 256 sockets, no retries of its own).
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { OperationTypeNode } from "graphql";
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "../../kernel/identity.js";
+import type { Logger } from "../../kernel/logger.js";
 import type { RouterContext } from "./context.js";
+import { createSubgraphFetcher } from "./subgraph-fetcher.js";
+import { countingQueryPlanCache, instrumentSubgraphFetcher, type OperationMetrics } from "./operation-metrics.js";
+import { unavailableErrors } from "./resilience/partial-errors.js";
+import { classifyFailure, type SubgraphPolicies } from "./resilience/subgraph-policy.js";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
 
@@ -32,15 +44,47 @@ function signingFetcher(signer: IdentitySigner, fetcher: Fetcher): Fetcher {
   };
 }
 
+/** Resilience for the data sources: policies per subgraph and where failures are logged. */
+export interface GatewayResilience {
+  policies: SubgraphPolicies;
+  logger: Logger;
+}
+
 class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     url: string,
     private readonly subgraphName: string,
     private readonly signer: IdentitySigner,
     timeoutMs: number,
+    private readonly resilience?: GatewayResilience,
+    observe?: OperationMetrics,
   ) {
-    super({ url });
+    // Our lean keep-alive client instead of make-fetch-happen (router/src/subgraph-fetcher.ts, docs/benchmarks.md).
+    super({ url, fetcher: createSubgraphFetcher() });
     this.fetcher = signingFetcher(signer, timeoutFetcher(this.fetcher, timeoutMs));
+    // Fetch metrics and the tracing hook (traceparent), outermost so the signed request carries the header.
+    if (observe) this.fetcher = instrumentSubgraphFetcher(subgraphName, this.fetcher, observe);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    const resilience = this.resilience;
+    // Only fetches of client operations (health checks and schema loads carry no incoming request).
+    if (!resilience || !("incomingRequestContext" in options)) return super.process(options);
+    // Only a query's fetches are repeated; a mutation's fetch may have reached the subgraph and moved money.
+    const idempotent = options.incomingRequestContext.operation?.operation === OperationTypeNode.QUERY;
+    try {
+      return await resilience.policies.run(this.subgraphName, idempotent, () => super.process(options));
+    } catch (error) {
+      const reason = classifyFailure(error);
+      const requestId = "requestId" in options.context ? options.context.requestId : undefined;
+      if (reason === null) {
+        // The subgraph refused the request (4xx): a router/subgraph mismatch, not an outage. Masked for the client.
+        resilience.logger.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph refused the request");
+        throw new Error(`subgraph ${this.subgraphName} refused the request`);
+      }
+      resilience.logger.warn({ err: error, subgraph: this.subgraphName, reason, requestId }, "subgraph fetch failed");
+      return { errors: unavailableErrors(this.subgraphName, reason, options.document ?? options.request.query, options.request.variables) };
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
@@ -55,15 +99,24 @@ class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
 }
 
 /** The gateway over `supergraphSdl` (already stripped of what @apollo/gateway refuses, see authorization.ts). */
-export function createGateway(supergraphSdl: string, urlOverrides: Record<string, string>, signer: IdentitySigner, timeoutMs: number) {
+export function createGateway(
+  supergraphSdl: string,
+  urlOverrides: Record<string, string>,
+  signer: IdentitySigner,
+  timeoutMs: number,
+  resilience?: GatewayResilience,
+  observe?: OperationMetrics,
+) {
   const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,
+    ...(observe ? { queryPlannerConfig: { cache: countingQueryPlanCache(observe) } } : {}),
     buildService({ name, url }) {
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);
       subgraphUrls.set(name, target);
-      return new SignedIdentityDataSource(target, name, signer, timeoutMs);
+      resilience?.policies.register(name);
+      return new SignedIdentityDataSource(target, name, signer, timeoutMs, resilience, observe);
     },
   });
   return { gateway, subgraphUrls };

@@ -7,23 +7,32 @@ import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { maskError } from "../../kernel/errors.js";
-import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson } from "../../kernel/http.js";
+import { HttpError, closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson, writeApolloResponse } from "../../kernel/http.js";
 import { IdentitySigner } from "../../kernel/identity.js";
 import { createSharedStore } from "../../kernel/shared-store.js";
-import { createLogger } from "../../kernel/logger.js";
+import { createLogger, withRequestId } from "../../kernel/logger.js";
+import { tracingSettings } from "../../kernel/config.js";
+import { SpanStatusCode, flushTracing, initTracing, withServerSpan, type Span } from "../../kernel/tracing.js";
+import { createOperationMetrics, type OperationRecord } from "./operation-metrics.js";
 import { headerValue, type RunningService } from "../../kernel/subgraph-server.js";
 import { OperationAuthorizer, authorizationPlugin, splitSecurityDirectives } from "./authorization.js";
-import { AuthError, AuthUnavailableError, createTokenVerifier } from "./auth.js";
+import { AuthError, AuthUnavailableError, createTokenVerifier, revocationKey } from "./auth.js";
+import { InflightReads, httpGraphQLRequestOf, isSharedResponse, writeSharedResponse } from "./inflight.js";
+import { operationTypeOf } from "./protection/root-fields.js";
 import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
 import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
 import { createRouterMetrics } from "./metrics.js";
+import { createRouterSecurityEvents } from "./security-events.js";
 import type { GraphQLSchema } from "graphql";
 import { operationCost } from "./protection/cost.js";
 import { OperationLimiter } from "./protection/operation-limits.js";
 import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
-import { createPlayground, playgroundEnabled } from "./playground/index.js";
+import { TrustedDocuments, apqCacheKey, persistedQueryHash, sharedApqCache } from "./protection/trusted-documents.js";
+import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
+import { startSubscriptionServer } from "./subscriptions/index.js";
+import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 
 /** Adds `extensions.cost` to the response when the request context carries one (ADMIN, on request). */
 const costExtensionPlugin: ApolloServerPlugin<RouterContext> = {
@@ -37,11 +46,32 @@ const costExtensionPlugin: ApolloServerPlugin<RouterContext> = {
   },
 };
 
+/** Every error the router answers through Apollo Server carries the request id (also the x-request-id header). */
+const requestIdPlugin: ApolloServerPlugin<RouterContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+        response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+          ...error,
+          extensions: { ...error.extensions, requestId: contextValue.requestId },
+        }));
+      },
+    };
+  },
+};
+
 export async function startRouter(config: RouterConfig): Promise<RunningService> {
   const logger = createLogger("router", config.LOG_LEVEL);
+  // OpenTelemetry (kernel/tracing.ts): off unless TRACING_ENABLED or an OTLP endpoint is configured.
+  initTracing(tracingSettings(config));
   // GraphiQL for browsers at GET /graphql, served from this process (router/src/playground).
   const playground = createPlayground({ enabled: playgroundEnabled(config), logger });
   const metrics = createRouterMetrics();
+  // Authorization denials, rate-limit rejections and refused tokens go to the audit trail (best effort).
+  const securityEvents = createRouterSecurityEvents({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger, registry: metrics.registry });
+  const operationMetrics = createOperationMetrics(metrics.registry, { maxNames: config.OPERATION_METRICS_MAX_NAMES });
+  const introspection = introspectionPolicy(config);
   const signer = new IdentitySigner(config.ROUTER_IDENTITY_SECRET);
   // Revocation (and later shared rate limits) live here: Redis when REDIS_URL is set, shared by replicas.
   const store = await createSharedStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
@@ -51,6 +81,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     audience: config.JWT_AUDIENCE,
     store,
     revocationTimeoutMs: config.REVOCATION_CHECK_TIMEOUT_MS,
+    cacheSize: config.ROUTER_TOKEN_CACHE_SIZE,
   });
   const rateLimiter = new RateLimiter(
     {
@@ -68,11 +99,13 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       storeTimeoutMs: config.RATE_LIMIT_STORE_TIMEOUT_MS,
       failMode: config.RATE_LIMIT_FAIL_MODE,
       authFailMode: config.RATE_LIMIT_AUTH_FAIL_MODE,
+      revocationTimeoutMs: config.REVOCATION_CHECK_TIMEOUT_MS,
     },
     store,
     logger,
     { limited: (bucket) => metrics.rateLimited.inc({ bucket }), storeFailure: () => metrics.rateLimitStoreFailures.inc() },
   );
+  const inflightReads = config.ROUTER_DEDUPLICATE_READS === false ? undefined : new InflightReads(metrics.registry);
   const operationLimiter = new OperationLimiter({
     maxBytes: config.OPERATION_MAX_BYTES,
     maxTokens: config.OPERATION_MAX_TOKENS,
@@ -85,7 +118,29 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   // The gateway gets the supergraph without the authorization directives it refuses; the router keeps them.
   const { gatewaySdl, metadata } = splitSecurityDirectives(await readFile(config.SUPERGRAPH_PATH, "utf8"));
   const authorizer = new OperationAuthorizer(metadata);
-  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS);
+  // Circuit breaker and retries per subgraph (router/src/resilience), reported in metrics and /ready.
+  const subgraphPolicies = new SubgraphPolicies(
+    {
+      retries: config.SUBGRAPH_RETRIES,
+      retryBaseDelayMs: config.SUBGRAPH_RETRY_BASE_DELAY_MS,
+      breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+      breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+    },
+    {
+      retry: (subgraph) => metrics.subgraphRetries.inc({ subgraph }),
+      failure: (subgraph, reason) => metrics.subgraphFetchErrors.inc({ subgraph, reason }),
+      stateChange: (subgraph, state) => {
+        metrics.subgraphCircuitState.set({ subgraph }, CIRCUIT_STATE_VALUE[state]);
+        logger[state === "closed" ? "info" : "warn"]({ subgraph, state }, "subgraph circuit breaker state changed");
+      },
+    },
+  );
+  const resilience = { policies: subgraphPolicies, logger: logger.child({ component: "gateway" }) };
+  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics);
+  const trustedDocuments = await TrustedDocuments.load(config.TRUSTED_DOCUMENTS, config.TRUSTED_DOCUMENTS_PATH, logger);
+  // APQ on by default; the registered documents live in the shared store so every replica knows them.
+  const apqCache = config.APQ_ENABLED === false ? undefined : sharedApqCache(store, config.APQ_TTL_SECONDS, logger);
+  let draining = false;
 
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
@@ -94,10 +149,12 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    introspection: config.INTROSPECTION ?? config.NODE_ENV !== "production",
+    // `staff`: Apollo allows it and staffIntrospectionPlugin refuses it to other callers.
+    introspection: introspection !== "none",
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !(config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== "production"),
     csrfPrevention: true,
+    persistedQueries: apqCache ? { cache: apqCache, ttl: config.APQ_TTL_SECONDS } : false,
     formatError: (formatted, error) => {
       const masked = maskError(formatted);
       if (masked !== formatted && masked.extensions?.code === "INTERNAL_SERVER_ERROR") {
@@ -106,7 +163,16 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       return masked;
     },
     // The analysts' playground is served by the router itself (no CDN); until then, no landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), authorizationPlugin(authorizer), costExtensionPlugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      authorizationPlugin(authorizer, (context, coordinates, operationName) =>
+        securityEvents.record({ kind: "AUTHORIZATION_DENIED", reason: "authorization directives", coordinates, operationName, caller: context.caller, requestId: context.requestId, client: context.client }),
+      ),
+      costExtensionPlugin,
+      requestIdPlugin,
+      operationMetrics.plugin,
+      ...(introspection === "staff" ? [staffIntrospectionPlugin()] : []),
+    ],
   });
   await apollo.start();
 
@@ -120,6 +186,9 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         } catch {
           checks[name] = "unreachable";
         }
+        // Reachable again but its circuit not closed yet: requests still get SUBGRAPH_UNAVAILABLE.
+        const circuit = subgraphPolicies.states()[name];
+        if (checks[name] === "ok" && circuit && circuit !== "closed") checks[name] = `circuit ${circuit}`;
       }),
       (async () => {
         try {
@@ -133,35 +202,91 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     return checks;
   }
 
+  /**
+   * One GraphQL request: counted and timed by status and by operation, with its request id on every log
+   * line and, with tracing on, inside a SERVER span that continues the client's `traceparent`.
+   */
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse) {
     const started = process.hrtime.bigint();
+    const record = operationMetrics.begin();
     res.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
-      metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.duration.observe(seconds);
+      operationMetrics.finish(record, res.statusCode, seconds);
     });
     const requestId = randomUUID();
+    await withRequestId(requestId, () =>
+      withServerSpan({ service: "router", name: "graphql", headers: req.headers, attributes: { "fedbank.request_id": requestId } }, async (span) => {
+        try {
+          await runGraphQL(req, res, requestId, record);
+          if (span) describeSpan(span, record, res.statusCode);
+        } catch (error) {
+          if (span) describeSpan(span, record, error instanceof HttpError ? error.status : 500);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  function describeSpan(span: Span, record: OperationRecord, status: number) {
+    const { operation, outcome } = operationMetrics.labels(record, status);
+    span.updateName(`${record.operationType ?? "graphql"} ${operation}`);
+    span.setAttributes({ "graphql.operation.name": operation, "fedbank.outcome": outcome, "http.response.status_code": status });
+    if (record.operationType) span.setAttribute("graphql.operation.type", record.operationType);
+    if (outcome !== "success") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+  }
+
+  async function runGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, record: OperationRecord) {
     res.setHeader("x-request-id", requestId);
     let caller: RouterContext["caller"];
     try {
-      caller = await verifier.verify(headerValue(req, "authorization"));
+      // Signature and claims here (cached per token); the session-revocation read rides on the rate-limit
+      // store call below (one Redis round trip per request), and a revoked session is refused there.
+      caller = await verifier.verifyIgnoringRevocation(headerValue(req, "authorization"));
     } catch (error) {
       if (error instanceof AuthUnavailableError) {
         logger.error({ requestId, reason: error.message }, "access token could not be checked: refused (fail closed)");
         res.setHeader("retry-after", "1");
-        return sendGraphQLError(res, 503, error.message, "SERVICE_UNAVAILABLE");
+        return sendGraphQLError(res, 503, error.message, "SERVICE_UNAVAILABLE", { requestId });
       }
       if (!(error instanceof AuthError)) throw error;
       metrics.authFailures.inc();
       logger.info({ requestId, reason: error.message }, "access token refused");
+      securityEvents.record({
+        kind: "TOKEN_REFUSED", reason: error.message, caller: null, requestId,
+        client: { ip: clientIp(req), userAgent: headerValue(req, "user-agent")?.slice(0, 512) ?? null },
+      });
       res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
-      return sendGraphQLError(res, 401, error.message, "UNAUTHENTICATED");
+      return sendGraphQLError(res, 401, error.message, "UNAUTHENTICATED", { requestId });
     }
     const body = await parseGraphQLBody(req);
     // Bounded: it travels signed in a header to every subgraph the operation touches.
     const client = { ip: clientIp(req), userAgent: headerValue(req, "user-agent")?.slice(0, 512) ?? null };
     const operation = body ?? queryParameters(req);
     const fields = operation && typeof operation === "object" && !Array.isArray(operation) ? (operation as Record<string, unknown>) : {};
+    // Persisted documents: an operation named by hash only is resolved to its text (manifest, then APQ) here,
+    // so the limits below check what will run. Trusted documents then decide whether it may run.
+    const persistedHash = fields.query === undefined ? persistedQueryHash(fields) : undefined;
+    if (persistedHash) {
+      const fromManifest = trustedDocuments.lookup(persistedHash);
+      const text =
+        fromManifest ?? (apqCache && trustedDocuments.mode !== "strict" ? await apqCache.get(apqCacheKey(persistedHash)) : undefined);
+      if (text !== undefined) {
+        fields.query = text;
+        // A manifest document runs as plain text (APQ may be off, and it need not be registered).
+        if (fromManifest !== undefined) delete fields.extensions;
+        if (body === undefined) rewriteQueryString(req, fields);
+      }
+    }
     const query = typeof fields.query === "string" ? fields.query : undefined;
+    const trust =
+      query !== undefined
+        ? trustedDocuments.check(query)
+        : persistedHash && trustedDocuments.mode === "strict"
+          ? { trusted: false as const, hash: persistedHash, refuse: true }
+          : { trusted: true as const };
+    record.claimedName = typeof fields.operationName === "string" ? fields.operationName : undefined;
     const violation = query !== undefined ? operationLimiter.check(query) : null;
     // Static cost on the API schema, before anything runs; charged to the cost budget unless refused here.
     const variables = fields.variables && typeof fields.variables === "object" && !Array.isArray(fields.variables) ? (fields.variables as Record<string, unknown>) : {};
@@ -170,22 +295,45 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         ? operationCost(apiSchema, query, typeof fields.operationName === "string" ? fields.operationName : undefined, variables, config.COST_DEFAULT_LIST_SIZE)
         : null;
     const overCost = cost !== null && cost > config.COST_MAX_PER_OPERATION;
-    const decision = await rateLimiter.check({ caller, ip: client.ip, body: operation, cost: cost !== null && !overCost ? cost : 0 }, requestId);
+    const decision = await rateLimiter.check(
+      { caller, ip: client.ip, body: operation, cost: cost !== null && !overCost ? cost : 0, revocationKey: caller ? revocationKey(caller) : undefined },
+      requestId,
+    );
+    if (decision.kind === "revoked") {
+      metrics.authFailures.inc();
+      logger.info({ requestId, reason: "revoked session" }, "access token refused");
+      securityEvents.record({ kind: "TOKEN_REFUSED", reason: "revoked session", caller, requestId, client });
+      res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
+      return sendGraphQLError(res, 401, "The session of this access token has been revoked", "UNAUTHENTICATED", { requestId });
+    }
+    if (decision.kind === "unavailable" && decision.revocationUnchecked) {
+      res.setHeader("retry-after", String(decision.retryAfterSeconds));
+      return sendGraphQLError(res, 503, "Session revocation cannot be checked right now; try again shortly", "SERVICE_UNAVAILABLE", { requestId });
+    }
     if (decision.kind === "unavailable") {
       res.setHeader("retry-after", String(decision.retryAfterSeconds));
       return sendGraphQLError(res, 503, "Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE");
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
     const refuse = (status: number, message: string, extensions: Record<string, unknown>) =>
-      sendJson(res, status, { errors: [{ message, extensions }] }, { "content-type": "application/graphql-response+json; charset=utf-8" });
+      sendJson(res, status, { errors: [{ message, extensions: { ...extensions, requestId } }] }, { "content-type": "application/graphql-response+json; charset=utf-8" });
     if (decision.kind === "limited") {
       logger.info({ requestId, limit: decision.limit }, "rate limited");
+      securityEvents.record({ kind: "RATE_LIMITED", reason: decision.limit, caller, requestId, client });
       res.setHeader("retry-after", String(decision.retryAfterSeconds));
       return refuse(429, `Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, {
         code: "RATE_LIMITED",
         limit: decision.limit,
         retryAfterSeconds: decision.retryAfterSeconds,
       });
+    }
+    if (!trust.trusted) {
+      const operationName = typeof fields.operationName === "string" ? fields.operationName.slice(0, 100) : undefined;
+      metrics.untrustedOperations.inc({ action: trust.refuse ? "refused" : "logged" });
+      logger.warn({ requestId, hash: trust.hash, operationName, refused: trust.refuse }, "operation not in the trusted-documents manifest");
+      if (trust.refuse) {
+        return refuse(400, "Operation is not in the trusted-documents manifest", { code: "OPERATION_NOT_TRUSTED", hash: trust.hash });
+      }
     }
     if (violation) {
       metrics.operationLimits.inc({ limit: violation.limit });
@@ -202,7 +350,27 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     }
     // An ADMIN asking with `Fedbank-Show-Cost: true` gets the estimate in the response extensions.
     const showCost = caller?.role === "ADMIN" && headerValue(req, "fedbank-show-cost") === "true" && cost !== null ? cost : undefined;
-    await executeGraphQL(apollo, req, res, body, async () => ({ caller, requestId, client, showCost }));
+    const context = async () => operationMetrics.attach(record, { caller, requestId, client, showCost });
+    // Identical reads of one identity already executing share that execution (router/src/inflight.ts).
+    const operationName = typeof fields.operationName === "string" ? fields.operationName : undefined;
+    const operationType = query !== undefined ? operationTypeOf(query, operationName) : undefined;
+    if (inflightReads && showCost === undefined && body !== undefined && query !== undefined && operationType === "query") {
+      const key = inflightReads.keyOf({ caller, ip: client.ip }, fields, headerValue(req, "accept"));
+      const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpGraphQLRequestOf(req, body), context });
+      const { response, joined } = await inflightReads.run(key, execute, () => ({ ...record }));
+      if (joined) Object.assign(record, joined);
+      return isSharedResponse(response) ? writeSharedResponse(res, response) : writeApolloResponse(res, response);
+    }
+    if (!inflightReads || operationType === "query") return executeGraphQL(apollo, req, res, body, context);
+    // Anything that may write (a mutation, a batch, an operation sent by hash only): reads of this identity
+    // started before it ends may not answer reads that arrive after it (read-your-writes, inflight.ts).
+    const identity = { caller, ip: client.ip };
+    inflightReads.writeStarted(identity);
+    try {
+      await executeGraphQL(apollo, req, res, body, context);
+    } finally {
+      inflightReads.writeStarted(identity);
+    }
   }
 
   /** A GET request's operation, for the rate limits (Apollo Server reads it again itself). */
@@ -214,10 +382,26 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     } catch {
       // Apollo answers malformed variables itself
     }
-    return { query: params.get("query") ?? undefined, operationName: params.get("operationName") ?? undefined, variables };
+    let extensions: unknown = undefined;
+    try {
+      extensions = JSON.parse(params.get("extensions") ?? "null") ?? undefined;
+    } catch {
+      // idem
+    }
+    return { query: params.get("query") ?? undefined, operationName: params.get("operationName") ?? undefined, variables, extensions };
+  }
+
+  /** A GET request whose persisted operation was resolved: Apollo Server reads it from the query string. */
+  function rewriteQueryString(req: IncomingMessage, fields: Record<string, unknown>) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    url.searchParams.set("query", String(fields.query));
+    if (fields.extensions === undefined) url.searchParams.delete("extensions");
+    req.url = `${url.pathname}${url.search}`;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    // Shutting down: answer what still arrives on open connections, then let the client reconnect elsewhere.
+    if (draining) res.setHeader("connection", "close");
     if (await playground.handle(req, res)) return;
     const url = new URL(req.url ?? "/", "http://localhost");
     switch (url.pathname) {
@@ -226,6 +410,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       case "/health":
         return sendJson(res, 200, { status: "ok", service: "router" });
       case "/ready": {
+        if (draining) return sendJson(res, 503, { status: "stopping", service: "router" });
         const checks = await readiness();
         const ok = Object.values(checks).every((state) => state === "ok");
         return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", service: "router", checks });
@@ -239,6 +424,28 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   }
 
   const server = createHttpServer(handle, logger);
+  // graphql-ws subscriptions on the same /graphql path (router/src/subscriptions, docs/realtime.md).
+  const subscriptions =
+    config.SUBSCRIPTIONS_ENABLED === false
+      ? null
+      : startSubscriptionServer({
+          server,
+          config,
+          logger,
+          gateway,
+          gatewaySdl,
+          subgraphUrls,
+          apiSchema: () => apiSchema,
+          signer,
+          verifier,
+          store,
+          rateLimiter,
+          operationLimiter,
+          trustedDocuments,
+          authorizer,
+          clientIp,
+          metrics,
+        });
   const port = await listen(server, config.ROUTER_PORT, "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router listening");
@@ -249,10 +456,17 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     url,
     server,
     async stop() {
-      await closeServer(server);
+      // Stop accepting; requests in flight get SHUTDOWN_GRACE_MS to finish, then their connections are closed.
+      draining = true;
+      // Live sockets are told 1001 "going away" (clients reconnect to another replica).
+      await subscriptions?.stop();
+      await closeServer(server, config.SHUTDOWN_GRACE_MS);
       await apollo.stop();
       rateLimiter.close();
+      await securityEvents.close();
       if (store.kind === "redis") await store.close();
+      // Spans still buffered are sent before the process goes (no-op with tracing off).
+      await flushTracing();
     },
   };
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SignJWT, calculateJwkThumbprint, exportJWK } from "jose";
 import pg from "pg";
+import { createClient } from "redis";
 import { migrateDatabase } from "../../scripts/migrate.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -158,9 +159,29 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
       if (child.process.exitCode === null) child.process.kill("SIGTERM");
       const code = await child.exited;
       if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
+      // A prefix of its own dies with the stack (streams would otherwise pile up in the shared Redis); a
+      // prefix the test chose may be reused by a restarted stack: the test cleans it with deleteRedisKeys.
+      if (!env.REDIS_KEY_PREFIX) await deleteRedisKeys(env.REDIS_URL ?? TEST_REDIS_URL, redisKeyPrefix).catch(() => undefined);
       return code;
     },
   };
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL); returns how many. The prefix must be a test's own. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
+  if (prefix.length < 8) throw new Error(`refusing to delete keys under the short prefix "${prefix}"`);
+  const client = createClient({ url });
+  client.on("error", () => undefined);
+  await client.connect();
+  let deleted = 0;
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length > 0) deleted += await client.del(keys);
+    }
+  } finally {
+    client.destroy();
+  }
+  return deleted;
 }
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -292,6 +313,54 @@ export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Pr
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     output: child.output,
+    async stop() {
+      if (child.process.exitCode === null) child.process.kill("SIGTERM");
+      return child.exited;
+    },
+  };
+}
+
+export interface SubgraphProcess {
+  url: string;
+  port: number;
+  output(): string;
+  /** SIGKILL: the service dies at once, as in a crash. */
+  kill(): Promise<void>;
+  /** SIGTERM, then wait for the process to exit; resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * One subgraph as its own process (subgraphs/<name>/src/main.ts), on a stack's database and Redis prefix:
+ * point a router at it (SUBGRAPH_<NAME>_URL) to kill it and start it again while the router keeps running.
+ * `port` reuses a port (a restart at the same address).
+ */
+export async function startSubgraphProcess(
+  name: "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting",
+  stack: Stack,
+  env: NodeJS.ProcessEnv & { DATABASE_URL: string; ROUTER_IDENTITY_SECRET: string },
+  port?: number,
+): Promise<SubgraphProcess> {
+  const listenPort = port ?? (await freePort());
+  const child = spawnNode(`subgraphs/${name}/src/main.ts`, {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: stack.redisKeyPrefix,
+    [`${name.toUpperCase()}_PORT`]: String(listenPort),
+    ...env,
+  });
+  await waitUntilReady(child, `http://127.0.0.1:${listenPort}/ready`, 60_000, `${name} subgraph`);
+  return {
+    url: `http://127.0.0.1:${listenPort}/graphql`,
+    port: listenPort,
+    output: child.output,
+    async kill() {
+      if (child.process.exitCode === null) child.process.kill("SIGKILL");
+      await child.exited;
+    },
     async stop() {
       if (child.process.exitCode === null) child.process.kill("SIGTERM");
       return child.exited;

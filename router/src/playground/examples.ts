@@ -76,43 +76,42 @@ mutation Transfer($input: TransferInput!) {
   },
   {
     title: "Live notifications",
-    query: `# A subscription over graphql-ws (same /graphql URL):
-# events appear in the result pane as they happen.
+    query: `# A subscription over graphql-ws (same /graphql URL), with
+# the Authorization header from the headers editor: your
+# notifications appear in the result pane as they happen,
+# with fields the router resolves from other subgraphs.
 subscription LiveNotifications {
-  notificationAdded {
+  notificationReceived {
     id
     kind
     title
     body
     createdAt
-  }
-}
-`,
-    future: "Subscription.notificationAdded and graphql-ws on the router",
-  },
-  {
-    title: "Dashboard metrics",
-    query: `# A month's figures for one account, and the
-# unread notifications for the badge.
-query DashboardMetrics($accountId: ID!, $from: DateTime!, $to: DateTime!) {
-  accountStatement(accountId: $accountId, from: $from, to: $to) {
-    openingBalance { amount currency }
-    totalCredits { amount currency }
-    totalDebits { amount currency }
-    closingBalance { amount currency }
-  }
-  me {
-    notifications(first: 100, unreadOnly: true) {
-      edges { node { id } }
-      pageInfo { hasNextPage }
+    transaction {
+      id
+      amount { amount currency }
+      postings { amount { amount } account { number } }
     }
   }
 }
 `,
-    variables: json({
-      accountId: "<one of your account ids, from MyAccounts>",
-      from: "2026-01-01T00:00:00.000Z",
-      to: "2026-02-01T00:00:00.000Z",
-    }),
+  },
+  {
+    title: "Dashboard metrics",
+    query: `# Live figures for operations dashboards: log in as
+# analyst@demo.bank (or admin@), then run this; a new
+# result arrives every intervalSeconds (1 to 300) over
+# graphql-ws on the same /graphql URL.
+subscription DashboardMetrics($intervalSeconds: Int) {
+  dashboardMetrics(intervalSeconds: $intervalSeconds) {
+    at
+    transferCount
+    failedTransfers
+    volumes { currency transferCount volume { amount currency } }
+    activeSessions
+  }
+}
+`,
+    variables: json({ intervalSeconds: 5 }),
   },
 ];

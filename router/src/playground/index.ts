@@ -5,12 +5,71 @@
 //
 // Router wiring (router/src/server.ts): `const playground = createPlayground({ enabled: playgroundEnabled(config) })`
 // and, first thing in the request handler, `if (await playground.handle(req, res)) return;`.
+//
+// Per environment (PLAYGROUND): on outside production, off in production, or `staff`: the page is served
+// (it is a static bundle with nothing secret in it) while the schema behind it is introspectable only with
+// a staff token (any role but CUSTOMER) in the headers editor. Operations themselves need no playground
+// rule: whatever client sends them, the router authorizes them by their token like any other request.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Kind, visit, type DocumentNode } from "graphql";
 import type { Logger } from "../../../kernel/logger.js";
+import type { RouterContext } from "../context.js";
 import { buildPlaygroundAssets, type PlaygroundBundle } from "./assets.js";
 
-export function playgroundEnabled(config: { NODE_ENV: string; PLAYGROUND?: boolean | undefined }): boolean {
-  return config.PLAYGROUND ?? config.NODE_ENV !== "production";
+type PlaygroundSetting = boolean | "staff" | undefined;
+
+export function playgroundMode(config: { NODE_ENV: string; PLAYGROUND?: PlaygroundSetting }): "on" | "off" | "staff" {
+  if (config.PLAYGROUND === "staff") return "staff";
+  return (config.PLAYGROUND ?? config.NODE_ENV !== "production") ? "on" : "off";
+}
+
+export function playgroundEnabled(config: { NODE_ENV: string; PLAYGROUND?: PlaygroundSetting }): boolean {
+  return playgroundMode(config) !== "off";
+}
+
+/**
+ * Who may introspect the schema: INTROSPECTION=true/false decides for everyone; unset, staff only when
+ * PLAYGROUND=staff, else everyone outside production and no one in production.
+ */
+export function introspectionPolicy(config: { NODE_ENV: string; INTROSPECTION?: boolean | undefined; PLAYGROUND?: PlaygroundSetting }): "all" | "staff" | "none" {
+  if (config.INTROSPECTION !== undefined) return config.INTROSPECTION ? "all" : "none";
+  if (config.PLAYGROUND === "staff") return "staff";
+  return config.NODE_ENV !== "production" ? "all" : "none";
+}
+
+/** True when the document selects `__schema` or `__type` anywhere (fragments included). */
+export function selectsIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.FIELD](node) {
+      if (node.name.value === "__schema" || node.name.value === "__type") {
+        found = true;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Refuses introspection to callers without a staff token (introspection policy `staff`); no subgraph is called. */
+export function staffIntrospectionPlugin(): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ contextValue, document, response }) {
+          const role = contextValue.caller?.role;
+          if ((role && role !== "CUSTOMER") || !selectsIntrospection(document)) return null;
+          const code = role ? "FORBIDDEN" : "UNAUTHENTICATED";
+          const message = role
+            ? "Schema introspection is only available to staff tokens here"
+            : "Schema introspection needs a staff token: log in and set the Authorization header";
+          return { http: response.http, body: { kind: "single", singleResult: { data: null, errors: [{ message, extensions: { code } }] } } };
+        },
+      };
+    },
+  };
 }
 
 export const PLAYGROUND_ASSETS_PATH = "/playground/assets/";

@@ -4,6 +4,8 @@
 //  - a list field multiplies that by its size: its `first`/`last` argument, else the slicing argument of the
 //    field that returned it (a connection's `edges` take the connection's `first`), else a default size;
 //  - each root field of a mutation costs 10 more.
+// The cost of an operation whose list sizes use no variables is computed once per cached document (the
+// operation node of document-cache.ts) and reused; one sized by `first: $n` is computed per request.
 import {
   Kind,
   getNamedType,
@@ -17,15 +19,20 @@ import {
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
 import { parseOperationCached } from "./root-fields.js";
 
 export const MUTATION_COST = 10;
 
-function slicingSize(node: FieldNode, variables: Record<string, unknown>): number | undefined {
+/** Variable-free costs by operation node (dropped with the document), for the schema and list size used. */
+const staticCosts = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; defaultListSize: number; cost: number }>();
+
+function slicingSize(node: FieldNode, variables: Record<string, unknown>, usesVariables: { value: boolean }): number | undefined {
   for (const argument of node.arguments ?? []) {
     if (argument.name.value !== "first" && argument.name.value !== "last") continue;
+    if (argument.value.kind === Kind.VARIABLE) usesVariables.value = true;
     const value = argument.value.kind === Kind.INT ? Number(argument.value.value) : argument.value.kind === Kind.VARIABLE ? variables[argument.value.name.value] : undefined;
     if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
   }
@@ -42,13 +49,16 @@ export function operationCost(
   const parsed = parseOperationCached(query, operationName);
   if (!parsed) return null;
   const { operation, fragments } = parsed;
+  const known = staticCosts.get(operation);
+  if (known && known.schema === schema && known.defaultListSize === defaultListSize) return known.cost;
+  const usesVariables = { value: false };
   const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return null;
 
   const fieldCost = (node: FieldNode, field: GraphQLField<unknown, unknown>, sizedBy: number | undefined): number => {
     const nullable = getNullableType(field.type);
     const named = getNamedType(field.type);
-    const slicing = slicingSize(node, variables);
+    const slicing = slicingSize(node, variables, usesVariables);
     let inner = 0;
     if (isCompositeType(named) && node.selectionSet) {
       inner = 1 + selectionCost(node.selectionSet, named, isListType(nullable) ? undefined : slicing, new Set());
@@ -88,5 +98,6 @@ export function operationCost(
     const roots = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length;
     cost += MUTATION_COST * Math.max(1, roots);
   }
+  if (!usesVariables.value) staticCosts.set(operation, { schema, defaultListSize, cost });
   return cost;
 }

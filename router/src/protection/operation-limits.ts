@@ -1,7 +1,9 @@
 // Operation limits checked on the document before Apollo Server validates or plans it: document size, tokens,
 // depth (fragments expanded), aliases, root fields, directives. The error names the limit and its maximum,
-// never the document or its variables. Results are cached per document text.
-import { Kind, parse, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
+// never the document or its variables. Results are cached per document text (bounded LRU), and the parse is
+// the router's shared one (document-cache.ts), reused by the cost estimate and the auth rate limits.
+import { Kind, type DefinitionNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
+import { LruCache, documentCache } from "../document-cache.js";
 
 export interface OperationLimits {
   maxBytes: number;
@@ -18,7 +20,7 @@ export interface LimitViolation {
   message: string;
 }
 
-const CACHE_LIMIT = 2_000;
+const CACHE_LIMIT = 5_000;
 
 function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>, cap: number): number {
   let deepest = 0;
@@ -77,7 +79,7 @@ function countNodes(definitions: readonly DefinitionNode[]): { aliases: number; 
 }
 
 export class OperationLimiter {
-  private readonly cache = new Map<string, LimitViolation | null>();
+  private readonly cache = new LruCache<string, LimitViolation | null>(CACHE_LIMIT);
 
   constructor(private readonly limits: OperationLimits) {}
 
@@ -86,7 +88,6 @@ export class OperationLimiter {
     const cached = this.cache.get(query);
     if (cached !== undefined) return cached;
     const violation = this.evaluate(query);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(query, violation);
     return violation;
   }
@@ -95,15 +96,10 @@ export class OperationLimiter {
     const { limits } = this;
     const bytes = Buffer.byteLength(query, "utf8");
     if (bytes > limits.maxBytes) return { limit: "size", max: limits.maxBytes, message: `Operation is larger than ${limits.maxBytes} bytes` };
-    let document: DocumentNode;
-    try {
-      document = parse(query, { maxTokens: limits.maxTokens });
-    } catch (error) {
-      if (error instanceof Error && /more th[ae][nt] \d+ tokens/.test(error.message)) {
-        return { limit: "tokens", max: limits.maxTokens, message: `Operation has more than ${limits.maxTokens} tokens` };
-      }
-      return null;
-    }
+    const parsed = documentCache.parse(query, limits.maxTokens);
+    if (parsed.kind === "tooManyTokens") return { limit: "tokens", max: limits.maxTokens, message: `Operation has more than ${limits.maxTokens} tokens` };
+    if (parsed.kind === "syntaxError") return null;
+    const { document } = parsed;
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     for (const definition of document.definitions) {

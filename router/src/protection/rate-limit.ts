@@ -7,6 +7,8 @@
 //    argument, or the caller for the MFA mutations), in a stricter, longer window.
 // Fixed windows (INCRBY + PEXPIRE). Redis unreachable or slow: normal traffic falls back to a local in-memory
 // limiter (fail open) or is refused (fail closed), auth traffic is refused (fail closed) unless configured.
+// The same script call also reads the caller's session-revocation key when given one (`revocationKey`), so an
+// authenticated request costs one Redis round trip in all; that read always fails closed (503).
 import { createHash } from "node:crypto";
 import type { Logger } from "../../../kernel/logger.js";
 import { createMemoryStore, type CounterBucket, type CounterState, type SharedStore } from "../../../kernel/shared-store.js";
@@ -30,6 +32,8 @@ export interface RateLimitSettings {
   storeTimeoutMs: number;
   failMode: "open" | "closed";
   authFailMode: "open" | "closed";
+  /** How long a call that also reads the revocation key may take (the larger of this and storeTimeoutMs). */
+  revocationTimeoutMs?: number;
 }
 
 /** `ADMIN=2000,TELLER=1500` → { ADMIN: 2000, TELLER: 1500 }; throws on a malformed entry. */
@@ -53,7 +57,9 @@ interface Bucket extends CounterBucket {
 export type RateLimitDecision =
   | { kind: "allowed"; headers: Record<string, string> }
   | { kind: "limited"; headers: Record<string, string>; limit: string; retryAfterSeconds: number }
-  | { kind: "unavailable"; retryAfterSeconds: number };
+  | { kind: "unavailable"; retryAfterSeconds: number; revocationUnchecked?: boolean }
+  /** The request's session is in the revocation set (checked in the same store call). */
+  | { kind: "revoked" };
 
 export interface RateLimitRequest {
   caller: Caller | null;
@@ -62,6 +68,8 @@ export interface RateLimitRequest {
   body: unknown;
   /** The operation's estimated cost, charged to the cost budget (0: nothing charged). */
   cost?: number;
+  /** The caller's session-revocation key (auth.ts `revocationKey`), read in the same store call. */
+  revocationKey?: string;
 }
 
 export interface RateLimitEvents {
@@ -153,14 +161,38 @@ export class RateLimiter {
     return buckets;
   }
 
+  /** Counters (and the revocation key) in one store call; without consumeAndGet, two calls side by side. */
+  private consumeAndRead(buckets: Bucket[], reads: string[]): Promise<{ states: CounterState[]; values: (string | null)[] }> {
+    if (reads.length === 0) return this.store.consume(buckets).then((states) => ({ states, values: [] }));
+    if (this.store.consumeAndGet) return this.store.consumeAndGet(buckets, reads);
+    return Promise.all([this.store.consume(buckets), this.store.getMany(reads)]).then(([states, values]) => ({ states, values }));
+  }
+
   async check(request: RateLimitRequest, requestId: string): Promise<RateLimitDecision> {
-    if (!this.settings.enabled) return { kind: "allowed", headers: {} };
+    const reads = request.revocationKey ? [request.revocationKey] : [];
+    const timeoutMs = reads.length ? Math.max(this.settings.storeTimeoutMs, this.settings.revocationTimeoutMs ?? 0) : this.settings.storeTimeoutMs;
+    if (!this.settings.enabled) {
+      if (reads.length === 0) return { kind: "allowed", headers: {} };
+      try {
+        const [value] = await withTimeout(this.store.getMany(reads), timeoutMs);
+        return value !== null && value !== undefined ? { kind: "revoked" } : { kind: "allowed", headers: {} };
+      } catch {
+        return { kind: "unavailable", retryAfterSeconds: 1, revocationUnchecked: true };
+      }
+    }
     const buckets = this.buckets(request);
     let states: CounterState[];
     try {
-      states = await withTimeout(this.store.consume(buckets), this.settings.storeTimeoutMs);
+      const reply = await withTimeout(this.consumeAndRead(buckets, reads), timeoutMs);
+      if (reply.values.some((value) => value !== null && value !== undefined)) return { kind: "revoked" };
+      states = reply.states;
     } catch (error) {
       this.events.storeFailure();
+      // Revocation cannot be checked without the store: the request is refused whatever the rate-limit policy.
+      if (reads.length) {
+        this.logger.warn({ requestId, err: error instanceof Error ? error.message : String(error) }, "shared store unavailable: revocation unchecked, refused");
+        return { kind: "unavailable", retryAfterSeconds: 1, revocationUnchecked: true };
+      }
       const hasAuth = buckets.some((bucket) => bucket.auth);
       const closed = this.settings.failMode === "closed" || (hasAuth && this.settings.authFailMode === "closed");
       this.logger.warn(

@@ -1,7 +1,8 @@
 // The root fields an operation will execute, one entry per occurrence (aliases and fragments included), with
 // the arguments the auth rate limits key on. Read from the document before execution, so `a: login(...)
 // b: login(...)` counts as two login attempts.
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
+import { documentCache } from "../document-cache.js";
 
 export interface RootFieldUse {
   name: string;
@@ -14,22 +15,32 @@ export interface OperationShape {
   rootFields: RootFieldUse[];
 }
 
-const CACHE_LIMIT = 2_000;
-const documents = new Map<string, DocumentNode | null>();
-
-/** Parsed once per distinct query text; null when it does not parse (Apollo answers that request itself). */
+/** Parsed once per distinct query text (document-cache.ts); null when it does not parse (Apollo answers that). */
 function parseCached(query: string): DocumentNode | null {
-  const cached = documents.get(query);
-  if (cached !== undefined) return cached;
-  let document: DocumentNode | null;
-  try {
-    document = parse(query, { maxTokens: 20_000 });
-  } catch {
-    document = null;
+  const parsed = documentCache.parse(query, 20_000);
+  return parsed.kind === "document" ? parsed.document : null;
+}
+
+interface DocumentIndex {
+  operations: OperationDefinitionNode[];
+  fragments: Map<string, FragmentDefinitionNode>;
+}
+
+/** Operations and fragments of a cached document, indexed once (dropped with the document). */
+const indexes = new WeakMap<DocumentNode, DocumentIndex>();
+
+function indexOf(document: DocumentNode): DocumentIndex {
+  let index = indexes.get(document);
+  if (!index) {
+    index = {
+      operations: document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION),
+      fragments: new Map(
+        document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
+      ),
+    };
+    indexes.set(document, index);
   }
-  if (documents.size >= CACHE_LIMIT) documents.clear();
-  documents.set(query, document);
-  return document;
+  return index;
 }
 
 function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
@@ -60,12 +71,9 @@ export function parseOperationCached(
 ): { operation: OperationDefinitionNode; fragments: Map<string, FragmentDefinitionNode> } | null {
   const document = parseCached(query);
   if (!document) return null;
-  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const { operations, fragments } = indexOf(document);
   const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return null;
-  const fragments = new Map(
-    document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
-  );
   return { operation, fragments };
 }
 
@@ -94,4 +102,9 @@ export function operationShape(query: string, operationName: string | undefined,
   };
   collect(operation.selectionSet);
   return { type: operation.operation as OperationShape["type"], rootFields };
+}
+
+/** The type of the operation a request selects, or null when it does not parse or names no operation. */
+export function operationTypeOf(query: string, operationName: string | undefined): OperationShape["type"] | null {
+  return (parseOperationCached(query, operationName)?.operation.operation as OperationShape["type"] | undefined) ?? null;
 }

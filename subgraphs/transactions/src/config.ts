@@ -8,6 +8,10 @@ export const transactionsConfigSchema = subgraphBaseConfig.extend({
   ...eventsRuntimeConfigShape,
   /** How long an authorized (held) transfer reserves funds before it expires. */
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(7 * 86_400),
+  /** How often the hold-expiry job moves holds past their expiry to EXPIRED (emitting ledger.hold.expired). */
+  HOLD_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** How long before its expiry a pending hold's owner is warned (ledger.hold.expiring); 0 = no warning. */
+  HOLD_EXPIRY_WARNING_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** How long idempotency keys are kept (at least 24 h, as promised to clients); older ones are purged hourly. */
   IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(72),
 });

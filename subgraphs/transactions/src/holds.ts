@@ -1,7 +1,8 @@
 // Two-phase transfers: a hold reserves funds on the source account (its available balance drops, its
 // balance does not); a capture settles all or part of it with an ordinary transfer; a void releases it.
 // A hold changes state once, from PENDING (guarded in the database). A hold past `expires_at` stops
-// counting toward availability at that instant, because every availability check filters on it in SQL.
+// counting toward availability at that instant, because every availability check filters on it in SQL;
+// the hold-expiry job (hold-expiry.ts) then records it as EXPIRED and emits ledger.hold.expired.
 import { mayAccessCustomerData, requireCaller } from "../../../kernel/authz.js";
 import { isUuid } from "../../../kernel/batch.js";
 import { Prisma } from "../../../kernel/db.js";

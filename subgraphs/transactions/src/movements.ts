@@ -1,9 +1,12 @@
 // Deposits, withdrawals, transfers and reversals: validated here, posted by `postWithin` under an
 // idempotency key, in one database transaction each.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { GraphQLError } from "graphql";
 import { requireCaller, requireRole } from "../../../kernel/authz.js";
 import { isUuid } from "../../../kernel/batch.js";
 import { ErrorCode, domainError } from "../../../kernel/errors.js";
 import { Prisma } from "../../../kernel/db.js";
+import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
 import type { TransactionsContext } from "./context.js";
 import { runIdempotent } from "./idempotency.js";
 import { eventContextOf, postWithin, settlementAccountId } from "./ledger.js";
@@ -109,8 +112,47 @@ export async function transferFunds(context: TransactionsContext, input: Transfe
           { accountId: to.id, amountMinor },
         ],
       }),
-  );
+  ).catch(async (error: unknown) => {
+    await recordRefusedTransfer(context, error, { fromAccountId: from.id, fromOwnerId: from.ownerId, toAccountId: to.id, amountMinor, currency });
+    throw error;
+  });
   return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+}
+
+const REFUSAL_REASONS = [ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.ACCOUNT_FROZEN, ErrorCode.ACCOUNT_CLOSED] as const;
+
+/**
+ * Runs a function outside every async-local context of the request (captured at module load, where there is
+ * none). The audit trail (kernel/audit-trail.ts) treats an outbox write inside a mutation's scope as that
+ * mutation's committed change; the record of a refusal is not one, so it is written outside the scope and
+ * the refused transfer keeps its FAILURE audit record.
+ */
+const outsideRequestContext = AsyncLocalStorage.snapshot();
+
+/**
+ * A valid transfer the ledger refused leaves no posting, so reporting learns of it from a
+ * `ledger.transfer.failed` event, written in its own small transaction after the refused one rolled back.
+ * Best effort: failing to record it must not hide the refusal from the caller.
+ */
+async function recordRefusedTransfer(
+  context: TransactionsContext,
+  error: unknown,
+  transfer: { fromAccountId: string; fromOwnerId: string | null; toAccountId: string; amountMinor: bigint; currency: string },
+): Promise<void> {
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  const reason = REFUSAL_REASONS.find((candidate) => candidate === code);
+  if (!reason) return;
+  const { actor, requestId } = eventContextOf(context);
+  try {
+    const payload = { ...transfer, amountMinor: String(transfer.amountMinor), reason, failedAt: new Date().toISOString() };
+    await outsideRequestContext(() =>
+      context.db.$transaction((tx) =>
+        appendOutboxEvent(tx, "ledger", { type: "ledger.transfer.failed", aggregateId: transfer.fromAccountId, actor, requestId, payload }),
+      ),
+    );
+  } catch (recordError) {
+    context.log.warn({ err: recordError }, "could not record a refused transfer for reporting");
+  }
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

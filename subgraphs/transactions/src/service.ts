@@ -1,4 +1,4 @@
-import type { Database } from "../../../kernel/db.js";
+import { createDatabase, type Database } from "../../../kernel/db.js";
 import { startServiceRelay } from "../../../kernel/events/runtime.js";
 import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
@@ -6,21 +6,29 @@ import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subg
 import type { TransactionsConfig } from "./config.js";
 import type { TransactionsContext } from "./context.js";
 import type { LedgerDb } from "./db.js";
+import { startHoldExpiryJob } from "./hold-expiry.js";
 import { purgeIdempotencyKeys } from "./idempotency.js";
 import { createLedgerLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
+import { registerLedgerMetrics, withLedgerMetrics } from "./ledger-metrics.js";
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startTransactionsService(config: TransactionsConfig, database?: Database): Promise<RunningService> {
   let ledgerDb: LedgerDb | null = null;
+  // Opened here (not by startDatabaseSubgraph) so the hold-expiry job has it from the start; closed on stop.
+  const ownDatabase = database
+    ? undefined
+    : createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: "transactions" });
+  const db = database ?? ownDatabase!;
   const service = await startDatabaseSubgraph<TransactionsContext>({
     name: "transactions",
     port: config.TRANSACTIONS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
-    resolvers,
+    resolvers: withLedgerMetrics(resolvers),
+    registerMetrics: registerLedgerMetrics,
     config,
-    database,
+    database: db,
     createContext: (base, prisma) => {
       ledgerDb ??= prisma;
       return { ...base, db: prisma, loaders: createLedgerLoaders(prisma), holdTtlSeconds: config.HOLD_TTL_SECONDS };
@@ -37,12 +45,20 @@ export async function startTransactionsService(config: TransactionsConfig, datab
   }, PURGE_INTERVAL_MS);
   purge.unref();
   const relay = startServiceRelay(config, "ledger", log);
+  const holdExpiry = startHoldExpiryJob({
+    db: db.prisma,
+    intervalMs: config.HOLD_EXPIRY_INTERVAL_MS,
+    warningSeconds: config.HOLD_EXPIRY_WARNING_SECONDS,
+    logger: log,
+  });
   return {
     ...service,
     async stop() {
       clearInterval(purge);
+      await holdExpiry.stop();
       await relay.stop();
       await service.stop();
+      await ownDatabase?.close();
     },
   };
 }

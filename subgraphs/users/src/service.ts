@@ -9,6 +9,7 @@ import type { UsersContext, UsersServices } from "./context.js";
 import { jwksDocument, loadSigningKeyring, recordSigningKeyInUse } from "./keys.js";
 import { createUserLoaders } from "./loaders.js";
 import { loadCommonPasswords } from "./password-policy.js";
+import { recordSigningKeyRotation } from "./security-events.js";
 import { resolvers } from "./resolvers/index.js";
 import { mfaSecretBox } from "./secret-box.js";
 import { LoginThrottle } from "./throttle.js";
@@ -22,7 +23,8 @@ export async function startUsersService(config: UsersConfig, database?: Database
     ? undefined
     : createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: "users" });
   const db = database ?? ownDatabase!;
-  await recordSigningKeyInUse(db.prisma, keyring);
+  // The rotation reaches the audit trail through the outbox (security-events.ts).
+  await recordSigningKeyRotation(db.prisma, (tx) => recordSigningKeyInUse(tx, keyring), keyring.active.kid);
   const store = await createSharedStore({
     url: config.REDIS_URL,
     prefix: config.REDIS_KEY_PREFIX,

@@ -154,6 +154,18 @@ export type LedgerSliceEntry = {
   transactionId: Scalars['ID']['output'];
 };
 
+/** Counts and volume of one metric in one currency over a period. Internal. */
+export type LedgerTotals = {
+  __typename?: 'LedgerTotals';
+  /** Integer as a decimal string. */
+  count: Scalars['String']['output'];
+  currency: Scalars['String']['output'];
+  /** DEPOSIT, WITHDRAWAL, TRANSFER, REVERSAL (posted transactions) or ACCOUNT_OPENED (customer accounts registered). */
+  metric: Scalars['String']['output'];
+  /** Sum of the amounts in minor units, as a decimal string (0 for ACCOUNT_OPENED). */
+  volumeMinor: Scalars['String']['output'];
+};
+
 /** An amount of money: an exact decimal string with the currency's ISO 4217 number of decimals. */
 export type Money = {
   __typename?: 'Money';
@@ -272,6 +284,8 @@ export type Query = {
   hold?: Maybe<Hold>;
   /** Internal: an account's postings in [from, to). Used by the reporting service. */
   ledgerSlice?: Maybe<LedgerSlice>;
+  /** Internal: bank-wide counts and volumes in [from, to) (at most 32 days). Used by reporting's reconciliation. */
+  ledgerTotals: Array<LedgerTotals>;
   /** A transaction by id, for staff or the owner of one of its accounts. Null when it does not exist. */
   transaction?: Maybe<Transaction>;
 };
@@ -284,6 +298,12 @@ export type QueryHoldArgs = {
 
 export type QueryLedgerSliceArgs = {
   accountId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryLedgerTotalsArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
 };
@@ -309,6 +329,11 @@ export type Transaction = {
   amount: Money;
   /** When the transaction was posted. */
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The customer account debited (the payer's, for a transfer). Null when the bank's side is debited, as for a
+   * deposit. For a reversal: the account its own postings debit (the original's credited account).
+   */
+  fromAccount?: Maybe<Account>;
   /** Stable identifier of the transaction. */
   id: Scalars['ID']['output'];
   /** What kind of movement this is. */
@@ -321,6 +346,11 @@ export type Transaction = {
   reversedBy?: Maybe<Transaction>;
   /** For a reversal: the transaction it reverses. */
   reverses?: Maybe<Transaction>;
+  /**
+   * The customer account credited (the payee's, for a transfer). Null when the bank's side is credited, as for a
+   * withdrawal. For a reversal: the account its own postings credit (the original's debited account).
+   */
+  toAccount?: Maybe<Account>;
 };
 
 /** A page of an account's ledger history. */
@@ -521,6 +551,7 @@ export type ResolversTypes = {
   LedgerAccountState: ResolverTypeWrapper<LedgerAccountStateView>;
   LedgerSlice: ResolverTypeWrapper<LedgerSliceView>;
   LedgerSliceEntry: ResolverTypeWrapper<LedgerSliceEntryView>;
+  LedgerTotals: ResolverTypeWrapper<LedgerTotals>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -552,6 +583,7 @@ export type ResolversParentTypes = {
   LedgerAccountState: LedgerAccountStateView;
   LedgerSlice: LedgerSliceView;
   LedgerSliceEntry: LedgerSliceEntryView;
+  LedgerTotals: LedgerTotals;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -622,6 +654,13 @@ export type LedgerSliceEntryResolvers<ContextType = TransactionsContext, ParentT
   transactionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type LedgerTotalsResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['LedgerTotals'] = ResolversParentTypes['LedgerTotals']> = {
+  count?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  volumeMinor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -656,6 +695,7 @@ export type PostingResolvers<ContextType = TransactionsContext, ParentType exten
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType, RequireFields<QueryHoldArgs, 'id'>>;
   ledgerSlice?: Resolver<Maybe<ResolversTypes['LedgerSlice']>, ParentType, ContextType, RequireFields<QueryLedgerSliceArgs, 'accountId' | 'from' | 'to'>>;
+  ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotals']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
 };
 
@@ -663,12 +703,14 @@ export type TransactionResolvers<ContextType = TransactionsContext, ParentType e
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Transaction']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fromAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TransactionKind'], ParentType, ContextType>;
   postings?: Resolver<Array<ResolversTypes['Posting']>, ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reversedBy?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
   reverses?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
+  toAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
 };
 
 export type TransactionConnectionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['TransactionConnection'] = ResolversParentTypes['TransactionConnection']> = {
@@ -695,6 +737,7 @@ export type Resolvers<ContextType = TransactionsContext> = {
   LedgerAccountState?: LedgerAccountStateResolvers<ContextType>;
   LedgerSlice?: LedgerSliceResolvers<ContextType>;
   LedgerSliceEntry?: LedgerSliceEntryResolvers<ContextType>;
+  LedgerTotals?: LedgerTotalsResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { captureTransfer } from "./capture-transfer.js";
 import { deposit } from "./deposit.js";
 import { Hold, hold } from "./hold.js";
 import { LedgerSlice, LedgerSliceEntry, ledgerSlice } from "./ledger-slice.js";
+import { ledgerTotals } from "./ledger-totals.js";
 import { Posting, TransactionEdge } from "./posting.js";
 import { registerLedgerAccount } from "./register-ledger-account.js";
 import { HoldResult, TransactionResult } from "./results.js";
@@ -18,7 +19,7 @@ import { withdraw } from "./withdraw.js";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { transaction, hold, ledgerSlice },
+  Query: { transaction, hold, ledgerSlice, ledgerTotals },
   Mutation: {
     deposit,
     withdraw,

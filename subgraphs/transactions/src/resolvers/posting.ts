@@ -5,8 +5,11 @@ import type { PostingView } from "../mappers.js";
 
 const isBankSide = (parent: PostingView) => parent.ownerId === null;
 
+/** The customer account a leg is posted to; null on the bank's own side. Also backs Transaction.from/toAccount. */
+export const postingAccount = (parent: PostingView) => (isBankSide(parent) ? null : { id: parent.accountId });
+
 export const Posting: PostingResolvers = {
-  account: (parent) => (isBankSide(parent) ? null : { id: parent.accountId }),
+  account: (parent) => postingAccount(parent),
   bankSide: (parent) => isBankSide(parent),
   amount: (parent) => money(parent.amountMinor, parent.currency),
   balanceAfter(parent, _args, { caller }) {

@@ -5,6 +5,8 @@ import { money } from "../../../../kernel/money.js";
 import { mayReadTransaction } from "../authz.js";
 import type { QueryResolvers, TransactionResolvers } from "../generated/resolvers-types.js";
 import type { TransactionsContext } from "../context.js";
+import type { PostingView } from "../mappers.js";
+import { postingAccount } from "./posting.js";
 
 export async function loadVisibleTransaction(id: string, context: TransactionsContext) {
   requireCaller(context.caller);
@@ -17,10 +19,22 @@ export async function loadVisibleTransaction(id: string, context: TransactionsCo
 export const transaction: QueryResolvers["transaction"] = (_parent, { id }, context) =>
   loadVisibleTransaction(id, context);
 
+/**
+ * The customer account on one side of a transaction (debited: amount < 0; credited: amount > 0), taken from
+ * the postings loaded per transaction (one batched query) with Posting.account's rule: the bank's side is null.
+ */
+async function sideAccount(transactionId: string, side: "debit" | "credit", { loaders }: TransactionsContext) {
+  const postings: PostingView[] = await loaders.postingsByTransaction.load(transactionId);
+  const leg = postings.find((posting) => (side === "debit" ? posting.amountMinor < 0n : posting.amountMinor > 0n));
+  return leg ? postingAccount(leg) : null;
+}
+
 export const Transaction: TransactionResolvers = {
   __resolveReference: (reference, context) => loadVisibleTransaction(reference.id, context),
   amount: (parent) => money(parent.amountMinor, parent.currency),
   postings: (parent, _args, { loaders }) => loaders.postingsByTransaction.load(parent.id),
+  fromAccount: (parent, _args, context) => sideAccount(parent.id, "debit", context),
+  toAccount: (parent, _args, context) => sideAccount(parent.id, "credit", context),
   async reverses(parent, _args, context) {
     const reversesId = parent.reversesId ?? (await context.loaders.transactionById.load(parent.id))?.reversesId;
     return reversesId ? loadVisibleTransaction(reversesId, context) : null;

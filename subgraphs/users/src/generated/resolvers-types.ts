@@ -227,7 +227,8 @@ export type UpdateProfileInput = {
 
 /**
  * A person who uses the platform: a customer or a member of staff. Customers may read only themselves;
- * staff (users:read) may read anyone.
+ * staff (users:read) may read anyone. A signed-in user who reaches another user through the graph (e.g. a
+ * transfer's `fromAccount.owner`) sees a counterparty view: `id` and `name` only, every other field is FORBIDDEN.
  */
 export type User = {
   __typename?: 'User';
@@ -239,7 +240,10 @@ export type User = {
   id: Scalars['ID']['output'];
   /** Whether sign-in needs a one-time code from an authenticator app (TOTP). */
   mfaEnabled: Scalars['Boolean']['output'];
-  /** Full name as shown in the apps. */
+  /**
+   * Full name as shown in the apps. Readable by the user, staff, and any signed-in user who reaches this user as
+   * a counterparty through the graph (e.g. the payer of a transfer they received).
+   */
   name: Scalars['String']['output'];
   /** What the user may do on the platform. */
   role: Role;

@@ -8,10 +8,20 @@ import type { UsersContext } from "../context.js";
 /** Staff who may read any user (the roles holding `users:read`). */
 export const STAFF_WHO_READ_USERS: ReadonlySet<Role> = new Set(["TELLER", "ADMIN", "AUDITOR"]);
 
-/** A user's details are for that user and for staff; a login's payload shows the user who just signed in. */
-function personal<K extends keyof UserRow>(field: K) {
+/**
+ * Users reached as a counterparty: another customer's user, reached through an entity reference (e.g. the
+ * payer of a transfer, `Transaction.fromAccount.owner`). Copies of the loaded rows, so only this path is marked.
+ */
+const counterpartyViews = new WeakSet<UserRow>();
+
+/**
+ * A user's details are for that user and for staff; a login's payload shows the user who just signed in.
+ * With `counterpartyMayRead`, a counterparty view shows the field too (only `name`: "from Bob Okafor").
+ */
+function personal<K extends keyof UserRow>(field: K, counterpartyMayRead = false) {
   return (parent: UserRow, _args: unknown, { caller, signedInUserId }: UsersContext) => {
     if (signedInUserId === parent.id) return parent[field];
+    if (counterpartyMayRead && counterpartyViews.has(parent)) return parent[field];
     const verified = requireCaller(caller);
     if (!mayAccessCustomerData(verified, parent.id, STAFF_WHO_READ_USERS)) {
       throw forbidden(`Only the user and staff may read ${String(field)}`);
@@ -21,14 +31,18 @@ function personal<K extends keyof UserRow>(field: K) {
 }
 
 export const User: UserResolvers = {
-  // Entity hops obey the same rule as `user(id)`: a customer reaches only themself.
+  // Entity hops: the user themself and staff get the full user; any other signed-in caller gets a counterparty
+  // view, whose `id` and `name` only are readable (every other field stays FORBIDDEN). `user(id)` is unchanged.
   async __resolveReference(reference, { caller, loaders }) {
     const verified = requireCaller(caller);
-    if (!mayAccessCustomerData(verified, reference.id, STAFF_WHO_READ_USERS)) throw forbidden("You may only read your own user");
-    return loaders.userById.load(reference.id);
+    const row = await loaders.userById.load(reference.id);
+    if (!row || mayAccessCustomerData(verified, reference.id, STAFF_WHO_READ_USERS)) return row;
+    const view = { ...row };
+    counterpartyViews.add(view);
+    return view;
   },
   email: personal("email"),
-  name: personal("name"),
+  name: personal("name", true),
   role: personal("role"),
   status: personal("status"),
   mfaEnabled: personal("mfaEnabled"),
