@@ -385,7 +385,7 @@ async function bankScenarios() {
       ];
       const answer = await assertSameAnswer(sides, body);
       await measureSides("dashboard", "(1) dashboard read: me → accounts → balances → last 20 transactions → postings → counterparty accounts", sides, body, [
-        `customer with 4 accounts × 25-30 transactions (20 shown per account, ${JSON.stringify(answer).length} bytes of JSON), identical responses checked; counterparties shown by account number (a customer may not read another user's name: FORBIDDEN from the users subgraph)`,
+        `customer with 4 accounts × 25-30 transactions (20 shown per account, ${JSON.stringify(answer).length} bytes of JSON), identical responses checked; counterparties shown by account number (the query asks for no names)`,
         ...sizes.map((line) => `SQL statements per dashboard (fedbank_sql_statements_total, all subgraphs): ${line}`),
       ]);
       await profileSides("dashboard", sides, body);
