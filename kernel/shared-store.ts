@@ -24,10 +24,9 @@ export interface SharedStore {
   consume(buckets: readonly CounterBucket[]): Promise<CounterState[]>;
   /**
    * `consume`, plus the values of `keys` (null where absent), in the same single round trip: the router
-   * checks session revocation with its rate limits this way (one Redis call per request). Optional: without
-   * it callers run `consume` and `getMany` side by side.
+   * checks session revocation with its rate limits this way (one Redis call per request).
    */
-  consumeAndGet?(buckets: readonly CounterBucket[], keys: readonly string[]): Promise<{ states: CounterState[]; values: (string | null)[] }>;
+  consumeAndGet(buckets: readonly CounterBucket[], keys: readonly string[]): Promise<{ states: CounterState[]; values: (string | null)[] }>;
 }
 
 export interface CounterBucket {
@@ -41,25 +40,11 @@ export interface CounterState {
   resetMs: number;
 }
 
-/** INCRBY per bucket, the window (PEXPIRE) set when the key is new or has lost its expiry. One script call. */
-const CONSUME_SCRIPT = `
-local result = {}
-for index, key in ipairs(KEYS) do
-  local amount = tonumber(ARGV[index * 2 - 1])
-  local window = tonumber(ARGV[index * 2])
-  local count = redis.call('INCRBY', key, amount)
-  local ttl = redis.call('PTTL', key)
-  if ttl < 0 then
-    redis.call('PEXPIRE', key, window)
-    ttl = window
-  end
-  result[index * 2 - 1] = count
-  result[index * 2] = ttl
-end
-return result
-`;
-
-/** CONSUME_SCRIPT over the first ARGV[1] keys, then GET of the remaining keys (false → nil in the reply). */
+/**
+ * INCRBY per bucket over the first ARGV[1] keys, the window (PEXPIRE) set when a key is new or has lost its
+ * expiry; then GET of the remaining keys (false → nil in the reply). One script call serves `consume` (no
+ * keys to read) and `consumeAndGet`.
+ */
 const CONSUME_AND_GET_SCRIPT = `
 local buckets = tonumber(ARGV[1])
 local result = {}
@@ -176,16 +161,11 @@ class RedisStore implements SharedStore {
 
   async consume(buckets: readonly CounterBucket[]) {
     if (buckets.length === 0) return [];
-    // Not connected: fail now rather than queue behind the reconnection (the caller's policy decides).
-    if (!this.client.isReady) throw new Error("redis not connected");
-    const reply = (await this.client.eval(CONSUME_SCRIPT, {
-      keys: buckets.map((bucket) => this.prefix + bucket.key),
-      arguments: buckets.flatMap((bucket) => [String(bucket.amount), String(Math.max(1, Math.ceil(bucket.windowMs)))]),
-    })) as number[];
-    return buckets.map((_, index) => ({ count: Number(reply[index * 2]), resetMs: Number(reply[index * 2 + 1]) }));
+    return (await this.consumeAndGet(buckets, [])).states;
   }
 
   async consumeAndGet(buckets: readonly CounterBucket[], keys: readonly string[]) {
+    // Not connected: fail now rather than queue behind the reconnection (the caller's policy decides).
     if (!this.client.isReady) throw new Error("redis not connected");
     const reply = (await this.client.eval(CONSUME_AND_GET_SCRIPT, {
       keys: [...buckets.map((bucket) => this.prefix + bucket.key), ...keys.map((key) => this.prefix + key)],

@@ -46,6 +46,9 @@ function memoryStore(revoked = new Set<string>(), hang = false): SharedStore {
     async consume() {
       return [];
     },
+    async consumeAndGet(_buckets, keys) {
+      return { states: [], values: await this.getMany(keys) };
+    },
     async increment() {
       return 1;
     },

@@ -161,13 +161,6 @@ export class RateLimiter {
     return buckets;
   }
 
-  /** Counters (and the revocation key) in one store call; without consumeAndGet, two calls side by side. */
-  private consumeAndRead(buckets: Bucket[], reads: string[]): Promise<{ states: CounterState[]; values: (string | null)[] }> {
-    if (reads.length === 0) return this.store.consume(buckets).then((states) => ({ states, values: [] }));
-    if (this.store.consumeAndGet) return this.store.consumeAndGet(buckets, reads);
-    return Promise.all([this.store.consume(buckets), this.store.getMany(reads)]).then(([states, values]) => ({ states, values }));
-  }
-
   async check(request: RateLimitRequest, requestId: string): Promise<RateLimitDecision> {
     const reads = request.revocationKey ? [request.revocationKey] : [];
     const timeoutMs = reads.length ? Math.max(this.settings.storeTimeoutMs, this.settings.revocationTimeoutMs ?? 0) : this.settings.storeTimeoutMs;
@@ -183,7 +176,7 @@ export class RateLimiter {
     const buckets = this.buckets(request);
     let states: CounterState[];
     try {
-      const reply = await withTimeout(this.consumeAndRead(buckets, reads), timeoutMs);
+      const reply = await withTimeout(this.store.consumeAndGet(buckets, reads), timeoutMs);
       if (reply.values.some((value) => value !== null && value !== undefined)) return { kind: "revoked" };
       states = reply.states;
     } catch (error) {
