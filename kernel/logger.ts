@@ -51,10 +51,6 @@ export function withRequestId<T>(requestId: string, fn: () => T): T {
   return requestScope.run({ requestId }, fn);
 }
 
-export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
-}
-
 /** pino merges the line's own fields into what the mixin returns: a fresh object every time. */
 function logContext(): object {
   const scope = requestScope.getStore();

@@ -81,16 +81,6 @@ export function initTracing(settings: TracingSettings): boolean {
   return true;
 }
 
-/** Exports what is buffered and stops tracing (process shutdown, tests). */
-export async function shutdownTracing(): Promise<void> {
-  const current = state;
-  if (!current) return;
-  state = null;
-  // One processor (and exporter) serves every provider: shutting it down flushes and closes them all.
-  await current.processor.shutdown().catch(() => undefined);
-  context.disable();
-}
-
 export async function flushTracing(): Promise<void> {
   await state?.processor.forceFlush();
 }

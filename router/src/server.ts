@@ -73,7 +73,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   const operationMetrics = createOperationMetrics(metrics.registry, { maxNames: config.OPERATION_METRICS_MAX_NAMES });
   const introspection = introspectionPolicy(config);
   const signer = new IdentitySigner(config.ROUTER_IDENTITY_SECRET);
-  // Revocation (and later shared rate limits) live here: Redis when REDIS_URL is set, shared by replicas.
+  // Revocation and rate limits live here: Redis when REDIS_URL is set, shared by replicas.
   const store = await createSharedStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger });
   const verifier = createTokenVerifier({
     jwksUrl: config.JWKS_URL,

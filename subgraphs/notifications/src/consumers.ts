@@ -167,9 +167,6 @@ const usersHandlers: EventHandlers<"users"> = {
   },
 };
 
-/** The kinds the consumers create (for documentation and the preferences API). */
-export const CONSUMED_KINDS = Object.values(NotificationKind);
-
 /** Creates (not starts) the three consumers of the notifications group. */
 export function createNotificationConsumers(options: {
   transport: EventTransport;
