@@ -33,6 +33,7 @@ import { TrustedDocuments, apqCacheKey, persistedQueryHash, sharedApqCache } fro
 import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
+import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
 
 /** Adds `extensions.cost` to the response when the request context carries one (ADMIN, on request). */
 const costExtensionPlugin: ApolloServerPlugin<RouterContext> = {
@@ -170,6 +171,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       ),
       costExtensionPlugin,
       requestIdPlugin,
+      legacyJsonStatusPlugin(),
       operationMetrics.plugin,
       ...(introspection === "staff" ? [staffIntrospectionPlugin()] : []),
     ],
