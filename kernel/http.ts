@@ -15,21 +15,76 @@ export class HttpError extends Error {
   }
 }
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  return (await readRawBody(req, limit)).toString("utf8");
+/** How much of a refused body is still read and thrown away so that closing does not reset the answer. */
+const REFUSED_BODY_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
+const REFUSED_BODY_DRAIN_MS = 10_000;
+
+const tooLarge = (limit: number) => new HttpError(413, `Request body is larger than ${limit} bytes`, "PAYLOAD_TOO_LARGE");
+
+/**
+ * The body's exact bytes (what a signature covers), bounded in size: a declared `Content-Length` over the
+ * limit is refused before reading anything; a body that grows over it stops being collected. The request is
+ * never destroyed here (that would reset the connection before the 413 is read): createHttpServer answers
+ * and closes the connection once the client has finished sending.
+ */
+export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+      req.pause();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      reject(tooLarge(limit));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on("data", onData).once("end", onEnd).once("error", onError);
+  });
 }
 
-/** The body's exact bytes (what a signature covers), bounded in size. */
-export async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`, "PAYLOAD_TOO_LARGE");
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Answers a request whose body was left unread (refused) and closes the connection, since the unread rest
+ * would otherwise be taken for the next request. The answer goes out at once; the close waits until the
+ * client has finished sending (the rest is read and dropped, bounded in bytes and time), because closing a
+ * socket with unread input resets the connection, and a reset can destroy the answer before it is read.
+ */
+function refuseUnreadBody(req: IncomingMessage, res: ServerResponse, error: HttpError) {
+  const payload = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+  res.writeHead(error.status, {
+    "content-type": "application/graphql-response+json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    connection: "close",
+  });
+  res.write(payload);
+  let drained = 0;
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    clearTimeout(timer);
+    req.off("data", onData);
+    res.end();
+  };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > REFUSED_BODY_DRAIN_BYTES) close();
+  };
+  const timer = setTimeout(close, REFUSED_BODY_DRAIN_MS);
+  if (Number(req.headers["content-length"]) > REFUSED_BODY_DRAIN_BYTES || req.readableEnded) return close();
+  req.on("data", onData).once("end", close).once("close", close);
+  req.resume();
 }
 
 export function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -129,8 +184,7 @@ export function createHttpServer(
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) {
-        // The rest of an unread body would be taken for the next request on this connection: close it.
-        if (!req.complete) res.setHeader("connection", "close");
+        if (!req.complete && !res.headersSent) return refuseUnreadBody(req, res, error);
         return sendGraphQLError(res, error.status, error.message, error.code);
       }
       logger.error({ err: error }, "request failed");

@@ -17,6 +17,7 @@ import {
   EVENT_DEFINITIONS,
 } from "../events/index.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/stack.js";
+import { until } from "../../test/support/wait.js";
 
 let database: TestDatabase;
 let db: Database;
@@ -115,14 +116,23 @@ describe("appendOutboxEvent", () => {
     const accountId = randomUUID();
     await db.pool.query(`INSERT INTO "ledger"."test_changes" ("id") VALUES ($1)`, [accountId]);
     // Each transaction locks the aggregate first, then appends: the second waits, so its sequence is larger.
-    const write = (amount: string, holdMs: number) =>
+    // The first holds its lock until the second is seen waiting for it (no head start measured in time).
+    let firstLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (firstLocked = resolve));
+    const write = (amount: string, holdUntil?: () => Promise<unknown>) =>
       db.prisma.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT 1 FROM "ledger"."test_changes" WHERE "id" = ${accountId}::uuid FOR UPDATE`;
         const event = await appendOutboxEvent(tx, "ledger", deposit(accountId, amount));
-        await new Promise((resolve) => setTimeout(resolve, holdMs));
+        if (holdUntil) await holdUntil();
         return event;
       });
-    await Promise.all([write("1", 200), new Promise((resolve) => setTimeout(resolve, 50)).then(() => write("2", 0))]);
+    const secondWaits = () =>
+      until("the second writer to wait for the row lock", async () =>
+        (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rowCount,
+      { intervalMs: 10 });
+    const first = write("1", async () => (firstLocked(), secondWaits()));
+    await locked;
+    await Promise.all([first, write("2")]);
     const { rows } = await db.pool.query<{ amount: string }>(
       `SELECT "payload"->>'amountMinor' AS amount FROM "ledger"."outbox_events" WHERE "aggregate_id" = $1 ORDER BY "sequence"`,
       [accountId],

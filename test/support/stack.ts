@@ -1,11 +1,11 @@
 // Test harness: fresh databases on the machine's real Postgres, and the real platform (`scripts/start.ts`)
 // started as a child process on free ports, called over HTTP like any client would.
 import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SignJWT, calculateJwkThumbprint, exportJWK } from "jose";
 import pg from "pg";
@@ -23,39 +23,142 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database with the committed migrations applied. */
+/**
+ * A new database with the committed migrations applied (a copy of the run's template database), or an empty
+ * one with `migrate = false`.
+ */
 export async function createTestDatabase(migrate = true): Promise<TestDatabase> {
   const name = `fedbank_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
+  const template = migrate ? await migratedTemplate() : undefined;
+  await withAdmin(async (admin) => {
+    // Cloning fails while another session is connected to the template (a build finishing): retry briefly.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await admin.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  });
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
-  if (migrate) await migrateDatabase(url.toString(), true);
   return {
     name,
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+const TEMPLATE_PREFIX = "fedbank_template_";
+/** Any number: serialises template builds across every test process of this machine. */
+const TEMPLATE_LOCK = 0x66656462;
+let templateName: Promise<string> | undefined;
+
+/**
+ * The name of a database migrated with the committed migrations, built once per set of migrations (its
+ * name carries a hash of prisma/migrations, so a new or edited migration builds a new one and the stale
+ * ones are dropped). Concurrent test processes take an advisory lock: one builds, the others wait for it.
+ */
+function migratedTemplate(): Promise<string> {
+  templateName ??= buildTemplate().catch((error: unknown) => {
+    templateName = undefined;
+    throw error;
+  });
+  return templateName;
+}
+
+async function buildTemplate(): Promise<string> {
+  const name = `${TEMPLATE_PREFIX}${await migrationsHash()}`;
+  return withAdmin(async (admin) => {
+    await admin.query("SELECT pg_advisory_lock($1)", [TEMPLATE_LOCK]);
+    try {
+      const { rows } = await admin.query<{ datname: string; datistemplate: boolean }>(
+        "SELECT datname, datistemplate FROM pg_database WHERE datname LIKE $1",
+        [`${TEMPLATE_PREFIX}%`],
+      );
+      // A template is finished once it is marked IS_TEMPLATE (the last step of a build).
+      if (rows.some((row) => row.datname === name && row.datistemplate)) return name;
+      for (const row of rows) {
+        // Stale (older migrations) or an interrupted build of this one: dropped, never reused.
+        await admin.query(`ALTER DATABASE "${row.datname}" WITH IS_TEMPLATE false`);
+        await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+      }
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const url = new URL(ADMIN_DATABASE_URL);
+      url.pathname = `/${name}`;
+      await migrateDatabase(url.toString(), true);
+      await admin.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+      return name;
+    } finally {
+      await admin.query("SELECT pg_advisory_unlock($1)", [TEMPLATE_LOCK]);
+    }
   });
 }
+
+/** A hash of every file under prisma/migrations (names and contents). */
+async function migrationsHash(): Promise<string> {
+  const hash = createHash("sha256");
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else hash.update(`${relative(ROOT, path)}\0`).update(await readFile(path)).update("\0");
+    }
+  };
+  await walk(join(ROOT, "prisma/migrations"));
+  return hash.digest("hex").slice(0, 16);
+}
+
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now, for a child process to bind. Picked at random below Linux's ephemeral
+ * range (32768+, where outgoing connections get their local ports) and never twice in one process; another
+ * process may still take it before the child binds it, so the start functions retry on EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canBind(port)) return port;
+  }
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "0.0.0.0", () => server.close(() => resolve(true)));
+  });
+}
+
+/** Runs `start` with fresh ports until its child did not lose a port race (EADDRINUSE), at most 5 times. */
+async function withPortRetry<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
 
 interface SpawnedNode {
   process: ChildProcess;
@@ -77,7 +180,10 @@ function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
 async function waitUntilReady(child: SpawnedNode, readyUrl: string, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.process.exitCode !== null) throw new Error(`${what} exited with ${child.process.exitCode} before it was ready:\n${child.output()}`);
+    if (child.process.exitCode !== null) {
+      const message = `${what} exited with ${child.process.exitCode} before it was ready:\n${child.output()}`;
+      throw child.output().includes("EADDRINUSE") ? new PortTakenError(message) : new Error(message);
+    }
     if (Date.now() > deadline) {
       child.process.kill("SIGKILL");
       throw new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${child.output()}`);
@@ -119,6 +225,10 @@ export interface Stack {
 
 /** Starts the whole platform with `scripts/start.ts`, as `npm start` does, and waits until it is ready. */
 export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  return withPortRetry(() => startStackOnce(env));
+}
+
+async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
   const ports = {
     router: await freePort(),
     users: await freePort(),
@@ -148,7 +258,12 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     ...GENEROUS_RATE_LIMITS,
     ...env,
   });
-  await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");
+  try {
+    await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");
+  } catch (error) {
+    if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     routerUrl: `http://127.0.0.1:${ports.router}/graphql`,
     ports,
@@ -294,6 +409,10 @@ export async function metricValue(port: number, sample: string): Promise<number>
  * prefix and identity secret: for tests of what router replicas share.
  */
 export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
+  return withPortRetry(() => startExtraRouterOnce(stack, env));
+}
+
+async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
   const port = await freePort();
   const subgraphs = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
   const child = spawnNode("router/src/main.ts", {
@@ -336,6 +455,16 @@ export interface SubgraphProcess {
  * `port` reuses a port (a restart at the same address).
  */
 export async function startSubgraphProcess(
+  name: "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting",
+  stack: Stack,
+  env: NodeJS.ProcessEnv & { DATABASE_URL: string; ROUTER_IDENTITY_SECRET: string },
+  port?: number,
+): Promise<SubgraphProcess> {
+  // A restart at a given port has nothing to retry with; a fresh port does.
+  return port === undefined ? withPortRetry(() => startSubgraphProcessOnce(name, stack, env)) : startSubgraphProcessOnce(name, stack, env, port);
+}
+
+async function startSubgraphProcessOnce(
   name: "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting",
   stack: Stack,
   env: NodeJS.ProcessEnv & { DATABASE_URL: string; ROUTER_IDENTITY_SECRET: string },
