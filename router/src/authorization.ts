@@ -255,8 +255,20 @@ export class OperationAuthorizer {
     const errors: RemovedField[] = [];
     const code = caller ? "FORBIDDEN" : "UNAUTHENTICATED";
 
-    // Walk the operation from its root, fragments expanded, to find every removed field and its path.
-    const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[], visiting: Set<string>) => {
+    // Walk the operation from its root, fragments expanded, to find every removed field and its path. Each
+    // fragment is walked once per parent type (memoised: its removed fields with paths relative to the spread),
+    // never once per spread; a path reached twice (repeated spreads merge) is reported once.
+    type Found = { path: string[]; coordinate: string };
+    const fragmentFinds = new Map<string, Found[]>();
+    const inProgress = new Set<string>();
+    const collect = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, found: Found[], seen: Set<string>, prefix: string[]) => {
+      const add = (path: string[], coordinate: string) => {
+        const full = [...prefix, ...path];
+        const key = full.join("\u0000");
+        if (seen.has(key)) return;
+        seen.add(key);
+        found.push({ path: full, coordinate });
+      };
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
           const name = selection.name.value;
@@ -264,29 +276,40 @@ export class OperationAuthorizer {
           if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
           const field = parent.getFields()[name];
           if (!field) continue;
-          const responsePath = [...path, selection.alias?.value ?? name];
+          const responseName = selection.alias?.value ?? name;
           if (!this.allowed(this.requirementsOf(schema, parent, field), caller, policyResults)) {
             removed.add(`${parent.name}.${name}`);
-            errors.push({ path: responsePath, code, coordinate: `${parent.name}.${name}` });
+            add([responseName], `${parent.name}.${name}`);
             continue;
           }
           const named = getNamedType(field.type);
           if (selection.selectionSet && (isObjectType(named) || isInterfaceType(named) || isAbstractType(named))) {
-            walk(selection.selectionSet, named as GraphQLCompositeType, responsePath, visiting);
+            collect(selection.selectionSet, named as GraphQLCompositeType, found, seen, [...prefix, responseName]);
           }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-          walk(selection.selectionSet, (condition ?? parent) as GraphQLCompositeType, path, visiting);
+          collect(selection.selectionSet, (condition ?? parent) as GraphQLCompositeType, found, seen, prefix);
         } else {
           const fragment = fragments.get(selection.name.value);
-          if (!fragment || visiting.has(fragment.name.value)) continue;
-          const condition = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined;
-          walk(fragment.selectionSet, condition ?? parent, path, new Set([...visiting, fragment.name.value]));
+          if (!fragment || inProgress.has(fragment.name.value)) continue;
+          const condition = (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? parent;
+          const key = `${fragment.name.value}\u0000${condition.name}`;
+          let inner = fragmentFinds.get(key);
+          if (!inner) {
+            inner = [];
+            inProgress.add(fragment.name.value);
+            collect(fragment.selectionSet, condition, inner, new Set(), []);
+            inProgress.delete(fragment.name.value);
+            fragmentFinds.set(key, inner);
+          }
+          for (const each of inner) add(each.path, each.coordinate);
         }
       }
     };
     const rootType = operation ? schema.getRootType(operation.operation) : undefined;
-    if (operation && rootType) walk(operation.selectionSet, rootType, [], new Set());
+    const found: Found[] = [];
+    if (operation && rootType) collect(operation.selectionSet, rootType, found, new Set(), []);
+    for (const each of found) errors.push({ path: each.path, code, coordinate: each.coordinate });
 
     let analysis: OperationAnalysis;
     if (removed.size === 0) {

@@ -114,6 +114,13 @@ export const routerConfigSchema = z.object({
   OPERATION_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   OPERATION_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   OPERATION_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /**
+   * The expansion pre-check (docs/security.md), before graphql-js validation and every other walk: fields an
+   * operation selects once its fragments are expanded, fragment definitions, and fragment spreads written.
+   */
+  OPERATION_MAX_EXPANDED_FIELDS: z.coerce.number().int().min(10).max(1_000_000).default(3_000),
+  OPERATION_MAX_FRAGMENTS: z.coerce.number().int().min(0).max(10_000).default(100),
+  OPERATION_MAX_FRAGMENT_SPREADS: z.coerce.number().int().min(0).max(100_000).default(500),
   /** Resilience towards subgraphs (docs/router.md): retries of query fetches, circuit breaker per subgraph. */
   SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SUBGRAPH_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(1).max(5_000).default(50),

@@ -16,7 +16,7 @@ import { SpanStatusCode, flushTracing, initTracing, withServerSpan, type Span } 
 import { createOperationMetrics, type OperationRecord } from "./operation-metrics.js";
 import { headerValue, type RunningService } from "../../kernel/subgraph-server.js";
 import { OperationAuthorizer, authorizationPlugin, splitSecurityDirectives } from "./authorization.js";
-import { AuthError, AuthUnavailableError, createTokenVerifier, revocationKey } from "./auth.js";
+import { AuthError, AuthUnavailableError, createTokenVerifier } from "./auth.js";
 import { InflightReads, httpGraphQLRequestOf, isSharedResponse, writeSharedResponse } from "./inflight.js";
 import { operationTypeOf } from "./protection/root-fields.js";
 import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
@@ -26,10 +26,10 @@ import { createGateway } from "./gateway.js";
 import { createRouterMetrics } from "./metrics.js";
 import { createRouterSecurityEvents } from "./security-events.js";
 import type { GraphQLSchema } from "graphql";
-import { operationCost } from "./protection/cost.js";
 import { OperationLimiter } from "./protection/operation-limits.js";
 import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
-import { TrustedDocuments, apqCacheKey, persistedQueryHash, sharedApqCache } from "./protection/trusted-documents.js";
+import { TrustedDocuments, sharedApqCache } from "./protection/trusted-documents.js";
+import { createAdmission } from "./admission.js";
 import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
@@ -114,6 +114,9 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     maxAliases: config.OPERATION_MAX_ALIASES,
     maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
     maxDirectives: config.OPERATION_MAX_DIRECTIVES,
+    maxExpandedFields: config.OPERATION_MAX_EXPANDED_FIELDS,
+    maxFragments: config.OPERATION_MAX_FRAGMENTS,
+    maxFragmentSpreads: config.OPERATION_MAX_FRAGMENT_SPREADS,
   });
   const clientIp = createClientIpResolver(parseTrustedProxies(config.TRUSTED_PROXIES));
   // The gateway gets the supergraph without the authorization directives it refuses; the router keeps them.
@@ -147,6 +150,19 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
     apiSchema = schema;
   });
+  const { admit } = createAdmission({
+    trustedDocuments,
+    apqCache,
+    operationLimiter,
+    rateLimiter,
+    authorizer,
+    apiSchema: () => apiSchema,
+    costMaxPerOperation: config.COST_MAX_PER_OPERATION,
+    costDefaultListSize: config.COST_DEFAULT_LIST_SIZE,
+    metrics,
+    logger,
+    securityEvent: (event) => securityEvents.record(event),
+  });
 
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -166,9 +182,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     // The analysts' playground is served by the router itself (no CDN); until then, no landing page.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      authorizationPlugin(authorizer, (context, coordinates, operationName) =>
-        securityEvents.record({ kind: "AUTHORIZATION_DENIED", reason: "authorization directives", coordinates, operationName, caller: context.caller, requestId: context.requestId, client: context.client }),
-      ),
+      // Denials are recorded by admission (router/src/admission.ts), which ran the same (cached) analysis.
+      authorizationPlugin(authorizer),
       costExtensionPlugin,
       requestIdPlugin,
       legacyJsonStatusPlugin(),
@@ -267,89 +282,27 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     const client = { ip: clientIp(req), userAgent: headerValue(req, "user-agent")?.slice(0, 512) ?? null };
     const operation = body ?? queryParameters(req);
     const fields = operation && typeof operation === "object" && !Array.isArray(operation) ? (operation as Record<string, unknown>) : {};
-    // Persisted documents: an operation named by hash only is resolved to its text (manifest, then APQ) here,
-    // so the limits below check what will run. Trusted documents then decide whether it may run.
-    const persistedHash = fields.query === undefined ? persistedQueryHash(fields) : undefined;
-    if (persistedHash) {
-      const fromManifest = trustedDocuments.lookup(persistedHash);
-      const text =
-        fromManifest ?? (apqCache && trustedDocuments.mode !== "strict" ? await apqCache.get(apqCacheKey(persistedHash)) : undefined);
-      if (text !== undefined) {
-        fields.query = text;
-        // A manifest document runs as plain text (APQ may be off, and it need not be registered).
-        if (fromManifest !== undefined) delete fields.extensions;
-        if (body === undefined) rewriteQueryString(req, fields);
-      }
+    record.claimedName = typeof fields.operationName === "string" ? fields.operationName : undefined;
+    // Every admission check, in one place shared with the streaming transports (router/src/admission.ts).
+    const admission = await admit({ transport: "http", requestId, caller, client, params: fields, checkRevocation: true });
+    const admittedHeaders = admission.admitted ? admission.headers : admission.refusal.headers;
+    for (const [name, value] of Object.entries(admittedHeaders)) if (name !== "content-type") res.setHeader(name, value);
+    if (!admission.admitted && !admission.refusal.executorAnswers) {
+      const { refusal } = admission;
+      const payload = refusal.data === null ? { data: null, errors: refusal.errors } : { errors: refusal.errors };
+      return sendJson(res, refusal.status, payload, { "content-type": refusal.headers["content-type"] ?? "application/graphql-response+json; charset=utf-8" });
+    }
+    // An operation sent by hash only runs as the text admission resolved (Apollo Server reads it from the request);
+    // a manifest document runs as plain text (APQ may be off, and it need not be registered). Validation errors
+    // and an operation with nothing authorized left are answered by Apollo Server in its own wire format.
+    const resolved = admission.admitted ? admission : admission.refusal;
+    if (resolved.persisted && resolved.query !== undefined && fields.query === undefined) {
+      fields.query = resolved.query;
+      if (resolved.persisted === "manifest") delete fields.extensions;
+      if (body === undefined) rewriteQueryString(req, fields);
     }
     const query = typeof fields.query === "string" ? fields.query : undefined;
-    const trust =
-      query !== undefined
-        ? trustedDocuments.check(query)
-        : persistedHash && trustedDocuments.mode === "strict"
-          ? { trusted: false as const, hash: persistedHash, refuse: true }
-          : { trusted: true as const };
-    record.claimedName = typeof fields.operationName === "string" ? fields.operationName : undefined;
-    const violation = query !== undefined ? operationLimiter.check(query) : null;
-    // Static cost on the API schema, before anything runs; charged to the cost budget unless refused here.
-    const variables = fields.variables && typeof fields.variables === "object" && !Array.isArray(fields.variables) ? (fields.variables as Record<string, unknown>) : {};
-    const cost =
-      query !== undefined && !violation && apiSchema
-        ? operationCost(apiSchema, query, typeof fields.operationName === "string" ? fields.operationName : undefined, variables, config.COST_DEFAULT_LIST_SIZE)
-        : null;
-    const overCost = cost !== null && cost > config.COST_MAX_PER_OPERATION;
-    const decision = await rateLimiter.check(
-      { caller, ip: client.ip, body: operation, cost: cost !== null && !overCost ? cost : 0, revocationKey: caller ? revocationKey(caller) : undefined },
-      requestId,
-    );
-    if (decision.kind === "revoked") {
-      metrics.authFailures.inc();
-      logger.info({ requestId, reason: "revoked session" }, "access token refused");
-      securityEvents.record({ kind: "TOKEN_REFUSED", reason: "revoked session", caller, requestId, client });
-      res.setHeader("www-authenticate", 'Bearer error="invalid_token"');
-      return sendGraphQLError(res, 401, "The session of this access token has been revoked", "UNAUTHENTICATED", { requestId });
-    }
-    if (decision.kind === "unavailable" && decision.revocationUnchecked) {
-      res.setHeader("retry-after", String(decision.retryAfterSeconds));
-      return sendGraphQLError(res, 503, "Session revocation cannot be checked right now; try again shortly", "SERVICE_UNAVAILABLE", { requestId });
-    }
-    if (decision.kind === "unavailable") {
-      res.setHeader("retry-after", String(decision.retryAfterSeconds));
-      return sendGraphQLError(res, 503, "Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE");
-    }
-    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-    const refuse = (status: number, message: string, extensions: Record<string, unknown>) =>
-      sendJson(res, status, { errors: [{ message, extensions: { ...extensions, requestId } }] }, { "content-type": "application/graphql-response+json; charset=utf-8" });
-    if (decision.kind === "limited") {
-      logger.info({ requestId, limit: decision.limit }, "rate limited");
-      securityEvents.record({ kind: "RATE_LIMITED", reason: decision.limit, caller, requestId, client });
-      res.setHeader("retry-after", String(decision.retryAfterSeconds));
-      return refuse(429, `Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, {
-        code: "RATE_LIMITED",
-        limit: decision.limit,
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-    }
-    if (!trust.trusted) {
-      const operationName = typeof fields.operationName === "string" ? fields.operationName.slice(0, 100) : undefined;
-      metrics.untrustedOperations.inc({ action: trust.refuse ? "refused" : "logged" });
-      logger.warn({ requestId, hash: trust.hash, operationName, refused: trust.refuse }, "operation not in the trusted-documents manifest");
-      if (trust.refuse) {
-        return refuse(400, "Operation is not in the trusted-documents manifest", { code: "OPERATION_NOT_TRUSTED", hash: trust.hash });
-      }
-    }
-    if (violation) {
-      metrics.operationLimits.inc({ limit: violation.limit });
-      return refuse(400, violation.message, { code: "OPERATION_LIMIT", limit: violation.limit, max: violation.max });
-    }
-    if (overCost) {
-      metrics.operationLimits.inc({ limit: "cost" });
-      return refuse(400, `Operation cost ${cost} exceeds the maximum of ${config.COST_MAX_PER_OPERATION}`, {
-        code: "COST_LIMIT_EXCEEDED",
-        limit: "COST_MAX_PER_OPERATION",
-        cost,
-        max: config.COST_MAX_PER_OPERATION,
-      });
-    }
+    const cost = admission.admitted ? admission.cost : null;
     // An ADMIN asking with `Fedbank-Show-Cost: true` gets the estimate in the response extensions.
     const showCost = caller?.role === "ADMIN" && headerValue(req, "fedbank-show-cost") === "true" && cost !== null ? cost : undefined;
     const context = async () => operationMetrics.attach(record, { caller, requestId, client, showCost });

@@ -61,39 +61,49 @@ export function operationCost(
     const slicing = slicingSize(node, variables, usesVariables);
     let inner = 0;
     if (isCompositeType(named) && node.selectionSet) {
-      inner = 1 + selectionCost(node.selectionSet, named, isListType(nullable) ? undefined : slicing, new Set());
+      inner = 1 + selectionCost(node.selectionSet, named, isListType(nullable) ? undefined : slicing);
     }
     return isListType(nullable) ? (slicing ?? sizedBy ?? defaultListSize) * inner : inner;
   };
 
-  const selectionCost = (set: SelectionSetNode, parent: GraphQLCompositeType, sizedBy: number | undefined, seen: Set<string>): number => {
+  // Each fragment's cost is computed once per list size it is sized by (memoised), never once per spread, so a
+  // fragment bomb costs a walk of its text (a cycle, invalid GraphQL, counts 0 on its back edge).
+  const fragmentCosts = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const fragmentCost = (fragment: FragmentDefinitionNode, sizedBy: number | undefined): number => {
+    const key = `${fragment.name.value}\u0000${sizedBy ?? ""}`;
+    const known = fragmentCosts.get(key);
+    if (known !== undefined) return known;
+    if (inProgress.has(fragment.name.value)) return 0;
+    const type = schema.getType(fragment.typeCondition.name.value);
+    if (!type || !isCompositeType(type)) return 0;
+    inProgress.add(fragment.name.value);
+    const cost = selectionCost(fragment.selectionSet, type, sizedBy);
+    inProgress.delete(fragment.name.value);
+    fragmentCosts.set(key, cost);
+    return cost;
+  };
+
+  const selectionCost = (set: SelectionSetNode, parent: GraphQLCompositeType, sizedBy: number | undefined): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith("__")) continue;
         const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
         if (field) total += fieldCost(selection, field, sizedBy);
-      } else {
-        let fragmentSet: SelectionSetNode;
-        let typeName: string | undefined;
-        if (selection.kind === Kind.INLINE_FRAGMENT) {
-          fragmentSet = selection.selectionSet;
-          typeName = selection.typeCondition?.name.value;
-        } else {
-          const fragment: FragmentDefinitionNode | undefined = fragments.get(selection.name.value);
-          if (!fragment || seen.has(fragment.name.value)) continue;
-          seen = new Set(seen).add(fragment.name.value);
-          fragmentSet = fragment.selectionSet;
-          typeName = fragment.typeCondition.name.value;
-        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const typeName = selection.typeCondition?.name.value;
         const type = typeName ? schema.getType(typeName) : parent;
-        if (type && isCompositeType(type)) total += selectionCost(fragmentSet, type, sizedBy, seen);
+        if (type && isCompositeType(type)) total += selectionCost(selection.selectionSet, type, sizedBy);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) total += fragmentCost(fragment, sizedBy);
       }
     }
     return total;
   };
 
-  let cost = selectionCost(operation.selectionSet, root, undefined, new Set());
+  let cost = selectionCost(operation.selectionSet, root, undefined);
   if (operation.operation === "mutation") {
     const roots = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length;
     cost += MUTATION_COST * Math.max(1, roots);
