@@ -392,25 +392,6 @@ for (const transportCase of TRANSPORTS) {
       assert.deepEqual(rows.map((row) => row.event_id), ids);
       assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
     });
-
-    test("throughput relay → consumer (printed for docs/events.md)", async () => {
-      await drainOutbox();
-      const group = `g-${randomUUID()}`;
-      const total = 2_000;
-      const ids = await appendDeposits(Array.from({ length: 20 }, () => randomUUID()), total / 20, 100);
-      const { handler } = recordingHandler(group);
-      const started = Date.now();
-      relay({ batchSize: 500 });
-      consumer(group, handler, { batchSize: 200 });
-      await waitFor("the outbox drained", async () => (await outboxBacklog(db.pool, "ledger")).unpublished === 0, 120_000);
-      const relaySeconds = (Date.now() - started) / 1000;
-      await waitFor("all events handled", async () => (await db.pool.query(`SELECT count(*)::int AS n FROM "reporting"."test_effects" WHERE "consumer" = $1 AND "event_id" = ANY($2::uuid[])`, [group, ids])).rows[0].n === total, 120_000);
-      const seconds = (Date.now() - started) / 1000;
-      console.log(
-        `# events throughput (${transportCase.name}): relay published ${total} events in ${relaySeconds.toFixed(2)} s ` +
-          `(${Math.round(total / relaySeconds)} events/s); relay → consumer (one DB transaction each) ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s`,
-      );
-    });
   });
 }
 
