@@ -25,7 +25,7 @@ import { transactionsConfigSchema } from "../subgraphs/transactions/src/config.j
 import { startTransactionsService } from "../subgraphs/transactions/src/service.js";
 import { usersConfigSchema } from "../subgraphs/users/src/config.js";
 import { startUsersService } from "../subgraphs/users/src/service.js";
-import { migrateDatabase } from "./migrate.js";
+import { migrateWithRoles } from "./migrate.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const log = createLogger("platform", process.env.LOG_LEVEL ?? "info");
@@ -79,7 +79,9 @@ const configs = {
   router: loadConfigOrExit(routerConfigSchema, env),
 };
 
-await migrateDatabase(env.DATABASE_URL);
+// Migrations run as the owner (MIGRATION_DATABASE_URL) when services connect as the application role
+// (DATABASE_URL); with one URL (embedded mode, a laptop) everything runs as that one role (docs/ledger.md).
+await migrateWithRoles({ DATABASE_URL: env.DATABASE_URL, MIGRATION_DATABASE_URL: env.MIGRATION_DATABASE_URL });
 // PGlite has one session: pglite-socket keeps a transaction on its connection, but interleaves the
 // extended-protocol messages of statements sent outside a transaction by different connections (a Parse of
 // one replaces the unnamed statement of another). One connection serialises everything, correctly.

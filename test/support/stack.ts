@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { SignJWT, calculateJwkThumbprint, exportJWK } from "jose";
 import pg from "pg";
 import { createClient } from "redis";
-import { migrateDatabase } from "../../scripts/migrate.js";
+import { asApplicationRole, migrateDatabase } from "../../scripts/migrate.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ADMIN_DATABASE_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -228,6 +228,15 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   return withPortRetry(() => startStackOnce(env));
 }
 
+/**
+ * Production's two roles (docs/ledger.md, "Least privilege"): migrations as the owner (the URL the test gave),
+ * services as the application role the migrations create. A test that names MIGRATION_DATABASE_URL decides.
+ */
+function applicationRoleEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!env.DATABASE_URL || env.MIGRATION_DATABASE_URL) return {};
+  return { MIGRATION_DATABASE_URL: env.DATABASE_URL, DATABASE_URL: asApplicationRole(env.DATABASE_URL) };
+}
+
 async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
   const ports = {
     router: await freePort(),
@@ -257,6 +266,7 @@ async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
     REPORTING_PORT: String(ports.reporting),
     ...GENEROUS_RATE_LIMITS,
     ...env,
+    ...applicationRoleEnv(env),
   });
   try {
     await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");

@@ -1,7 +1,8 @@
-// The hold-expiry job. Availability already ignores a PENDING hold past `expires_at` (SQL filters on it), so
-// expiry frees funds on time without this job; the job makes the expiry a recorded fact: it moves such holds
-// to EXPIRED (the database allows it only after `expires_at`) and writes `ledger.hold.expired` through the
-// outbox in the same transaction, so owners are told. It also writes `ledger.hold.expiring` once per hold when
+// The hold-expiry job. Availability already ignores a PENDING hold past `expires_at` (reads filter on it, and
+// every movement expires the overdue holds of the accounts it locks before checking limits), so expiry frees
+// funds on time without this job; the job makes the expiry a recorded fact for idle accounts: it moves such
+// holds to EXPIRED (the database allows it only after `expires_at`) and writes `ledger.hold.expired` through
+// the outbox in the same transaction, so owners are told. It also writes `ledger.hold.expiring` once per hold when
 // a pending hold enters its warning window. Any number of replicas may run it: rows are taken with
 // `FOR UPDATE SKIP LOCKED`, a hold changes state once, and a warning is recorded once (primary key).
 import { Prisma } from "../../../kernel/db.js";
@@ -29,26 +30,14 @@ const holdPayload = (row: HoldRow) => ({
   currency: row.currency,
 });
 
-/** Expires up to BATCH overdue holds in one transaction; returns how many. */
+/**
+ * Expires the overdue holds of up to BATCH holds' accounts in one statement (ledger.expire_due_holds): the
+ * accounts are locked first, in id order, as by every money movement, then their overdue holds become EXPIRED
+ * (releasing their pending debits) with one ledger.hold.expired event each; returns how many.
+ */
 export async function expireOverdueHolds(db: LedgerDb): Promise<number> {
-  return db.$transaction(async (tx) => {
-    const expired = await tx.$queryRaw<HoldRow[]>(Prisma.sql`
-      WITH due AS (
-        SELECT id FROM ledger.holds
-         WHERE status = 'PENDING' AND expires_at <= clock_timestamp()
-         ORDER BY expires_at
-         LIMIT ${BATCH}
-         FOR UPDATE SKIP LOCKED)
-      UPDATE ledger.holds h SET status = 'EXPIRED', settled_at = clock_timestamp()
-        FROM due, ledger.ledger_accounts a
-       WHERE h.id = due.id AND a.id = h.account_id
-      RETURNING h.id::text AS id, h.account_id::text AS account_id, a.owner_id::text AS owner_id, h.currency,
-                h.amount_minor, h.expires_at`);
-    for (const row of expired) {
-      await appendOutboxEvent(tx, "ledger", { type: "ledger.hold.expired", aggregateId: row.id, actor: null, payload: holdPayload(row) });
-    }
-    return expired.length;
-  });
+  const [row] = await db.$queryRaw<{ expired: number }[]>(Prisma.sql`SELECT ledger.expire_due_holds(${BATCH}::integer) AS expired`);
+  return row?.expired ?? 0;
 }
 
 /** Warns (once per hold) about pending holds that expire within `warningSeconds`; returns how many. */

@@ -1,14 +1,15 @@
-// Posting money movements to the double-entry ledger: one balanced transaction, its postings with running
-// balances, and the new balances, written in one database transaction under the accounts' row locks.
+// The double-entry ledger's accounts and its generic posting: one balanced transaction, its postings with
+// versions and running balances, and the new balances, written by the SQL function ledger.post_legs under
+// the accounts' row locks (migration 20261207150000_ledger_database_guarantees). The money movements of the
+// API each have their own SQL function (movements.ts, holds.ts).
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../../../kernel/db.js";
-import { ErrorCode, badUserInput, domainError } from "../../../kernel/errors.js";
-import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
+import { badUserInput } from "../../../kernel/errors.js";
 import type { EventActor } from "../../../kernel/events/registry.js";
 import { isSupportedCurrency } from "../../../kernel/money.js";
 import type { LedgerDb, LedgerTx } from "./db.js";
+import { ledgerRefusal } from "./ledger-sql.js";
 import type { TransactionView } from "./mappers.js";
-import { inLedgerTransaction } from "./retry.js";
 
 export interface Leg {
   accountId: string;
@@ -26,13 +27,6 @@ export interface PostTransactionInput {
   initiatedBy?: string | null;
   /** For a REVERSAL: the transaction it reverses. */
   reversesId?: string | null;
-  /** For a capture: the hold it settles (its own amount no longer counts against availability). */
-  holdId?: string | null;
-  /**
-   * Who caused it and in which request, for the outbox event (docs/events.md). Every GraphQL path passes it;
-   * without it no event is written (the demo seed's back-dated history and benchmark ceilings).
-   */
-  event?: EventContext;
 }
 
 /** Actor and request id for outbox events (docs/events.md). */
@@ -63,11 +57,17 @@ export interface LockedAccount {
   overdraft_limit_minor: bigint;
 }
 
-/** The bank's settlement account for a currency: the other side of deposits and withdrawals. */
-export function settlementAccountId(currency: string): string {
-  // Deterministic per currency so every process and the seed agree without a lookup.
+/** Settlement rows per currency (SQL: ledger.settlement_shards()). */
+export const SETTLEMENT_SHARDS = 8;
+
+/**
+ * One of the bank's settlement accounts for a currency: the other side of deposits and withdrawals, spread
+ * over SETTLEMENT_SHARDS rows so cash movements do not queue on one row lock (SQL: ledger.settlement_account_id).
+ */
+export function settlementAccountId(currency: string, shard = 0): string {
+  // Deterministic per currency and shard so every process and the seed agree without a lookup.
   const hex = Buffer.from(currency.padEnd(3, " "), "ascii").toString("hex");
-  return `00000000-0000-4000-8000-000000${hex}`;
+  return `00000000-0000-4000-80${shard.toString(16).padStart(2, "0")}-000000${hex}`;
 }
 
 export interface RegisterAccountInput {
@@ -96,8 +96,14 @@ export async function registerLedgerAccount(db: LedgerDb, account: RegisterAccou
   });
 }
 
-export async function ensureSettlementAccount(db: LedgerDb, currency: string) {
-  return registerLedgerAccount(db, { id: settlementAccountId(currency), ownerId: null, currency, kind: "SETTLEMENT" });
+/** Registers every settlement shard of a currency (idempotent). */
+export async function ensureSettlementAccount(db: LedgerDb, currency: string): Promise<void> {
+  if (!isSupportedCurrency(currency)) throw badUserInput(`Unknown or unsupported currency "${currency}"`);
+  await db.$executeRaw(Prisma.sql`
+    INSERT INTO ledger.ledger_accounts (id, kind, currency)
+    SELECT ledger.settlement_account_id(${currency}, shard), 'SETTLEMENT', ${currency}
+      FROM generate_series(0, ledger.settlement_shards() - 1) AS shard
+    ON CONFLICT (id) DO NOTHING`);
 }
 
 /** Locks ledger accounts in id order (the one global order, so concurrent postings never deadlock). */
@@ -126,144 +132,31 @@ export async function activeHolds(tx: LedgerTx, accountIds: string[], excludeHol
   return new Map(rows.map((row) => [row.account_id, row.held]));
 }
 
-/** The rules every debit of a customer account obeys: active, and not below minus its overdraft limit. */
-export function checkDebitable(account: LockedAccount) {
-  if (account.kind !== "CUSTOMER") return;
-  if (account.status === "FROZEN") throw domainError(ErrorCode.ACCOUNT_FROZEN, "The account is frozen: it cannot be debited");
-  if (account.status === "CLOSED") throw domainError(ErrorCode.ACCOUNT_CLOSED, "The account is closed");
-}
-
-export function checkCreditable(account: LockedAccount) {
-  if (account.kind === "CUSTOMER" && account.status === "CLOSED") {
-    throw domainError(ErrorCode.ACCOUNT_CLOSED, "The account is closed");
-  }
-}
-
-export function checkWithinLimit(account: LockedAccount, balanceAfter: bigint, heldMinor: bigint) {
-  if (account.kind === "CUSTOMER" && balanceAfter - heldMinor < -account.overdraft_limit_minor) {
-    throw domainError(ErrorCode.INSUFFICIENT_FUNDS, "Insufficient funds");
-  }
-}
-
 /**
- * Posts one balanced transaction inside the caller's database transaction: locks the accounts in id
- * order, checks currencies, statuses and limits (net of active holds), appends the transaction and its
- * postings with running balances, and updates the balances. The database re-checks balance and running
- * balances at commit.
+ * Posts one balanced transaction in its own database transaction with ledger.post_legs (every rule checked by
+ * the database; no idempotency key and no event): the demo seed's history and the test builders.
  */
-export async function postWithin(tx: LedgerTx, input: PostTransactionInput): Promise<TransactionView> {
-  const total = input.legs.reduce((sum, leg) => sum + leg.amountMinor, 0n);
-  if (input.legs.length < 2 || total !== 0n) throw badUserInput("A ledger transaction needs balanced legs");
-  if (input.legs.some((leg) => leg.amountMinor === 0n)) throw badUserInput("Legs must move a non-zero amount");
-  const legs = input.legs.map((leg) => ({ ...leg, accountId: leg.accountId.toLowerCase() }));
-  const amountMinor = legs.filter((leg) => leg.amountMinor > 0n).reduce((sum, leg) => sum + leg.amountMinor, 0n);
-  const transactionId = input.id ?? randomUUID();
-
-  const locked = await lockAccounts(tx, legs.map((leg) => leg.accountId));
-  const balances = new Map<string, bigint>();
-  for (const leg of legs) {
-    const account = locked.get(leg.accountId);
-    if (!account) throw domainError(ErrorCode.NOT_FOUND, "No such account");
-    if (account.currency !== input.currency) {
-      throw domainError(ErrorCode.CURRENCY_MISMATCH, `The account holds ${account.currency}, not ${input.currency}`);
-    }
-    balances.set(account.id, account.balance_minor);
-  }
-  for (const leg of legs) {
-    const account = locked.get(leg.accountId)!;
-    if (leg.amountMinor < 0n) checkDebitable(account);
-    else checkCreditable(account);
-  }
-  const postings = legs.map((leg) => {
-    const after = balances.get(leg.accountId)! + leg.amountMinor;
-    balances.set(leg.accountId, after);
-    return { ...leg, balanceAfterMinor: after };
-  });
-  const debited = [...new Set(legs.filter((leg) => leg.amountMinor < 0n).map((leg) => leg.accountId))].filter(
-    (id) => locked.get(id)!.kind === "CUSTOMER",
-  );
-  const held = await activeHolds(tx, debited, input.holdId ?? null);
-  for (const id of debited) checkWithinLimit(locked.get(id)!, balances.get(id)!, held.get(id) ?? 0n);
-
-  // One statement for the three writes (fewer round trips while the accounts are locked). The postings'
-  // foreign key to the transaction is checked at the end of the statement, after both inserts.
-  const [created] = await tx.$queryRaw<{ created_at: Date }[]>(Prisma.sql`
-    WITH txn AS (
-      INSERT INTO ledger.transactions (id, kind, currency, amount_minor, reference, initiated_by, reverses_id, hold_id, created_at)
-      VALUES (${transactionId}::uuid, ${input.kind}::ledger."TransactionKind", ${input.currency}, ${amountMinor},
-              ${input.reference ?? null}, ${input.initiatedBy ?? null}::uuid, ${input.reversesId ?? null}::uuid,
-              ${input.holdId ?? null}::uuid, clock_timestamp())
-      RETURNING id, created_at
-    ), legs AS (
-      INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_minor, balance_after_minor, created_at)
-      SELECT txn.id, leg.account_id, ${input.currency}, leg.amount_minor, leg.balance_after, txn.created_at
-        FROM txn, unnest(${postings.map((p) => p.accountId)}::uuid[], ${postings.map((p) => String(p.amountMinor))}::bigint[],
-                         ${postings.map((p) => String(p.balanceAfterMinor))}::bigint[]) WITH ORDINALITY
-             AS leg(account_id, amount_minor, balance_after, ord)
-       ORDER BY leg.ord
-    ), balances AS (
-      UPDATE ledger.ledger_accounts a SET balance_minor = b.balance
-        FROM unnest(${[...balances.keys()]}::uuid[], ${[...balances.values()].map(String)}::bigint[]) AS b(id, balance)
-       WHERE a.id = b.id
-    )
-    SELECT created_at FROM txn`);
-  const createdAt = created!.created_at;
-  if (input.event) await appendPostedEvent(tx, input, transactionId, amountMinor, legs, locked, createdAt, input.event);
-  return {
-    id: transactionId,
-    kind: input.kind,
-    currency: input.currency,
-    amountMinor,
-    reference: input.reference ?? null,
-    reversesId: input.reversesId ?? null,
-    createdAt,
-  };
-}
-
-/**
- * The outbox event of a posted transaction, written in its database transaction after the accounts are
- * locked (docs/events.md). Transfers and reversals have one debited and one credited account; deposits and
- * withdrawals name the customer's account (the other side is the bank's settlement account).
- */
-async function appendPostedEvent(
-  tx: LedgerTx,
-  input: PostTransactionInput,
-  transactionId: string,
-  amountMinor: bigint,
-  legs: Leg[],
-  locked: Map<string, LockedAccount>,
-  postedAt: Date,
-  context: EventContext,
-) {
-  const meta = { aggregateId: transactionId, actor: context.actor, requestId: context.requestId };
-  const amount = { amountMinor: String(amountMinor), currency: input.currency };
-  const from = legs.find((leg) => leg.amountMinor < 0n)!.accountId;
-  const to = legs.find((leg) => leg.amountMinor > 0n)!.accountId;
-  const owner = (id: string) => locked.get(id)?.owner_id ?? null;
-  const sides = { fromAccountId: from, fromOwnerId: owner(from), toAccountId: to, toOwnerId: owner(to) };
-  const postedAtIso = postedAt.toISOString();
-  if (input.kind === "DEPOSIT" || input.kind === "WITHDRAWAL") {
-    const accountId = input.kind === "DEPOSIT" ? to : from;
-    const type = input.kind === "DEPOSIT" ? "ledger.deposit.posted" : "ledger.withdrawal.posted";
-    await appendOutboxEvent(tx, "ledger", {
-      type, ...meta,
-      payload: { transactionId, accountId, ownerId: owner(accountId), ...amount, postedAt: postedAtIso },
-    });
-  } else if (input.kind === "REVERSAL") {
-    await appendOutboxEvent(tx, "ledger", {
-      type: "ledger.reversal.posted", ...meta,
-      payload: { transactionId, ...sides, ...amount, postedAt: postedAtIso, reversedTransactionId: input.reversesId! },
-    });
-  } else {
-    await appendOutboxEvent(tx, "ledger", {
-      type: "ledger.transfer.posted", ...meta,
-      payload: { transactionId, ...sides, ...amount, postedAt: postedAtIso },
-    });
-  }
-}
-
-/** Posts one balanced transaction in its own database transaction (seed, tests, the benchmark's ceiling). */
 export async function postTransaction(db: LedgerDb, input: PostTransactionInput): Promise<TransactionView> {
   const id = input.id ?? randomUUID();
-  return inLedgerTransaction(db, (tx) => postWithin(tx, { ...input, id }));
+  const legs = input.legs.map((leg) => ({ accountId: leg.accountId.toLowerCase(), amountMinor: leg.amountMinor }));
+  const amountMinor = legs.filter((leg) => leg.amountMinor > 0n).reduce((sum, leg) => sum + leg.amountMinor, 0n);
+  try {
+    const [row] = await db.$queryRaw<{ posted_at: Date }[]>(Prisma.sql`
+      SELECT ledger.post_legs(${id}::uuid, ${input.kind}::ledger."TransactionKind", ${input.currency},
+                              ${legs.map((leg) => leg.accountId)}::uuid[], ${legs.map((leg) => String(leg.amountMinor))}::bigint[],
+                              ${input.reference ?? null}, ${input.initiatedBy ?? null}::uuid, ${input.reversesId ?? null}::uuid, NULL) AS posted_at`);
+    return {
+      id, kind: input.kind, currency: input.currency, amountMinor, reference: input.reference ?? null,
+      reversesId: input.reversesId ?? null, createdAt: row!.posted_at,
+    };
+  } catch (error) {
+    throw ledgerRefusal(driverError(error)) ?? error;
+  }
+}
+
+/** The Postgres error under Prisma's driver-adapter wrapping (code, hint and constraint as pg reports them). */
+function driverError(error: unknown): unknown {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: Record<string, unknown> } } })?.meta?.driverAdapterError?.cause;
+  if (!cause) return error;
+  return { code: cause.originalCode, hint: cause.hint, message: cause.originalMessage ?? cause.message, constraint: cause.constraint };
 }

@@ -1,15 +1,16 @@
-// Deposits, withdrawals, transfers and reversals: validated here, posted by `postWithin` under an
-// idempotency key, in one database transaction each.
+// Deposits, withdrawals, transfers and reversals: validated here, then each posted by ONE call of its SQL
+// function (ledger-sql.ts; the rules themselves are in migration 20261207150000_ledger_database_guarantees).
+import { randomUUID } from "node:crypto";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { GraphQLError } from "graphql";
 import { requireCaller, requireRole } from "../../../kernel/authz.js";
 import { isUuid } from "../../../kernel/batch.js";
 import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import { Prisma } from "../../../kernel/db.js";
 import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
 import type { TransactionsContext } from "./context.js";
-import { runIdempotent } from "./idempotency.js";
-import { eventContextOf, postWithin, settlementAccountId } from "./ledger.js";
+import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
+import { eventContextOf } from "./ledger.js";
+import { callLedger, prepareOutboxRows } from "./ledger-sql.js";
 import { findCustomerAccount, findOwnAccount, normaliseReference, parseMovementAmount } from "./lookup.js";
 import type { TransactionView } from "./mappers.js";
 
@@ -36,36 +37,46 @@ export interface TransferRequest {
   idempotencyKey: string;
 }
 
-/** Teller cash: a deposit credits the customer and debits the bank's settlement account; a withdrawal the opposite. */
+/** The row every posting function returns. */
+interface PostedRow {
+  transaction_id: string;
+  replayed: boolean;
+  posted_at: Date | null;
+}
+
+/** A placeholder the SQL function replaces with the posting time it decides. */
+const decidedByDatabase = () => new Date().toISOString();
+
+/** The result of a posting function: the transaction as just posted, or (replay) only its id. */
+export function movementResult(row: PostedRow, view: Omit<TransactionView, "id" | "createdAt">): MovementResult {
+  if (row.replayed || !row.posted_at) return { transactionId: row.transaction_id, transaction: null, replayed: true };
+  return { transactionId: row.transaction_id, transaction: { ...view, id: row.transaction_id, createdAt: row.posted_at }, replayed: false };
+}
+
+/** Teller cash: a deposit credits the customer and debits one of the bank's settlement shards; a withdrawal the opposite. */
 export async function moveCash(context: TransactionsContext, direction: "deposit" | "withdraw", input: CashInput): Promise<MovementResult> {
   const caller = requireRole(context.caller, ["TELLER", "ADMIN"]);
   const account = await findCustomerAccount(context, { id: input.accountId, number: input.accountNumber }, "account");
   const amountMinor = parseMovementAmount(input.amount, account.currency);
   const reference = normaliseReference(input.reference);
-  const sign = direction === "deposit" ? 1n : -1n;
-  const outcome = await runIdempotent(
-    context.db,
-    {
-      callerId: caller.userId,
-      key: input.idempotencyKey,
-      operation: direction,
-      input: { account: account.id, amount: String(amountMinor), currency: account.currency, reference },
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const id = randomUUID();
+  const print = fingerprint(direction, { account: account.id, amount: String(amountMinor), currency: account.currency, reference });
+  const events = await prepareOutboxRows([{
+    type: direction === "deposit" ? "ledger.deposit.posted" : "ledger.withdrawal.posted",
+    aggregateId: id,
+    ...eventContextOf(context),
+    payload: {
+      transactionId: id, accountId: account.id, ownerId: account.ownerId, amountMinor: String(amountMinor),
+      currency: account.currency, postedAt: decidedByDatabase(),
     },
-    (tx, id) =>
-      postWithin(tx, {
-        id,
-        kind: direction === "deposit" ? "DEPOSIT" : "WITHDRAWAL",
-        currency: account.currency,
-        reference,
-        initiatedBy: caller.userId,
-        event: eventContextOf(context),
-        legs: [
-          { accountId: account.id, amountMinor: sign * amountMinor },
-          { accountId: settlementAccountId(account.currency), amountMinor: -sign * amountMinor },
-        ],
-      }),
-  );
-  return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+  }]);
+  const row = await callLedger<PostedRow>(context.pool, `SELECT * FROM ledger.${direction}($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    caller.userId, key, print, id, account.id, account.currency, String(amountMinor), reference, events,
+  ]);
+  return movementResult(row, {
+    kind: direction === "deposit" ? "DEPOSIT" : "WITHDRAWAL", currency: account.currency, amountMinor, reference, reversesId: null,
+  });
 }
 
 /** Validated parties of a transfer (or of a hold, its two-phase form). */
@@ -82,7 +93,8 @@ export async function resolveTransfer(context: TransactionsContext, input: Trans
   const to = toResult.value;
   if (from.id === to.id) throw domainError(ErrorCode.SAME_ACCOUNT, "The source and destination accounts are the same");
   if (from.currency !== to.currency) {
-    throw domainError(ErrorCode.CURRENCY_MISMATCH, `Cannot move ${from.currency} to an account held in ${to.currency}`);
+    // The payee's currency is not named: a guessed number must not reveal anything about the account.
+    throw domainError(ErrorCode.CURRENCY_MISMATCH, `The destination account does not accept ${from.currency}`);
   }
   const amountMinor = parseMovementAmount(input.amount, from.currency);
   const reference = normaliseReference(input.reference);
@@ -91,32 +103,27 @@ export async function resolveTransfer(context: TransactionsContext, input: Trans
 
 export async function transferFunds(context: TransactionsContext, input: TransferRequest): Promise<MovementResult> {
   const { caller, from, to, amountMinor, reference, currency } = await resolveTransfer(context, input);
-  const outcome = await runIdempotent(
-    context.db,
-    {
-      callerId: caller.userId,
-      key: input.idempotencyKey,
-      operation: "transfer",
-      input: { from: from.id, to: to.id, amount: String(amountMinor), currency, reference },
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  const id = randomUUID();
+  const print = fingerprint("transfer", { from: from.id, to: to.id, amount: String(amountMinor), currency, reference });
+  const events = await prepareOutboxRows([{
+    type: "ledger.transfer.posted",
+    aggregateId: id,
+    ...eventContextOf(context),
+    payload: {
+      transactionId: id, fromAccountId: from.id, fromOwnerId: from.ownerId, toAccountId: to.id, toOwnerId: to.ownerId,
+      amountMinor: String(amountMinor), currency, postedAt: decidedByDatabase(),
     },
-    (tx, id) =>
-      postWithin(tx, {
-        id,
-        kind: "TRANSFER",
-        currency,
-        reference,
-        initiatedBy: caller.userId,
-        event: eventContextOf(context),
-        legs: [
-          { accountId: from.id, amountMinor: -amountMinor },
-          { accountId: to.id, amountMinor },
-        ],
-      }),
-  ).catch(async (error: unknown) => {
+  }]);
+  try {
+    const row = await callLedger<PostedRow>(context.pool, "SELECT * FROM ledger.transfer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", [
+      caller.userId, key, print, id, from.id, to.id, currency, String(amountMinor), reference, events,
+    ]);
+    return movementResult(row, { kind: "TRANSFER", currency, amountMinor, reference, reversesId: null });
+  } catch (error) {
     await recordRefusedTransfer(context, error, { fromAccountId: from.id, fromOwnerId: from.ownerId, toAccountId: to.id, amountMinor, currency });
     throw error;
-  });
-  return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
+  }
 }
 
 const REFUSAL_REASONS = [ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.ACCOUNT_FROZEN, ErrorCode.ACCOUNT_CLOSED] as const;
@@ -155,11 +162,6 @@ async function recordRefusedTransfer(
   }
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
-  return text.includes(constraint) || (text.includes("23505") && text.includes("reverses_id"));
-}
-
 /** Admin: posts the exact opposite of every posting of a transaction, once. */
 export async function reverseTransaction(
   context: TransactionsContext,
@@ -171,33 +173,25 @@ export async function reverseTransaction(
   if (original.kind === "REVERSAL") throw domainError(ErrorCode.INVALID_STATE, "A reversal cannot itself be reversed");
   const reason = normaliseReference(input.reason);
   if (!reason) throw domainError(ErrorCode.BAD_USER_INPUT, "A reason is required", { field: "reason" });
+  const key = checkIdempotencyKey(input.idempotencyKey);
   const postings = await context.loaders.postingsByTransaction.load(original.id);
-  try {
-    const outcome = await runIdempotent(
-      context.db,
-      { callerId: caller.userId, key: input.idempotencyKey, operation: "reverse", input: { transaction: original.id, reason } },
-      async (tx, id) => {
-        const [already] = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
-          SELECT id::text AS id FROM ledger.transactions WHERE reverses_id = ${original.id}::uuid`);
-        if (already) throw domainError(ErrorCode.ALREADY_REVERSED, "The transaction has already been reversed");
-        return postWithin(tx, {
-          id,
-          kind: "REVERSAL",
-          currency: original.currency,
-          reference: reason,
-          initiatedBy: caller.userId,
-          event: eventContextOf(context),
-          reversesId: original.id,
-          legs: postings.map((posting) => ({ accountId: posting.accountId, amountMinor: -posting.amountMinor })),
-        });
-      },
-    );
-    return { transactionId: outcome.resultId, transaction: outcome.value ?? null, replayed: outcome.replayed };
-  } catch (error) {
-    // Two reversals racing: the second waits on the first's lock, then hits the unique reverses_id.
-    if (isUniqueViolation(error, "transactions_reverses_id_key")) {
-      throw domainError(ErrorCode.ALREADY_REVERSED, "The transaction has already been reversed");
-    }
-    throw error;
-  }
+  // The reversal's sides: it debits the account the original credited, and credits the one it debited.
+  const debited = postings.find((posting) => posting.amountMinor > 0n)!;
+  const credited = postings.find((posting) => posting.amountMinor < 0n)!;
+  const id = randomUUID();
+  const events = await prepareOutboxRows([{
+    type: "ledger.reversal.posted",
+    aggregateId: id,
+    ...eventContextOf(context),
+    payload: {
+      transactionId: id, fromAccountId: debited.accountId, fromOwnerId: debited.ownerId ?? null,
+      toAccountId: credited.accountId, toOwnerId: credited.ownerId ?? null,
+      amountMinor: String(original.amountMinor), currency: original.currency, postedAt: decidedByDatabase(),
+      reversedTransactionId: original.id,
+    },
+  }]);
+  const row = await callLedger<PostedRow>(context.pool, "SELECT * FROM ledger.reverse_transaction($1, $2, $3, $4, $5, $6, $7)", [
+    caller.userId, key, fingerprint("reverse", { transaction: original.id, reason }), id, original.id, reason, events,
+  ]);
+  return movementResult(row, { kind: "REVERSAL", currency: original.currency, amountMinor: original.amountMinor, reference: reason, reversesId: original.id });
 }
