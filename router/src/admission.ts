@@ -2,7 +2,7 @@
 // subscriptions/index.ts, and any streaming transport added later: SSE, HTTP multipart). A check written here
 // holds for all of them; a transport never repeats or skips one.
 //
-// Contract (keep it small):
+// Contract (keep it small; subscription transports may call `admitSubscription` below, which wraps it):
 //   const admission = createAdmission(deps);
 //   const result = await admission.admit({ transport, requestId, caller, client, params, checkRevocation });
 //   if (!result.admitted) → answer `result.refusal` (status, headers, errors) in the transport's framing and
@@ -27,7 +27,7 @@
 //   5. rate limits (protection/rate-limit.ts: requests, cost points, auth buckets; with the revocation read);
 //   6. graphql-js validation (cached per parsed document and schema);
 //   7. authorization directives (authorization.ts, memoised per fragment, cached per caller class).
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../../kernel/logger.js";
@@ -87,6 +87,8 @@ export type Admission =
       variables: Record<string, unknown>;
       operationType: OperationType | null;
       document: DocumentNode | undefined;
+      /** The API schema the document was validated against (undefined only for HTTP before the first load). */
+      schema: GraphQLSchema | undefined;
       cost: number | null;
       analysis: OperationAnalysis | undefined;
       headers: Record<string, string>;
@@ -302,7 +304,7 @@ export function createAdmission(deps: AdmissionDeps) {
     return admitted(query, document, operation.operation as OperationType, analysis);
 
     function admitted(text: string | undefined, parsedDocument: DocumentNode | undefined, type: OperationType | null, authorization: OperationAnalysis | undefined): Admission {
-      return { admitted: true, query: text, persisted, operationName, variables, operationType: type, document: parsedDocument, cost, analysis: authorization, headers };
+      return { admitted: true, query: text, persisted, operationName, variables, operationType: type, document: parsedDocument, schema: schema ?? undefined, cost, analysis: authorization, headers };
     }
   }
 
@@ -310,3 +312,32 @@ export function createAdmission(deps: AdmissionDeps) {
 }
 
 export type RouterAdmission = ReturnType<typeof createAdmission>;
+
+/** An admitted subscribe, in the shape a subscription transport plans and runs (subscriptions/core.ts). */
+export interface AdmittedSubscription {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | null;
+  /** As received; the transport coerces them against the operation's variable definitions. */
+  variables: Record<string, unknown>;
+  analysis: OperationAnalysis;
+  requestId: string;
+}
+
+/**
+ * `admit` for a subscribe message (graphql-ws, SSE, HTTP multipart): the admitted subscription, or the errors
+ * to answer with (GraphQLErrors carrying the same `extensions.code`s as HTTP). Only subscriptions pass.
+ */
+export async function admitSubscription(
+  admission: RouterAdmission,
+  request: { transport: Exclude<Transport, "http">; caller: Caller; client: { ip: string | null; userAgent: string | null }; payload: AdmissionRequest["params"]; requestId?: string },
+): Promise<AdmittedSubscription | GraphQLError[]> {
+  const requestId = request.requestId ?? randomUUID();
+  const result = await admission.admit({ transport: request.transport, requestId, caller: request.caller, client: request.client, params: request.payload });
+  if (!result.admitted) return result.refusal.errors.map((each) => new GraphQLError(each.message, { path: each.path, extensions: each.extensions }));
+  if (!result.document || !result.schema || !result.analysis) return [new GraphQLError("The router is not ready", { extensions: { code: "SERVICE_UNAVAILABLE" } })];
+  if (result.operationType !== "subscription") {
+    return [new GraphQLError(`Only subscriptions are served over ${request.transport}; send queries and mutations over HTTP`, { extensions: { code: "BAD_REQUEST" } })];
+  }
+  return { schema: result.schema, document: result.document, operationName: result.operationName ?? null, variables: result.variables, analysis: result.analysis, requestId };
+}
