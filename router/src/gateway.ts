@@ -13,6 +13,7 @@ import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "../../k
 import type { Logger } from "../../kernel/logger.js";
 import type { RouterContext } from "./context.js";
 import { createSubgraphFetcher } from "./subgraph-fetcher.js";
+import { recordQueryPlan } from "./query-plan-extension.js";
 import { countingQueryPlanCache, instrumentSubgraphFetcher, type OperationMetrics } from "./operation-metrics.js";
 import { unavailableErrors } from "./resilience/partial-errors.js";
 import { classifyFailure, type SubgraphPolicies } from "./resilience/subgraph-policy.js";
@@ -111,6 +112,8 @@ export function createGateway(
   const gateway = new ApolloGateway({
     supergraphSdl,
     ...(observe ? { queryPlannerConfig: { cache: countingQueryPlanCache(observe) } } : {}),
+    // The plan that runs, for staff asking for it (router/src/query-plan-extension.ts).
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => recordQueryPlan(requestContext.context, queryPlan),
     buildService({ name, url }) {
       const target = urlOverrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);

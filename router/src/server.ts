@@ -34,6 +34,7 @@ import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-pol
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
+import { QUERY_PLAN_HEADER, queryPlanExtensionPlugin, queryPlanRequested, requestQueryPlan } from "./query-plan-extension.js";
 
 /** Adds `extensions.cost` to the response when the request context carries one (ADMIN, on request). */
 const costExtensionPlugin: ApolloServerPlugin<RouterContext> = {
@@ -187,6 +188,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       costExtensionPlugin,
       requestIdPlugin,
       legacyJsonStatusPlugin(),
+      queryPlanExtensionPlugin(),
       operationMetrics.plugin,
       ...(introspection === "staff" ? [staffIntrospectionPlugin()] : []),
     ],
@@ -305,11 +307,16 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     const cost = admission.admitted ? admission.cost : null;
     // An ADMIN asking with `Fedbank-Show-Cost: true` gets the estimate in the response extensions.
     const showCost = caller?.role === "ADMIN" && headerValue(req, "fedbank-show-cost") === "true" && cost !== null ? cost : undefined;
-    const context = async () => operationMetrics.attach(record, { caller, requestId, client, showCost });
+    // Staff asking with `x-fedbank-query-plan: true` get the executed plan in the response extensions.
+    const showQueryPlan = queryPlanRequested(caller?.role, headerValue(req, QUERY_PLAN_HEADER));
+    const context = async () => {
+      const value = operationMetrics.attach(record, { caller, requestId, client, showCost });
+      return showQueryPlan ? requestQueryPlan(value) : value;
+    };
     // Identical reads of one identity already executing share that execution (router/src/inflight.ts).
     const operationName = typeof fields.operationName === "string" ? fields.operationName : undefined;
     const operationType = query !== undefined ? operationTypeOf(query, operationName) : undefined;
-    if (inflightReads && showCost === undefined && body !== undefined && query !== undefined && operationType === "query") {
+    if (inflightReads && showCost === undefined && !showQueryPlan && body !== undefined && query !== undefined && operationType === "query") {
       const key = inflightReads.keyOf({ caller, ip: client.ip }, fields, headerValue(req, "accept"));
       const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpGraphQLRequestOf(req, body), context });
       const { response, joined } = await inflightReads.run(key, execute, () => ({ ...record }));
@@ -404,6 +411,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   const port = await listen(server, config.ROUTER_PORT, "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router listening");
+  // The playground's bundle is loaded (from its build cache, or built) now, in the background, not on the first page view.
+  playground.warm().catch((error: unknown) => logger.warn({ err: error }, "playground bundle not ready; retried on the first page view"));
 
   return {
     name: "router",
