@@ -1,7 +1,8 @@
 // The analysts' playground: GraphiQL served by the router itself at `GET /graphql` (browsers, which send
 // `Accept: text/html`), with its assets under /playground/assets/. No CDN and no other host: the bundle is
-// built from node_modules by esbuild (./assets.ts) on the first request, and a strict Content Security
-// Policy keeps the page from loading or connecting anywhere but the router.
+// built from node_modules by esbuild (./assets.ts, cached per version) and loaded in the background once
+// the router listens (`warm()`), and a strict Content Security Policy keeps the page from loading or
+// connecting anywhere but the router.
 //
 // Router wiring (router/src/server.ts): `const playground = createPlayground({ enabled: playgroundEnabled(config) })`
 // and, first thing in the request handler, `if (await playground.handle(req, res)) return;`.
@@ -15,7 +16,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, visit, type DocumentNode } from "graphql";
 import type { Logger } from "../../../kernel/logger.js";
 import type { RouterContext } from "../context.js";
-import { buildPlaygroundAssets, type PlaygroundBundle } from "./assets.js";
+import { loadPlaygroundAssets, type PlaygroundBundle } from "./assets.js";
 
 type PlaygroundSetting = boolean | "staff" | undefined;
 
@@ -87,7 +88,7 @@ export interface Playground {
   readonly enabled: boolean;
   /** Serves the request if it is the playground's (page or asset) and returns true; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Builds the bundle now rather than on the first request. */
+  /** Loads (or builds) the bundle now rather than on the first request. */
   warm(): Promise<void>;
 }
 
@@ -171,9 +172,9 @@ export function createPlayground(options: PlaygroundOptions): Playground {
   let building: Promise<PlaygroundBundle> | undefined;
 
   function bundle(): Promise<PlaygroundBundle> {
-    building ??= buildPlaygroundAssets().then(
+    building ??= loadPlaygroundAssets().then(
       (built) => {
-        options.logger?.info({ buildMs: built.buildMs, assets: built.assets.size }, "playground bundle built");
+        options.logger?.info({ ms: built.buildMs, cached: built.cached, assets: built.assets.size }, built.cached ? "playground bundle loaded from its cache" : "playground bundle built");
         return built;
       },
       (error: unknown) => {

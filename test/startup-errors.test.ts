@@ -1,0 +1,76 @@
+// What a newcomer sees when `npm start` cannot work: one line naming the problem and what to change, no
+// stack trace, no Prisma warning, and an exit (not a process that never becomes ready). Each case runs the
+// real start script on free ports; the checks run before the database or any service starts.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { ADMIN_DATABASE_URL, ROOT, freePort } from "./support/stack.js";
+
+let dataDir: string;
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "fedbank-startup-errors-"));
+});
+after(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function ports(): Promise<NodeJS.ProcessEnv> {
+  const names = ["ROUTER_PORT", "USERS_PORT", "ACCOUNTS_PORT", "TRANSACTIONS_PORT", "NOTIFICATIONS_PORT", "AUDIT_PORT", "REPORTING_PORT", "EMBEDDED_POSTGRES_PORT"];
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
+}
+
+/** Runs scripts/start.ts to its exit; resolves with its exit code and what it printed. */
+function start(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATA_DIR: dataDir, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    // A start that does not fail would not exit: the test's timeout reports it.
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+function assertOneLine(output: string, pattern: RegExp) {
+  const lines = output.trim().split("\n");
+  assert.equal(lines.length, 1, `one line, got:\n${output}`);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(output, /\n\s+at |Error:|datasource|prisma/i, "no stack trace, no Prisma message");
+}
+
+test("a port in use names the service and its variable", async () => {
+  const env = await ports();
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(Number(env.USERS_PORT), "0.0.0.0", resolve));
+  try {
+    const { code, output } = await start({ ...env, DATABASE_URL: ADMIN_DATABASE_URL });
+    assert.equal(code, 1);
+    assertOneLine(output, new RegExp(`^fedbank: cannot start: port ${env.USERS_PORT} is already in use: the users subgraph cannot listen there; .*set USERS_PORT`));
+  } finally {
+    blocker.close();
+  }
+});
+
+test("Postgres unreachable says so, with the address from DATABASE_URL and no password", async () => {
+  const closed = await freePort();
+  const { code, output } = await start({ ...(await ports()), DATABASE_URL: `postgresql://fedbank:s3cret-pw@127.0.0.1:${closed}/fedbank` });
+  assert.equal(code, 1);
+  assertOneLine(output, new RegExp(`^fedbank: cannot start: Postgres is unreachable at 127\\.0\\.0\\.1:${closed}/fedbank \\(DATABASE_URL\\): connection refused`));
+  assert.doesNotMatch(output, /s3cret-pw/);
+});
+
+test("Redis unreachable fails fast with a message instead of never becoming ready", async () => {
+  const closed = await freePort();
+  const { code, output } = await start({ ...(await ports()), DATABASE_URL: ADMIN_DATABASE_URL, REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${closed}` });
+  assert.equal(code, 1);
+  assertOneLine(output, new RegExp(`^fedbank: cannot start: Redis is unreachable at 127\\.0\\.0\\.1:${closed} \\(REDIS_URL\\): connection refused`));
+  assert.doesNotMatch(output, /r3dis-pw/);
+});
