@@ -1,12 +1,18 @@
-// `npm test`: type-check, then every test file (unit and integration) with Node's test runner.
-// Integration tests need the Postgres and Redis of this machine (TEST_POSTGRES_URL, TEST_REDIS_URL).
-import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+// `npm test`: type-check, then every test file (unit and integration) with Node's test runner, each file in
+// a process of its own. Integration tests need the Postgres and Redis of this machine (TEST_POSTGRES_URL,
+// TEST_REDIS_URL). While the type-check runs, the run's shared platform starts (test/support/platform.ts:
+// for the suites that use `useSharedPlatform()`; building the migrated template database on the way), so
+// no test file waits for either. At the end: the time of each file, slowest first.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SKIP = new Set(["node_modules", ".git", ".data", "dist", "generated"]);
+/** Two files at a time on this two-core machine (measured: docs/architecture.md, "Test map"). */
+const CONCURRENCY = process.env.TEST_CONCURRENCY ?? "2";
 
 function findTests(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -18,16 +24,58 @@ function findTests(dir, found = []) {
   return found;
 }
 
-function run(label, command, args) {
+function run(label, command, args, env = process.env) {
   console.log(`\n> ${label}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) {
-    console.error(`\n${label} failed`);
-    process.exit(result.status ?? 1);
-  }
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit", env });
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Starts the shared platform; resolves once its descriptor file exists (or rejects if it exits first). */
+function startSharedPlatform(descriptor) {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/platform.ts", descriptor], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  const ready = new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (existsSync(descriptor)) return clearInterval(poll), resolve();
+      if (child.exitCode !== null) return clearInterval(poll), reject(new Error(`the shared platform exited with ${child.exitCode}`));
+    }, 200);
+  });
+  ready.catch(() => undefined); // awaited after the type-check; a failure must not end the run before
+  return { ready, async stop() {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    return exited;
+  } };
 }
 
 const only = process.argv.slice(2);
 const files = only.length ? only : ["kernel", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))).sort();
-if (!only.length) run("type-check", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."]);
-run(`tests (${files.length} files)`, process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...files]);
+const needsShared = files.some((file) => readFileSync(join(root, file), "utf8").includes("useSharedPlatform("));
+const scratch = mkdtempSync(join(tmpdir(), "fedbank-test-run-"));
+const descriptor = join(scratch, "shared-platform.json");
+const shared = needsShared ? startSharedPlatform(descriptor) : undefined;
+let status = 0;
+try {
+  if (!only.length) {
+    status = await run("type-check", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."]);
+    if (status !== 0) console.error("\ntype-check failed");
+  }
+  if (status === 0) {
+    await shared?.ready;
+    status = await run(
+      `tests (${files.length} files, ${CONCURRENCY} at a time)`,
+      process.execPath,
+      ["--import", "tsx", "--test", `--test-concurrency=${CONCURRENCY}`, "--test-timeout=300000",
+        "--test-reporter=spec", "--test-reporter-destination=stdout",
+        "--test-reporter=./test/support/file-timings.mjs", "--test-reporter-destination=stdout", ...files],
+      { ...process.env, ...(shared ? { FEDBANK_SHARED_PLATFORM: descriptor } : {}) },
+    );
+    if (status !== 0) console.error("\ntests failed");
+  }
+} finally {
+  const code = await shared?.stop();
+  if (shared && code !== 0) console.error(`the shared platform stopped with exit code ${code}`);
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(status);

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import type { z } from "zod";
@@ -17,7 +17,8 @@ import { notificationsConfigSchema } from "../subgraphs/notifications/src/config
 import { reportingConfigSchema } from "../subgraphs/reporting/src/config.js";
 import { transactionsConfigSchema } from "../subgraphs/transactions/src/config.js";
 import { usersConfigSchema } from "../subgraphs/users/src/config.js";
-import { createTestDatabase, ROOT, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { useSharedPlatform, type SharedPlatform } from "./support/platform.js";
+import { ROOT } from "./support/stack.js";
 
 const DEPLOY = join(ROOT, "deploy");
 const K8S = join(DEPLOY, "k8s");
@@ -563,20 +564,12 @@ describe("monitoring: alert rules and dashboard use real metrics", () => {
 });
 
 describe("the probed endpoints answer on the real platform", () => {
-  let database: TestDatabase;
-  let stack: Stack;
-  before(async () => {
-    database = await createTestDatabase();
-    stack = await startStack({ DATABASE_URL: database.url });
-  });
-  after(async () => {
-    await stack?.stop();
-    await database?.drop();
-  });
+  // Probes and /metrics only: the run's shared platform.
+  const stack = useSharedPlatform();
 
   test("every Deployment's liveness and readiness paths return 200 on its service", async () => {
     for (const deployment of byKind(rendered.production, "Deployment")) {
-      const name = deployment.metadata.name as keyof Stack["ports"];
+      const name = deployment.metadata.name as keyof SharedPlatform["ports"];
       const [container] = podContainers(deployment);
       for (const probe of [container!.livenessProbe, container!.readinessProbe, container!.startupProbe]) {
         const response = await fetch(`http://127.0.0.1:${stack.ports[name]}${probe.httpGet.path}`);
@@ -606,7 +599,7 @@ describe("the probed endpoints answer on the real platform", () => {
 
   test("the Prometheus scrape annotations point at /metrics that serve the documented metrics", async () => {
     for (const deployment of byKind(rendered.production, "Deployment")) {
-      const name = deployment.metadata.name as keyof Stack["ports"];
+      const name = deployment.metadata.name as keyof SharedPlatform["ports"];
       const annotations = deployment.spec.template.metadata.annotations;
       assert.equal(annotations["prometheus.io/scrape"], "true");
       assert.equal(Number(annotations["prometheus.io/port"]), podContainers(deployment)[0]!.ports[0].containerPort);

@@ -3,7 +3,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "../kernel/db.js";
 import { buildAccountsWithHistory, buildCustomer } from "./support/builders.js";
-import { createTestDatabase, graphql, login, sqlStatementCount, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { settled } from "./support/wait.js";
+import { DEMO_PASSWORD, LOGIN, createTestDatabase, graphql, login, sqlStatementCount, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 
 const DASHBOARD = /* GraphQL */ `
   {
@@ -168,8 +169,12 @@ describe("authentication and authorization", () => {
     }
   });
 
-  test("email is matched case-insensitively at login", async () => {
-    await login(stack.routerUrl, "  Alice@Demo.BANK ");
+  test("email is matched case-insensitively at login: it is alice who is signed in", async () => {
+    const { body } = await graphql<{ login: { accessToken: string; user: { email: string } } }>(stack.routerUrl, LOGIN, { email: "  Alice@Demo.BANK ", password: DEMO_PASSWORD });
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.equal(body.data!.login.user.email, "alice@demo.bank");
+    const me = await graphql<Dashboard>(stack.routerUrl, `{ me { email name } }`, {}, body.data!.login.accessToken);
+    assert.deepEqual(me.body.data?.me, { email: "alice@demo.bank", name: "Alice Martin" });
   });
 
   test("a customer cannot read another customer's user, accounts, balances, transactions or statements", async () => {
@@ -229,15 +234,7 @@ describe("no N+1: SQL statements per request do not grow with the data", () => {
    * Waits until no background work (event consumers reacting to the logins, for instance) sends SQL, so
    * the process-wide counter measures the dashboard query alone.
    */
-  async function quiescent() {
-    let last = await sqlStatementCount(stack.ports.users);
-    for (let stableReads = 0; stableReads < 3; ) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      const now = await sqlStatementCount(stack.ports.users);
-      stableReads = now === last ? stableReads + 1 : 0;
-      last = now;
-    }
-  }
+  const quiescent = () => settled(() => sqlStatementCount(stack.ports.users));
 
   async function statementsFor(token: string) {
     await quiescent();

@@ -1,0 +1,184 @@
+// The set-up block of the end-to-end suites, once: a platform for a suite (its own database and processes,
+// for suites that need their own configuration or stop/kill processes), or the run's shared platform (for
+// suites that only read the demo data or change nothing but customers of their own).
+//
+// Both register their `before`/`after` hooks where they are called (a file's top level or a `describe`),
+// and return a handle whose fields are set once the `before` hook has run.
+import { createPrivateKey, randomBytes } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
+import { createTestDatabase, createTokenKey, startStack, type Stack, type TestDatabase, type TokenKey } from "./stack.js";
+
+export interface Platform {
+  readonly stack: Stack;
+  readonly database: TestDatabase;
+  readonly routerUrl: string;
+}
+
+/**
+ * A platform of the suite's own on a fresh copy of the migrated template; stopped (it must exit 0 on
+ * SIGTERM) and dropped after the suite. `env` may be a function of the new database, to prepare data
+ * before the platform starts.
+ */
+export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>) = {}): Platform {
+  let stack: Stack | undefined;
+  let database: TestDatabase | undefined;
+  before(async () => {
+    database = await createTestDatabase();
+    const extra = typeof env === "function" ? await env(database) : env;
+    stack = await startStack({ DATABASE_URL: database.url, ...extra });
+  });
+  after(async () => {
+    const code = await stack?.stop();
+    await database?.drop();
+    if (stack) assert.equal(code, 0, `the platform stops cleanly on SIGTERM\n${stack.output().slice(-2_000)}`);
+  });
+  return {
+    get stack() {
+      return ready(stack);
+    },
+    get database() {
+      return ready(database);
+    },
+    get routerUrl() {
+      return ready(stack).routerUrl;
+    },
+  };
+}
+
+function ready<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("the platform is used before its before() hook ran");
+  return value;
+}
+
+// ---- The shared platform ----
+
+/** What suites on the shared platform may use: its addresses and secrets, never its process. */
+export interface SharedPlatform {
+  readonly routerUrl: string;
+  readonly ports: Stack["ports"];
+  readonly redisKeyPrefix: string;
+  /** Its database (the seeded demo data): read it, or write rows of the suite's own customers only. */
+  readonly databaseUrl: string;
+  /** The router identity secret, to sign requests straight to a subgraph as the router would. */
+  readonly identitySecret: string;
+  /** The users service's signing key, to mint access tokens for any user (mintAccessToken). */
+  readonly tokenKey: TokenKey;
+}
+
+interface Descriptor {
+  routerUrl: string;
+  ports: Stack["ports"];
+  redisKeyPrefix: string;
+  databaseUrl: string;
+  identitySecret: string;
+  tokenKeyPem: string;
+  tokenKid: string;
+}
+
+/** Set by scripts/test.mjs: the descriptor file of the platform it started for the whole run. */
+export const SHARED_PLATFORM_ENV = "FEDBANK_SHARED_PLATFORM";
+
+/** Starts a platform to share (the run's, or a lone file's) and describes it. */
+export async function startSharedPlatform(): Promise<{ descriptor: Descriptor; stop(): Promise<number | null> }> {
+  const database = await createTestDatabase();
+  const key = await createTokenKey();
+  const identitySecret = randomBytes(32).toString("hex");
+  try {
+    const stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: identitySecret });
+    return {
+      descriptor: {
+        routerUrl: stack.routerUrl,
+        ports: stack.ports,
+        redisKeyPrefix: stack.redisKeyPrefix,
+        databaseUrl: database.url,
+        identitySecret,
+        tokenKeyPem: key.pem,
+        tokenKid: key.kid,
+      },
+      async stop() {
+        const code = await stack.stop();
+        await database.drop();
+        return code;
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+function fromDescriptor(descriptor: Descriptor): SharedPlatform {
+  return {
+    routerUrl: descriptor.routerUrl,
+    ports: descriptor.ports,
+    redisKeyPrefix: descriptor.redisKeyPrefix,
+    databaseUrl: descriptor.databaseUrl,
+    identitySecret: descriptor.identitySecret,
+    tokenKey: { pem: descriptor.tokenKeyPem, kid: descriptor.tokenKid, privateKey: createPrivateKey(descriptor.tokenKeyPem) },
+  };
+}
+
+let shared: Promise<{ platform: SharedPlatform; stop?: () => Promise<number | null> }> | undefined;
+let sharedUsers = 0;
+
+/**
+ * The run's shared platform: started once by scripts/test.mjs (FEDBANK_SHARED_PLATFORM) and used by every
+ * suite that asks for it, concurrently; for a file run on its own, one platform for this process, stopped
+ * after the last suite that registered for it. Suites on it must not stop or reconfigure it, must not
+ * change the demo users' data, and must not assert process-wide counters (other suites run alongside).
+ */
+export function useSharedPlatform(): SharedPlatform {
+  let platform: SharedPlatform | undefined;
+  sharedUsers += 1;
+  before(async () => {
+    shared ??= (async () => {
+      const path = process.env[SHARED_PLATFORM_ENV];
+      if (path) return { platform: fromDescriptor(JSON.parse(await readFile(path, "utf8")) as Descriptor) };
+      const started = await startSharedPlatform();
+      return { platform: fromDescriptor(started.descriptor), stop: started.stop };
+    })();
+    platform = (await shared).platform;
+  });
+  after(async () => {
+    sharedUsers -= 1;
+    if (sharedUsers > 0 || !shared) return;
+    const { stop } = await shared;
+    shared = undefined;
+    if (stop) assert.equal(await stop(), 0, "the shared platform stops cleanly on SIGTERM");
+  });
+  const get = <K extends keyof SharedPlatform>(key: K) => ready(platform)[key];
+  return {
+    get routerUrl() {
+      return get("routerUrl");
+    },
+    get ports() {
+      return get("ports");
+    },
+    get redisKeyPrefix() {
+      return get("redisKeyPrefix");
+    },
+    get databaseUrl() {
+      return get("databaseUrl");
+    },
+    get identitySecret() {
+      return get("identitySecret");
+    },
+    get tokenKey() {
+      return get("tokenKey");
+    },
+  };
+}
+
+/** For scripts/test.mjs: `node --import tsx test/support/platform.ts <descriptor path>` runs the shared platform until SIGTERM. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = process.argv[2];
+  if (!path) throw new Error("usage: platform.ts <descriptor path>");
+  const started = await startSharedPlatform();
+  await writeFile(`${path}.tmp`, JSON.stringify(started.descriptor));
+  await rename(`${path}.tmp`, path);
+  const stop = async () => process.exit((await started.stop()) ?? 1);
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+}
