@@ -1,6 +1,6 @@
 // Authentication and authorization of subscriptions through the router: connection_init without a valid
-// token closes with 4401; the socket closes (4401) when the token expires and when its session is revoked
-// (logout); a caller without the field's scope gets FORBIDDEN; an idle socket is closed (4408); the
+// token closes with 4401; the socket closes when the token expires (4410, retryable) and when its session is
+// revoked (4401, logout); a caller without the field's scope gets FORBIDDEN; an idle socket is closed (4408); the
 // subgraph refuses sockets and subscriptions that do not carry a router signature.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -65,14 +65,15 @@ describe("subscription sockets: authentication", () => {
     }
   });
 
-  test("the socket is closed with 4401 when the access token expires", async () => {
+  test("the socket is closed when the access token expires, with 4410 (retryable: reconnect with a refreshed token)", async () => {
     const now = Math.floor(Date.now() / 1000);
+    // Presented inside the refresh lead time (30 s by default): it lives until its expiry, then the socket closes.
     const token = await mintAccessToken(key, users["alice@demo.bank"]!, { iat: now, exp: now + 2 });
     const client = open(token);
     const live = client.subscribe(LIVE);
     const closed = await client.closed;
-    assert.equal(closed.code, 4401);
-    assert.match(closed.reason, /token expired/);
+    assert.equal(closed.code, 4410);
+    assert.match(closed.reason, /token expiring: reconnect with a refreshed token/);
     assert.equal(live.events.length, 0);
   });
 

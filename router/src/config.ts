@@ -150,6 +150,13 @@ export const routerConfigSchema = z.object({
   /** Backpressure: bytes queued in a socket, and events queued per subscription, beyond which it is closed (4008). */
   SUBSCRIPTION_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /**
+   * A live connection is closed with 4410 (retryable: reconnect with a refreshed token) this long before its
+   * access token expires (docs/realtime.md#token-refresh).
+   */
+  SUBSCRIPTION_REAUTHENTICATE_LEAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** HTTP multipart subscriptions: an empty part (`{}`) this often keeps proxies and clients from timing out. */
+  SUBSCRIPTION_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(300_000).default(5_000),
   /** How often live sockets' sessions are checked against the revocation set (one batched pass). */
   SUBSCRIPTION_REVOCATION_CHECK_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   /** Distinct operation texts whose parse is kept (router/src/document-cache.ts, LRU per process). */

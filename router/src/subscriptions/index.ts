@@ -1,70 +1,30 @@
-// Subscriptions through the router: graphql-ws (`graphql-transport-ws`) on /graphql beside HTTP.
+// Subscriptions through the router over graphql-ws (`graphql-transport-ws`) on /graphql beside HTTP. What
+// every transport shares lives in core.ts; this file is the WebSocket transport:
 //  - upgrade: per-IP connection rate (shared store, so across replicas) → HTTP 429 before the handshake;
-//  - connection_init `{ Authorization: "Bearer …" }`: the same token verification as HTTP (signature, claims,
-//    revocation) → 4401 when missing/invalid, 1013 when it cannot be checked now; the socket is closed with
-//    4401 "token expired" when the token expires, and with 4401 "session revoked" by a periodic, batched
-//    check of the live sockets' sessions against the shared revocation set;
-//  - each subscribe: per-connection and per-user subscription limits, operation limits, validation, cost,
-//    rate limits (the caller's request and cost budgets, as HTTP), authorization directives (the same
-//    OperationAuthorizer), then the federated plan (executor.ts) over an upstream socket (upstream.ts);
-//  - backpressure: a client whose socket buffers more than SUBSCRIPTION_MAX_BUFFERED_BYTES, or whose
-//    subscription has more than SUBSCRIPTION_MAX_QUEUED_EVENTS events waiting, is closed with 4008;
+//  - connection_init: the token from `authorization`, `Authorization` or `headers.authorization`
+//    (connection-auth.ts), verified as over HTTP → 4401 with a reason saying what was wrong, 1013 when it
+//    cannot be checked now; 4410 (retryable) shortly before the token expires; 4401 "session revoked";
+//  - each subscribe: per-connection and per-user limits, then core.prepare (limits, validation, cost, rate
+//    limits, authorization directives, plan) and core.attach (the shared group of its scope and selection);
+//  - backpressure: a subscriber whose socket buffers more than SUBSCRIPTION_MAX_BUFFERED_BYTES, or with more
+//    than SUBSCRIPTION_MAX_QUEUED_EVENTS events waiting, is closed with 4008 and counted;
 //  - keepalive ping/pong, connection_init timeout and idle timeout (4408); stop() closes sockets with 1001.
 // Errors of a subscribe are graphql-ws `error` messages with the same `extensions.code`s as HTTP.
-import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { ApolloGateway, ServiceMap } from "@apollo/gateway";
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
-import { getVariableValues } from "graphql/execution/values.js";
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { decodeJwt } from "jose";
 import { WebSocketServer, type WebSocket } from "ws";
-import { maskError } from "../../../kernel/errors.js";
-import type { IdentitySigner } from "../../../kernel/identity.js";
-import type { Logger } from "../../../kernel/logger.js";
-import { isSessionRevoked } from "../../../kernel/revocation.js";
-import type { SharedStore } from "../../../kernel/shared-store.js";
-import { AuthError, AuthUnavailableError, type TokenVerifier, type VerifiedCaller } from "../auth.js";
-import { nullRemovedFields, type OperationAnalysis, type OperationAuthorizer } from "../authorization.js";
-import type { RouterConfig } from "../config.js";
-import type { RouterContext } from "../context.js";
-import type { createRouterMetrics } from "../metrics.js";
-import { operationCost } from "../protection/cost.js";
-import type { TrustedDocuments } from "../protection/trusted-documents.js";
-import type { OperationLimiter } from "../protection/operation-limits.js";
-import type { RateLimiter } from "../protection/rate-limit.js";
-import { SubscriptionPlanner, type SubscriptionPlan } from "./executor.js";
-import { UpstreamPool } from "./upstream.js";
+import type { VerifiedCaller } from "../auth.js";
+import { CLOSE, authorizationFromConnectionParams } from "./connection-auth.js";
+import { createSubscriptionCore, type PreparedSubscription, type SubscriptionCore, type SubscriptionCoreOptions } from "./core.js";
+import type { Member } from "./fanout.js";
 
-/** Close codes (docs/realtime.md). 4400/4401/4403/4408/4429/4500 follow graphql-ws; 4008 is ours. */
-export const CLOSE = {
-  GOING_AWAY: 1001,
-  TRY_AGAIN_LATER: 1013,
-  UNAUTHORIZED: 4401,
-  IDLE: 4408,
-  SLOW_CONSUMER: 4008,
-} as const;
+export { CLOSE } from "./connection-auth.js";
 
-export interface SubscriptionServerOptions {
+export interface SubscriptionServerOptions extends SubscriptionCoreOptions {
   server: Server;
-  config: RouterConfig;
-  logger: Logger;
-  gateway: ApolloGateway;
-  /** The supergraph as the gateway got it (authorization directives stripped). */
-  gatewaySdl: string;
-  subgraphUrls: ReadonlyMap<string, string>;
-  apiSchema(): GraphQLSchema | undefined;
-  signer: IdentitySigner;
-  verifier: TokenVerifier;
-  store: SharedStore;
-  rateLimiter: RateLimiter;
-  operationLimiter: OperationLimiter;
-  /** The trusted-documents manifest (router/src/protection/trusted-documents.ts), applied as over HTTP. */
-  trustedDocuments: TrustedDocuments;
-  authorizer: OperationAuthorizer;
   clientIp(req: IncomingMessage): string | null;
-  metrics: ReturnType<typeof createRouterMetrics>;
 }
 
 interface Connection {
@@ -73,47 +33,30 @@ interface Connection {
   /** Subscription ids holding a slot (limits), and those accepted (the active gauge). */
   active: Set<string>;
   counted: Set<string>;
-  /** Ends a running subscription's upstream at once (client `complete`, socket closed). */
+  /** Ends a running subscription at once (client `complete`, socket closed). */
   stops: Map<string, () => void>;
-  timers: Set<NodeJS.Timeout>;
+  /** Per-user slot releases, by subscription id. */
+  slots: Map<string, () => void>;
+  untrack?: () => void;
   idle?: NodeJS.Timeout;
 }
 
-interface Prepared {
+/** What graphql-ws hands back to `subscribe` for an accepted subscribe. */
+interface Accepted {
   id: string;
   socket: WebSocket;
   connection: Connection;
-  plan: SubscriptionPlan;
-  operationContext: ReturnType<SubscriptionPlanner["operationContext"]>;
-  analysis: OperationAnalysis;
-  original: DocumentNode;
-  planned: DocumentNode;
-  operationName: string | null;
-  variables: Record<string, unknown>;
-  requestId: string;
+  prepared: PreparedSubscription;
 }
 
-const error = (message: string, code: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extensions } });
+const error = (message: string, code: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extensions } });
 
-export function startSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void> } {
+export function startSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void>; core: SubscriptionCore } {
   const { config, metrics, store } = options;
-  const log = options.logger.child({ component: "subscriptions" });
-  const planner = new SubscriptionPlanner(options.gatewaySdl);
-  const upstream = new UpstreamPool(options.subgraphUrls, options.signer, log, config.SUBSCRIPTION_KEEPALIVE_MS);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.OPERATION_MAX_BYTES * 2 });
+  const core = createSubscriptionCore(options);
+  const log = core.log;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.OPERATION_MAX_BYTES * 2, perMessageDeflate: false });
   const connections = new Map<WebSocket, Connection>();
-  const perUser = new Map<string, number>();
-
-  /** The gateway's signed data sources (same signing, timeouts and resilience as HTTP queries). */
-  let services: ServiceMap | undefined;
-  const serviceMap = (): ServiceMap => {
-    if (services) return services;
-    const internal = (options.gateway as unknown as { serviceMap?: Record<string, { dataSource: ServiceMap[string] }> }).serviceMap;
-    if (!internal) throw new Error("the gateway has no data sources yet");
-    services = Object.fromEntries(Object.entries(internal).map(([name, { dataSource }]) => [name, dataSource]));
-    return services;
-  };
 
   const close = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
@@ -127,16 +70,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
     connection.idle.unref();
   };
 
-  const release = (prepared: Prepared) => {
-    if (!prepared.connection.active.delete(prepared.id)) return;
-    if (prepared.connection.counted.delete(prepared.id)) metrics.subscriptionsActive.dec();
-    const userId = prepared.connection.caller?.userId;
-    if (userId) {
-      const left = (perUser.get(userId) ?? 1) - 1;
-      if (left <= 0) perUser.delete(userId);
-      else perUser.set(userId, left);
-    }
-    armIdle(prepared.socket, prepared.connection);
+  const release = (socket: WebSocket, connection: Connection, id: string) => {
+    if (!connection.active.delete(id)) return;
+    if (connection.counted.delete(id)) metrics.subscriptionsActive.dec();
+    connection.slots.get(id)?.();
+    connection.slots.delete(id);
+    armIdle(socket, connection);
   };
 
   // ---- sockets: rate of new connections per IP, then the handshake ----
@@ -175,16 +114,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
       active: new Set(),
       counted: new Set(),
       stops: new Map(),
-      timers: new Set(),
+      slots: new Map(),
     };
     connections.set(socket, connection);
     socket.once("close", (code) => {
       metrics.subscriptionSockets.dec();
       metrics.subscriptionCloses.inc({ code: String(code) });
-      for (const timer of connection.timers) clearTimeout(timer);
+      connection.untrack?.();
       if (connection.idle) clearTimeout(connection.idle);
-      // Upstream subscriptions end now, not at their next event (a generator's return() waits for a yield).
-      for (const stop of connection.stops.values()) stop();
+      // Subscriptions leave their groups now, not at their next event.
+      for (const stop of [...connection.stops.values()]) stop();
       connections.delete(socket);
     });
   });
@@ -197,36 +136,21 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         const socket = ctx.extra.socket;
         const connection = connections.get(socket);
         if (!connection) return false;
-        const params = ctx.connectionParams ?? {};
-        const header = params.Authorization ?? params.authorization;
-        if (typeof header !== "string" || header === "") {
+        const source = authorizationFromConnectionParams(ctx.connectionParams);
+        if ("problem" in source) {
           metrics.authFailures.inc();
-          close(socket, CLOSE.UNAUTHORIZED, "connection_init must carry Authorization: Bearer <access token>");
+          close(socket, CLOSE.UNAUTHORIZED, source.problem);
           return false;
         }
-        try {
-          connection.caller = await options.verifier.verify(header);
-        } catch (failure) {
-          if (failure instanceof AuthUnavailableError) {
-            close(socket, CLOSE.TRY_AGAIN_LATER, "access token cannot be checked right now");
-            return false;
-          }
-          if (!(failure instanceof AuthError)) throw failure;
-          metrics.authFailures.inc();
-          close(socket, CLOSE.UNAUTHORIZED, failure.message.slice(0, 120));
+        const outcome = await core.authenticate(source.header);
+        if (!outcome.ok) {
+          close(socket, outcome.code, outcome.reason);
           return false;
         }
-        if (!connection.caller) {
-          close(socket, CLOSE.UNAUTHORIZED, "connection_init must carry Authorization: Bearer <access token>");
-          return false;
-        }
-        // The socket lives no longer than the token: the client reconnects with a fresh one.
-        const exp = decodeJwt(header.trim().slice("Bearer ".length)).exp;
-        if (typeof exp === "number") {
-          const timer = setTimeout(() => close(socket, CLOSE.UNAUTHORIZED, "token expired"), Math.max(0, exp * 1000 - Date.now()));
-          timer.unref();
-          connection.timers.add(timer);
-        }
+        if (socket.readyState !== socket.OPEN) return false;
+        const caller = outcome.caller;
+        connection.caller = caller;
+        connection.untrack = core.track({ caller, close: (code, reason) => close(socket, code, reason) }, outcome.closeAt);
         armIdle(socket, connection);
         return true;
       },
@@ -238,133 +162,99 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         if (connection.active.size >= config.SUBSCRIPTION_MAX_PER_CONNECTION) {
           return [error(`At most ${config.SUBSCRIPTION_MAX_PER_CONNECTION} subscriptions per connection`, "SUBSCRIPTION_LIMIT", { limit: "perConnection", max: config.SUBSCRIPTION_MAX_PER_CONNECTION })];
         }
-        if ((perUser.get(caller.userId) ?? 0) >= config.SUBSCRIPTION_MAX_PER_USER) {
-          return [error(`At most ${config.SUBSCRIPTION_MAX_PER_USER} subscriptions per user`, "SUBSCRIPTION_LIMIT", { limit: "perUser", max: config.SUBSCRIPTION_MAX_PER_USER })];
-        }
-        // The slot is taken before anything is awaited: concurrent subscribes cannot overshoot the limits.
+        // The slots are taken before anything is awaited: concurrent subscribes cannot overshoot the limits.
+        const slot = core.reserve(caller);
+        if (slot instanceof GraphQLError) return [slot];
         connection.active.add(id);
-        perUser.set(caller.userId, (perUser.get(caller.userId) ?? 0) + 1);
+        connection.slots.set(id, slot);
         armIdle(socket, connection);
-        const slot = { id, socket, connection } as Prepared;
-        const prepared = await prepare(ctx.extra.socket, connection, caller, id, payload);
-        if (Array.isArray(prepared)) release(slot);
-        else {
-          // Counted once accepted: the gauge says how many subscriptions are really live.
-          connection.counted.add(id);
-          metrics.subscriptionsActive.inc();
+        const prepared = await core.prepare(caller, connection.client, payload, "WebSocket");
+        if (Array.isArray(prepared)) {
+          release(socket, connection, id);
+          return prepared;
         }
-        return prepared;
+        if (!connection.active.has(id)) return [error("The subscription was completed", "BAD_REQUEST")];
+        // Counted once accepted: the gauge says how many subscriptions are really live.
+        connection.counted.add(id);
+        metrics.subscriptionsActive.inc();
+        const accepted: Accepted = { id, socket, connection, prepared: prepared as PreparedSubscription };
+        return { schema: accepted.prepared.schema, document: accepted.prepared.planned, operationName: accepted.prepared.operationName, contextValue: accepted };
       },
       // Formatted results (errors already masked and in response form): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
-      // Formatted results (errors already masked and in response form): graphql-ws passes them through.
-      subscribe: (args) => liveResults(args.contextValue as Prepared) as unknown as AsyncGenerator<ExecutionResult>,
+      subscribe: (args) => memberStream(args.contextValue as Accepted) as unknown as AsyncGenerator<ExecutionResult>,
       execute: () => ({ errors: [error("Only subscriptions are served over WebSocket", "BAD_REQUEST")] }),
       onComplete(ctx, id) {
         const connection = connections.get(ctx.extra.socket);
-        connection?.stops.get(id)?.();
-        if (!connection?.active.has(id)) return;
-        release({ id, socket: ctx.extra.socket, connection } as Prepared);
+        if (!connection) return;
+        connection.stops.get(id)?.();
+        release(ctx.extra.socket, connection, id);
       },
     },
     wss,
     config.SUBSCRIPTION_KEEPALIVE_MS,
   );
 
-  /** Checks and plans one subscribe: its execution arguments, or the errors to answer with. */
-  async function prepare(
-    socket: WebSocket,
-    connection: Connection,
-    caller: VerifiedCaller,
-    id: string,
-    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
-  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
-    const query = payload.query;
-    const operationName = payload.operationName ?? null;
-    const rawVariables = payload.variables ?? {};
-    const trust = options.trustedDocuments.check(query);
-    if (!trust.trusted) {
-      metrics.untrustedOperations.inc({ action: trust.refuse ? "refused" : "logged" });
-      log.warn({ hash: trust.hash, operationName, refused: trust.refuse }, "subscription not in the trusted-documents manifest");
-      if (trust.refuse) return [error("Operation is not in the trusted-documents manifest", "OPERATION_NOT_TRUSTED", { hash: trust.hash })];
-    }
-    const violation = options.operationLimiter.check(query);
-    if (violation) {
-      metrics.operationLimits.inc({ limit: violation.limit });
-      return [error(violation.message, "OPERATION_LIMIT", { limit: violation.limit, max: violation.max })];
-    }
-    const schema = options.apiSchema();
-    if (!schema) return [error("The router is not ready", "SERVICE_UNAVAILABLE")];
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (failure) {
-      return [failure instanceof GraphQLError ? error(failure.message, "GRAPHQL_PARSE_FAILED") : error("Syntax error", "GRAPHQL_PARSE_FAILED")];
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length > 0) return invalid.map((each) => error(each.message, "GRAPHQL_VALIDATION_FAILED"));
-    const operation = getOperationAST(document, operationName ?? undefined);
-    if (!operation) return [error("No operation to run (name it with operationName)", "BAD_REQUEST")];
-    if (operation.operation !== "subscription") {
-      return [error("Only subscriptions are served over WebSocket; send queries and mutations over HTTP", "BAD_REQUEST")];
-    }
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
-    if (coerced.errors) return coerced.errors.map((each) => error(each.message, "BAD_USER_INPUT"));
-    const cost = operationCost(schema, query, operationName ?? undefined, rawVariables, config.COST_DEFAULT_LIST_SIZE);
-    if (cost !== null && cost > config.COST_MAX_PER_OPERATION) {
-      metrics.operationLimits.inc({ limit: "cost" });
-      return [error(`Operation cost ${cost} exceeds the maximum of ${config.COST_MAX_PER_OPERATION}`, "COST_LIMIT_EXCEEDED", { cost, max: config.COST_MAX_PER_OPERATION })];
-    }
-    const requestId = randomUUID();
-    const decision = await options.rateLimiter.check(
-      { caller, ip: connection.client.ip, body: { query, operationName, variables: rawVariables }, cost: cost ?? 0 },
-      requestId,
-    );
-    if (decision.kind === "unavailable") return [error("Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE")];
-    if (decision.kind === "limited") {
-      return [error(`Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, "RATE_LIMITED", { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds })];
-    }
-    const queryHash = createHash("sha256").update(query).digest("hex");
-    const analysis = options.authorizer.analyze(schema, document, operationName, queryHash, caller);
-    if (analysis.rejected) return authorizationErrors(analysis).map((each) => error(each.message, each.extensions.code, {}));
-    const planned = analysis.document ?? document;
-    let plan: SubscriptionPlan;
-    try {
-      plan = planner.plan(planned, operationName, analysis.queryHash ?? queryHash);
-    } catch (failure) {
-      log.error({ err: failure, requestId }, "subscription could not be planned");
-      return [error("The subscription could not be planned", "INTERNAL_SERVER_ERROR")];
-    }
-    const operationContext = planner.operationContext(schema, planned, operationName);
-    const prepared: Prepared = { id, socket, connection, plan, operationContext, analysis, original: document, planned, operationName, variables: coerced.coerced, requestId };
-    return { schema, document: planned, operationName, variableValues: rawVariables, contextValue: prepared };
-  }
-
-  function authorizationErrors(analysis: OperationAnalysis) {
-    return analysis.errors.map((removed) => ({
-      message: removed.code === "UNAUTHENTICATED" ? `Authentication required for ${removed.coordinate}` : `Not authorized to access ${removed.coordinate}`,
-      path: removed.path,
-      extensions: { code: removed.code },
-    }));
-  }
-
   /**
-   * `run` as graphql-ws consumes it. A generator's `return()` (client `complete`, socket closed) would wait
-   * until its next `yield`, i.e. the next event; this one stops the upstream first, so it ends now.
+   * One client subscription as graphql-ws consumes it: a member of its shared group with a bounded queue.
+   * `return()` (client `complete`, socket closed) leaves the group at once.
    */
-  function liveResults(prepared: Prepared): AsyncIterableIterator<FormattedExecutionResult> {
-    const results = run(prepared);
-    return {
-      next: () => results.next(),
-      async return() {
-        prepared.connection.stops.get(prepared.id)?.();
-        const done = await results.return(undefined);
-        release(prepared); // also when it never started (its `finally` did not run)
-        return done;
+  function memberStream({ id, socket, connection, prepared }: Accepted): AsyncIterableIterator<FormattedExecutionResult> {
+    const queue: FormattedExecutionResult[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    const member: Member = {
+      deliver(result) {
+        if (done) return;
+        if (queue.length >= config.SUBSCRIPTION_MAX_QUEUED_EVENTS || socket.bufferedAmount > config.SUBSCRIPTION_MAX_BUFFERED_BYTES) {
+          done = true;
+          core.slowConsumer("graphql-ws");
+          close(socket, CLOSE.SLOW_CONSUMER, "slow consumer: events were not read fast enough");
+          wake?.();
+          return;
+        }
+        queue.push(result);
+        wake?.();
       },
-      async throw(failure?: unknown) {
-        prepared.connection.stops.get(prepared.id)?.();
-        return results.throw(failure);
+      end(result) {
+        if (result) queue.push(result);
+        done = true;
+        wake?.();
+      },
+    };
+    const leave = core.attach(prepared, member);
+    const stop = () => {
+      done = true;
+      leave();
+      wake?.();
+    };
+    connection.stops.set(id, stop);
+    const finish = (): IteratorResult<FormattedExecutionResult> => {
+      stop();
+      connection.stops.delete(id);
+      release(socket, connection, id);
+      return { value: undefined, done: true };
+    };
+    return {
+      async next() {
+        for (;;) {
+          const result = queue.shift();
+          if (result) {
+            metrics.subscriptionEvents.inc();
+            return { value: result, done: false };
+          }
+          if (done) return finish();
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      },
+      async return() {
+        queue.length = 0;
+        return finish();
+      },
+      async throw() {
+        queue.length = 0;
+        return finish();
       },
       [Symbol.asyncIterator]() {
         return this;
@@ -372,129 +262,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
     };
   }
 
-  /** One client subscription: the upstream events, each resolved through the rest of the plan, bounded. */
-  async function* run(prepared: Prepared): AsyncGenerator<FormattedExecutionResult> {
-    const { plan, connection, socket } = prepared;
-    const caller = connection.caller;
-    const context: RouterContext = { caller, requestId: prepared.requestId, client: connection.client };
-    const primaryVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in prepared.variables).map((name) => [name, prepared.variables[name]]));
-    const events = upstream.subscribe(
-      plan.primary.serviceName,
-      { query: plan.primary.operation, operationName: plan.primary.operationName ?? null, variables: primaryVariables },
-      { caller, requestId: prepared.requestId, client: connection.client },
-    );
-    const queue: FormattedExecutionResult[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    let failure: unknown;
-    let stopped = false;
-    connection.stops.set(prepared.id, () => {
-      stopped = true;
-      ended = true;
-      void events.return?.();
-      wake?.();
-    });
-    const pump = (async () => {
-      try {
-        for await (const event of events) {
-          queue.push(event);
-          if (queue.length > config.SUBSCRIPTION_MAX_QUEUED_EVENTS) {
-            close(socket, CLOSE.SLOW_CONSUMER, "slow consumer: too many events waiting");
-            break;
-          }
-          wake?.();
-        }
-      } catch (caught) {
-        failure = caught;
-      } finally {
-        ended = true;
-        wake?.();
-      }
-    })();
-    try {
-      for (;;) {
-        if (stopped) break;
-        const event = queue.shift();
-        if (!event) {
-          if (ended) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-          continue;
-        }
-        const resolved = await planner.resolveEvent({
-          plan,
-          event,
-          services: serviceMap(),
-          operationContext: prepared.operationContext,
-          operationName: prepared.operationName,
-          variables: prepared.variables,
-          context,
-        });
-        let data = resolved.data as Record<string, unknown> | null | undefined;
-        let errors = (resolved.errors ?? []).map((each) => maskError(each));
-        if (prepared.analysis.removed.size > 0) {
-          data = nullRemovedFields(options.apiSchema()!, prepared.original, prepared.operationName, prepared.analysis.removed, data);
-          errors = [...authorizationErrors(prepared.analysis), ...errors];
-        }
-        if (socket.bufferedAmount > config.SUBSCRIPTION_MAX_BUFFERED_BYTES) {
-          close(socket, CLOSE.SLOW_CONSUMER, "slow consumer: send buffer full");
-          return;
-        }
-        metrics.subscriptionEvents.inc();
-        yield errors.length > 0 ? { data: data ?? null, errors } : { data: data ?? null };
-      }
-      if (!stopped && failure !== undefined && socket.readyState === socket.OPEN) {
-        // Upstream refused (errors) or its socket failed: end this subscription; the client may resubscribe.
-        const upstreamErrors = Array.isArray(failure) ? (failure as { message?: string; extensions?: Record<string, unknown> }[]) : null;
-        if (!upstreamErrors) log.warn({ err: failure instanceof Error ? failure.message : String((failure as { code?: number })?.code ?? failure) }, "upstream subscription ended");
-        yield {
-          errors: upstreamErrors
-            ? upstreamErrors.map((each) => maskError({ message: each.message ?? "Upstream error", extensions: each.extensions }))
-            : [{ message: "The subscription's source is unavailable; subscribe again", extensions: { code: "SERVICE_UNAVAILABLE" } }],
-        };
-      }
-    } finally {
-      connection.stops.delete(prepared.id);
-      await events.return?.();
-      await pump;
-      release(prepared);
-    }
-  }
-
-  // ---- revocation: one batched pass over the live sockets' sessions ----
-  const revocationTimer = setInterval(() => void checkRevocations(), config.SUBSCRIPTION_REVOCATION_CHECK_MS);
-  revocationTimer.unref();
-  let checking = false;
-  async function checkRevocations() {
-    if (checking || connections.size === 0) return;
-    checking = true;
-    try {
-      const sockets = new Map<string, WebSocket[]>();
-      for (const [socket, connection] of connections) {
-        const sessionId = connection.caller?.sessionId;
-        if (sessionId) sockets.set(sessionId, [...(sockets.get(sessionId) ?? []), socket]);
-      }
-      const sessions = [...sockets.keys()];
-      for (let start = 0; start < sessions.length; start += 200) {
-        const chunk = sessions.slice(start, start + 200);
-        const revoked = await Promise.all(chunk.map((sessionId) => isSessionRevoked(store, sessionId)));
-        chunk.forEach((sessionId, index) => {
-          if (revoked[index]) for (const socket of sockets.get(sessionId) ?? []) close(socket, CLOSE.UNAUTHORIZED, "session revoked");
-        });
-      }
-    } catch (failure) {
-      log.warn({ err: failure instanceof Error ? failure.message : String(failure) }, "revocation check of live sockets failed; retried next pass");
-    } finally {
-      checking = false;
-    }
-  }
-
   return {
+    core,
     async stop() {
-      clearInterval(revocationTimer);
       options.server.off("upgrade", onUpgrade);
       await disposable.dispose();
-      await upstream.close();
+      await core.stop();
     },
   };
 }

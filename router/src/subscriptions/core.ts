@@ -1,0 +1,369 @@
+// What every subscription transport shares (graphql-ws in index.ts, HTTP multipart and SSE in
+// router/src/streaming): authenticating a token with close reasons that say what was wrong, the checks and
+// planning of one subscribe, per-user slots, the shared groups (fanout.ts) that resolve each event once per
+// (event, selection, authorization scope), and the live connections' lifetime: closed (retryably) shortly
+// before their token expires, and when their session is revoked (one batched pass over live sessions).
+import { createHash, randomUUID } from "node:crypto";
+import type { ApolloGateway, ServiceMap } from "@apollo/gateway";
+import { Counter, Gauge } from "prom-client";
+import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
+import { getVariableValues } from "graphql/execution/values.js";
+import { decodeJwt } from "jose";
+import { maskError } from "../../../kernel/errors.js";
+import type { IdentitySigner, ClientInfo } from "../../../kernel/identity.js";
+import type { Logger } from "../../../kernel/logger.js";
+import { isSessionRevoked } from "../../../kernel/revocation.js";
+import type { SharedStore } from "../../../kernel/shared-store.js";
+import { AuthError, AuthUnavailableError, type TokenVerifier, type VerifiedCaller } from "../auth.js";
+import { nullRemovedFields, type OperationAnalysis, type OperationAuthorizer } from "../authorization.js";
+import type { RouterConfig } from "../config.js";
+import type { RouterContext } from "../context.js";
+import type { createRouterMetrics } from "../metrics.js";
+import { operationCost } from "../protection/cost.js";
+import type { OperationLimiter } from "../protection/operation-limits.js";
+import type { RateLimiter } from "../protection/rate-limit.js";
+import type { TrustedDocuments } from "../protection/trusted-documents.js";
+import { CLOSE, closeReason, reauthenticateAt } from "./connection-auth.js";
+import { batchingServices, scopeOf, type BatchStats } from "./entity-batcher.js";
+import { SubscriptionPlanner, type SubscriptionPlan } from "./executor.js";
+import { SubscriptionFanout, type GroupSource, type Member } from "./fanout.js";
+import { UpstreamPool } from "./upstream.js";
+
+export interface SubscriptionCoreOptions {
+  config: RouterConfig;
+  logger: Logger;
+  gateway: ApolloGateway;
+  /** The supergraph as the gateway got it (authorization directives stripped). */
+  gatewaySdl: string;
+  subgraphUrls: ReadonlyMap<string, string>;
+  apiSchema(): GraphQLSchema | undefined;
+  signer: IdentitySigner;
+  verifier: TokenVerifier;
+  store: SharedStore;
+  rateLimiter: RateLimiter;
+  operationLimiter: OperationLimiter;
+  trustedDocuments: TrustedDocuments;
+  authorizer: OperationAuthorizer;
+  metrics: ReturnType<typeof createRouterMetrics>;
+}
+
+export interface SubscribePayload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** One accepted subscribe, transport-neutral. */
+export interface PreparedSubscription {
+  caller: VerifiedCaller;
+  client: ClientInfo;
+  plan: SubscriptionPlan;
+  operationContext: ReturnType<SubscriptionPlanner["operationContext"]>;
+  analysis: OperationAnalysis;
+  original: DocumentNode;
+  planned: DocumentNode;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  requestId: string;
+  /** (authorization scope, planned selection, variables): subscriptions with the same key share results. */
+  groupKey: string;
+  schema: GraphQLSchema;
+}
+
+export type Authentication = { ok: true; caller: VerifiedCaller; closeAt: number | null } | { ok: false; code: number; reason: string };
+
+/** A live connection of any transport, for token expiry and revocation. */
+export interface LiveConnection {
+  caller: VerifiedCaller;
+  close(code: number, reason: string): void;
+}
+
+const error = (message: string, code: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extensions } });
+
+export type SubscriptionCore = ReturnType<typeof createSubscriptionCore>;
+
+export function createSubscriptionCore(options: SubscriptionCoreOptions) {
+  const { config, metrics, store } = options;
+  const log = options.logger.child({ component: "subscriptions" });
+  const planner = new SubscriptionPlanner(options.gatewaySdl);
+  const upstream = new UpstreamPool(options.subgraphUrls, options.signer, log, config.SUBSCRIPTION_KEEPALIVE_MS);
+  const resolutions = new Counter({
+    name: "fedbank_router_subscription_event_resolutions_total",
+    help: "Subscription events resolved through the rest of the plan (once per event and group, shared by the group's subscribers)",
+    registers: [metrics.registry],
+  });
+  const slowConsumers = new Counter({
+    name: "fedbank_router_subscription_slow_consumers_total",
+    help: "Subscribers dropped because they did not read their events fast enough, by transport",
+    labelNames: ["transport"],
+    registers: [metrics.registry],
+  });
+  const groupsGauge = new Gauge({
+    name: "fedbank_router_subscription_groups",
+    help: "Shared subscription groups (one upstream subscription each) open on this router",
+    registers: [metrics.registry],
+    collect() {
+      this.set(fanout.size);
+    },
+  });
+  void groupsGauge;
+  const batchStats: BatchStats = { requested: 0, sent: 0 };
+  const entityFetches = new Counter({
+    name: "fedbank_router_subscription_entity_fetches_total",
+    help: "Entity fetches of subscription events: asked for, and sent after batching",
+    labelNames: ["stage"],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc({ stage: "requested" }, batchStats.requested);
+      this.inc({ stage: "sent" }, batchStats.sent);
+    },
+  });
+  void entityFetches;
+  const fanout = new SubscriptionFanout(() => resolutions.inc());
+  const perUser = new Map<string, number>();
+  const live = new Set<LiveConnection>();
+
+  /** The gateway's signed data sources (same signing, timeouts and resilience as HTTP queries), batched. */
+  let services: ServiceMap | undefined;
+  const serviceMap = (): ServiceMap => {
+    if (services) return services;
+    // Until the router's own executor (router/src/engine) offers a public way to run a plan's `rest`, the
+    // gateway's data sources are read from its (private) service map, in this one place.
+    const internal = (options.gateway as unknown as { serviceMap?: Record<string, { dataSource: ServiceMap[string] }> }).serviceMap;
+    if (!internal) throw new Error("the gateway has no data sources yet");
+    services = batchingServices(Object.fromEntries(Object.entries(internal).map(([name, { dataSource }]) => [name, dataSource])), batchStats);
+    return services;
+  };
+
+  /** Verifies `header` (already `Bearer <JWT>`-shaped, connection-auth.ts): the caller, or why not. */
+  async function authenticate(header: string): Promise<Authentication> {
+    let caller: VerifiedCaller | null;
+    try {
+      caller = await options.verifier.verify(header);
+    } catch (failure) {
+      if (failure instanceof AuthUnavailableError) return { ok: false, code: CLOSE.TRY_AGAIN_LATER, reason: "access token cannot be checked right now; retry" };
+      if (!(failure instanceof AuthError)) throw failure;
+      metrics.authFailures.inc();
+      return { ok: false, code: CLOSE.UNAUTHORIZED, reason: closeReason(failure.message) };
+    }
+    if (!caller) return { ok: false, code: CLOSE.UNAUTHORIZED, reason: "no access token" };
+    const exp = decodeJwt(header.slice("Bearer ".length)).exp;
+    const closeAt = reauthenticateAt(exp, config.SUBSCRIPTION_REAUTHENTICATE_LEAD_MS);
+    if (closeAt !== null && closeAt <= Date.now()) {
+      metrics.authFailures.inc();
+      return { ok: false, code: CLOSE.UNAUTHORIZED, reason: "Access token has expired" };
+    }
+    return { ok: true, caller, closeAt };
+  }
+
+  /**
+   * Watches a live connection: closed with REAUTHENTICATE at `closeAt` (shortly before the token expires,
+   * a code clients retry with a refreshed token) and with UNAUTHORIZED when its session is revoked.
+   */
+  function track(connection: LiveConnection, closeAt: number | null): () => void {
+    live.add(connection);
+    const timer =
+      closeAt === null
+        ? undefined
+        : setTimeout(() => connection.close(CLOSE.REAUTHENTICATE, "token expiring: reconnect with a refreshed token"), Math.max(0, closeAt - Date.now()));
+    timer?.unref();
+    return () => {
+      live.delete(connection);
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  /** Takes a per-user slot (before anything is awaited, so concurrent subscribes cannot overshoot). */
+  function reserve(caller: VerifiedCaller): GraphQLError | (() => void) {
+    if ((perUser.get(caller.userId) ?? 0) >= config.SUBSCRIPTION_MAX_PER_USER) {
+      return error(`At most ${config.SUBSCRIPTION_MAX_PER_USER} subscriptions per user`, "SUBSCRIPTION_LIMIT", { limit: "perUser", max: config.SUBSCRIPTION_MAX_PER_USER });
+    }
+    perUser.set(caller.userId, (perUser.get(caller.userId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (perUser.get(caller.userId) ?? 1) - 1;
+      if (left <= 0) perUser.delete(caller.userId);
+      else perUser.set(caller.userId, left);
+    };
+  }
+
+  /** Checks and plans one subscribe: the prepared subscription, or the errors to answer with. */
+  async function prepare(caller: VerifiedCaller, client: ClientInfo, payload: SubscribePayload, transport: string): Promise<PreparedSubscription | readonly GraphQLError[]> {
+    const query = payload.query;
+    if (typeof query !== "string") return [error("The subscribe carries no query", "BAD_REQUEST")];
+    const operationName = payload.operationName ?? null;
+    const rawVariables = payload.variables ?? {};
+    const trust = options.trustedDocuments.check(query);
+    if (!trust.trusted) {
+      metrics.untrustedOperations.inc({ action: trust.refuse ? "refused" : "logged" });
+      log.warn({ hash: trust.hash, operationName, refused: trust.refuse }, "subscription not in the trusted-documents manifest");
+      if (trust.refuse) return [error("Operation is not in the trusted-documents manifest", "OPERATION_NOT_TRUSTED", { hash: trust.hash })];
+    }
+    const violation = options.operationLimiter.check(query);
+    if (violation) {
+      metrics.operationLimits.inc({ limit: violation.limit });
+      return [error(violation.message, "OPERATION_LIMIT", { limit: violation.limit, max: violation.max })];
+    }
+    const schema = options.apiSchema();
+    if (!schema) return [error("The router is not ready", "SERVICE_UNAVAILABLE")];
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (failure) {
+      return [failure instanceof GraphQLError ? error(failure.message, "GRAPHQL_PARSE_FAILED") : error("Syntax error", "GRAPHQL_PARSE_FAILED")];
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length > 0) return invalid.map((each) => error(each.message, "GRAPHQL_VALIDATION_FAILED"));
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation) return [error("No operation to run (name it with operationName)", "BAD_REQUEST")];
+    if (operation.operation !== "subscription") {
+      return [error(`Only subscriptions are served over ${transport}; send queries and mutations over HTTP`, "BAD_REQUEST")];
+    }
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+    if (coerced.errors) return coerced.errors.map((each) => error(each.message, "BAD_USER_INPUT"));
+    const cost = operationCost(schema, query, operationName ?? undefined, rawVariables, config.COST_DEFAULT_LIST_SIZE);
+    if (cost !== null && cost > config.COST_MAX_PER_OPERATION) {
+      metrics.operationLimits.inc({ limit: "cost" });
+      return [error(`Operation cost ${cost} exceeds the maximum of ${config.COST_MAX_PER_OPERATION}`, "COST_LIMIT_EXCEEDED", { cost, max: config.COST_MAX_PER_OPERATION })];
+    }
+    const requestId = randomUUID();
+    const decision = await options.rateLimiter.check({ caller, ip: client.ip, body: { query, operationName, variables: rawVariables }, cost: cost ?? 0 }, requestId);
+    if (decision.kind === "unavailable") return [error("Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE")];
+    if (decision.kind === "limited") {
+      return [error(`Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, "RATE_LIMITED", { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds })];
+    }
+    const queryHash = createHash("sha256").update(query).digest("hex");
+    const analysis = options.authorizer.analyze(schema, document, operationName, queryHash, caller);
+    if (analysis.rejected) return authorizationErrors(analysis).map((each) => error(each.message, each.extensions.code, {}));
+    const planned = analysis.document ?? document;
+    const planKey = analysis.queryHash ?? queryHash;
+    let plan: SubscriptionPlan;
+    try {
+      plan = planner.plan(planned, operationName, planKey);
+    } catch (failure) {
+      log.error({ err: failure, requestId }, "subscription could not be planned");
+      return [error("The subscription could not be planned", "INTERNAL_SERVER_ERROR")];
+    }
+    const operationContext = planner.operationContext(schema, planned, operationName);
+    const groupKey = [scopeOf(caller), planKey, operationName ?? "", JSON.stringify(coerced.coerced)].join("\u0000");
+    return { caller, client, plan, operationContext, analysis, original: document, planned, operationName, variables: coerced.coerced, requestId, groupKey, schema };
+  }
+
+  function authorizationErrors(analysis: OperationAnalysis) {
+    return analysis.errors.map((removed) => ({
+      message: removed.code === "UNAUTHENTICATED" ? `Authentication required for ${removed.coordinate}` : `Not authorized to access ${removed.coordinate}`,
+      path: removed.path,
+      extensions: { code: removed.code },
+    }));
+  }
+
+  /** The group of `prepared`: one upstream subscription, each event resolved once with its scope's identity. */
+  function groupSource(prepared: PreparedSubscription): GroupSource {
+    const { plan, caller, client } = prepared;
+    const requestId = randomUUID();
+    const context: RouterContext = { caller, requestId, client };
+    const primaryVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in prepared.variables).map((name) => [name, prepared.variables[name]]));
+    const events = upstream.subscribe(
+      plan.primary.serviceName,
+      { query: plan.primary.operation, operationName: plan.primary.operationName ?? null, variables: primaryVariables },
+      { caller, requestId, client },
+    );
+    return {
+      events,
+      async resolve(event) {
+        try {
+          const resolved = await planner.resolveEvent({
+            plan,
+            event,
+            services: serviceMap(),
+            operationContext: prepared.operationContext,
+            operationName: prepared.operationName,
+            variables: prepared.variables,
+            context,
+          });
+          let data = resolved.data as Record<string, unknown> | null | undefined;
+          let errors = (resolved.errors ?? []).map((each) => maskError(each));
+          if (prepared.analysis.removed.size > 0) {
+            data = nullRemovedFields(prepared.schema, prepared.original, prepared.operationName, prepared.analysis.removed, data);
+            errors = [...authorizationErrors(prepared.analysis), ...errors];
+          }
+          return errors.length > 0 ? { data: data ?? null, errors } : { data: data ?? null };
+        } catch (failure) {
+          log.error({ err: failure, requestId }, "subscription event could not be resolved");
+          return { data: null, errors: [{ message: "The event could not be resolved", extensions: { code: "INTERNAL_SERVER_ERROR" } }] };
+        }
+      },
+      onEnd(failure) {
+        if (failure === undefined) return undefined;
+        // Upstream refused (errors) or its socket failed: the subscription ends; the client may resubscribe.
+        const upstreamErrors = Array.isArray(failure) ? (failure as { message?: string; extensions?: Record<string, unknown> }[]) : null;
+        if (!upstreamErrors) log.warn({ err: failure instanceof Error ? failure.message : String((failure as { code?: number })?.code ?? failure) }, "upstream subscription ended");
+        return {
+          errors: upstreamErrors
+            ? upstreamErrors.map((each) => maskError({ message: each.message ?? "Upstream error", extensions: each.extensions }))
+            : [{ message: "The subscription's source is unavailable; subscribe again", extensions: { code: "SERVICE_UNAVAILABLE" } }],
+        };
+      },
+    };
+  }
+
+  /** Adds `member` to the group of `prepared` (started on first use); returns how to leave. */
+  function attach(prepared: PreparedSubscription, member: Member): () => void {
+    return fanout.join(prepared.groupKey, () => groupSource(prepared), member);
+  }
+
+  // ---- revocation: one batched pass over the live connections' sessions ----
+  const revocationTimer = setInterval(() => void checkRevocations(), config.SUBSCRIPTION_REVOCATION_CHECK_MS);
+  revocationTimer.unref();
+  let checking = false;
+  async function checkRevocations() {
+    if (checking || live.size === 0) return;
+    checking = true;
+    try {
+      const bySession = new Map<string, LiveConnection[]>();
+      for (const connection of live) {
+        const list = bySession.get(connection.caller.sessionId);
+        if (list) list.push(connection);
+        else bySession.set(connection.caller.sessionId, [connection]);
+      }
+      const sessions = [...bySession.keys()];
+      for (let start = 0; start < sessions.length; start += 200) {
+        const chunk = sessions.slice(start, start + 200);
+        const revoked = await Promise.all(chunk.map((sessionId) => isSessionRevoked(store, sessionId)));
+        chunk.forEach((sessionId, index) => {
+          if (revoked[index]) for (const connection of bySession.get(sessionId) ?? []) connection.close(CLOSE.UNAUTHORIZED, "session revoked");
+        });
+      }
+    } catch (failure) {
+      log.warn({ err: failure instanceof Error ? failure.message : String(failure) }, "revocation check of live connections failed; retried next pass");
+    } finally {
+      checking = false;
+    }
+  }
+
+  return {
+    log,
+    authenticate,
+    track,
+    reserve,
+    prepare,
+    attach,
+    /** Counts a subscriber dropped for not keeping up. */
+    slowConsumer(transport: string) {
+      slowConsumers.inc({ transport });
+    },
+    async stop() {
+      clearInterval(revocationTimer);
+      fanout.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** A formatted result for errors thrown by prepare(). */
+export function errorsResult(errors: readonly GraphQLError[]): FormattedExecutionResult {
+  return { errors: errors.map((each) => each.toJSON()) };
+}
