@@ -15,6 +15,8 @@ export const ErrorCode = {
   EMAIL_TAKEN: "EMAIL_TAKEN",
   INVALID_REFRESH_TOKEN: "INVALID_REFRESH_TOKEN",
   TOO_MANY_ATTEMPTS: "TOO_MANY_ATTEMPTS",
+  /** A security-sensitive change needs step-up: the current password (and TOTP with MFA) or a fresh login. */
+  REAUTHENTICATION_REQUIRED: "REAUTHENTICATION_REQUIRED",
   RATE_LIMITED: "RATE_LIMITED",
   // Ledger and account lifecycle (accounts and transactions subgraphs).
   INVALID_AMOUNT: "INVALID_AMOUNT",

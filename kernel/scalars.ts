@@ -21,7 +21,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-function parseInstant(value: unknown): Date {
+/** Parses an ISO 8601 instant or throws BAD_USER_INPUT (for resolvers that receive DateTime arguments unparsed). */
+export function parseInstant(value: unknown): Date {
   if (typeof value !== "string" || !ISO_INSTANT.test(value)) {
     throw badUserInput("DateTime must be an ISO 8601 string such as 2026-01-31T09:30:00Z");
   }

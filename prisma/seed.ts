@@ -21,13 +21,16 @@ export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: "analyst@demo.bank", name: "Ana Analyst", role: "ANALYST" },
 ];
 
-/** Fixed account numbers (valid mod-97 check digits) so the demo is the same on every machine. */
+/**
+ * Fixed account numbers (valid mod-97 check digits) so the demo is the same on every machine; their bodies
+ * were drawn at random like the ones `openAccount` issues, so the demo does not teach that numbers can be guessed.
+ */
 const DEMO_ACCOUNTS = [
-  { owner: "alice@demo.bank", number: "FB26FDBK00000000000001", type: "CHECKING", currency: "USD" },
-  { owner: "alice@demo.bank", number: "FB96FDBK00000000000002", type: "SAVINGS", currency: "USD" },
-  { owner: "alice@demo.bank", number: "FB69FDBK00000000000003", type: "CHECKING", currency: "EUR" },
-  { owner: "bob@demo.bank", number: "FB42FDBK00000000000004", type: "CHECKING", currency: "USD" },
-  { owner: "bob@demo.bank", number: "FB15FDBK00000000000005", type: "CHECKING", currency: "JPY" },
+  { owner: "alice@demo.bank", number: "FB65FDBK12817536338047", type: "CHECKING", currency: "USD" },
+  { owner: "alice@demo.bank", number: "FB97FDBK50237507013082", type: "SAVINGS", currency: "USD" },
+  { owner: "alice@demo.bank", number: "FB89FDBK38028495083724", type: "CHECKING", currency: "EUR" },
+  { owner: "bob@demo.bank", number: "FB82FDBK88850174739711", type: "CHECKING", currency: "USD" },
+  { owner: "bob@demo.bank", number: "FB28FDBK30837818751566", type: "CHECKING", currency: "JPY" },
 ] as const;
 
 export async function seedDemoData(prisma: PrismaClient, log: (line: string) => void = () => undefined) {
@@ -72,7 +75,7 @@ export async function seedDemoData(prisma: PrismaClient, log: (line: string) => 
     accounts.set(demo.number, { id: account.id, currency: account.currency, ownerId: owner.id });
   }
 
-  const aliceChecking = accounts.get("FB26FDBK00000000000001")!;
+  const aliceChecking = accounts.get("FB65FDBK12817536338047")!;
   const alreadyPosted = await prisma.posting.count({ where: { accountId: aliceChecking.id } });
   if (alreadyPosted > 0) {
     log("demo data already present");
@@ -123,15 +126,15 @@ export async function seedDemoData(prisma: PrismaClient, log: (line: string) => 
     });
   };
 
-  await deposit("FB26FDBK00000000000001", "2500.00", "Salary November");
-  await deposit("FB42FDBK00000000000004", "1200.00", "Opening deposit");
-  await deposit("FB69FDBK00000000000003", "800.00", "Cash deposit");
-  await deposit("FB15FDBK00000000000005", "50000", "Cash deposit");
-  const rent = await transfer("FB26FDBK00000000000001", "FB42FDBK00000000000004", "125.50", "Concert tickets");
-  await transfer("FB26FDBK00000000000001", "FB96FDBK00000000000002", "500.00", "Monthly savings");
-  await withdraw("FB42FDBK00000000000004", "40.00", "ATM withdrawal");
-  await transfer("FB42FDBK00000000000004", "FB26FDBK00000000000001", "19.99", "Pizza, my share");
-  await withdraw("FB15FDBK00000000000005", "3000", "ATM withdrawal");
+  await deposit("FB65FDBK12817536338047", "2500.00", "Salary November");
+  await deposit("FB82FDBK88850174739711", "1200.00", "Opening deposit");
+  await deposit("FB89FDBK38028495083724", "800.00", "Cash deposit");
+  await deposit("FB28FDBK30837818751566", "50000", "Cash deposit");
+  const rent = await transfer("FB65FDBK12817536338047", "FB82FDBK88850174739711", "125.50", "Concert tickets");
+  await transfer("FB65FDBK12817536338047", "FB97FDBK50237507013082", "500.00", "Monthly savings");
+  await withdraw("FB82FDBK88850174739711", "40.00", "ATM withdrawal");
+  await transfer("FB82FDBK88850174739711", "FB65FDBK12817536338047", "19.99", "Pizza, my share");
+  await withdraw("FB28FDBK30837818751566", "3000", "ATM withdrawal");
 
   const alice = users.get("alice@demo.bank")!;
   const bob = users.get("bob@demo.bank")!;

@@ -34,21 +34,21 @@ test("the embedded mode boots on PGlite, answers the dashboard query, stops clea
       const { body } = await graphql<typeof firstView>(first.routerUrl, QUERY, {}, token);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
       firstView = body.data!;
-      const checking = firstView.me.accounts.find((account) => account.number === "FB26FDBK00000000000001");
+      const checking = firstView.me.accounts.find((account) => account.number === "FB65FDBK12817536338047");
       assert.deepEqual(checking?.balance, { amount: "1894.49", currency: "USD" });
 
       // Concurrent requests on the one PGlite session: every transfer answers correctly and money adds up.
       const transfers = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           graphql(first.routerUrl, TRANSFER, {
-            input: { fromAccountId: checking!.id, toAccountNumber: "FB42FDBK00000000000004", amount: "1.00", idempotencyKey: `embedded-${i}` },
+            input: { fromAccountId: checking!.id, toAccountNumber: "FB82FDBK88850174739711", amount: "1.00", idempotencyKey: `embedded-${i}` },
           }, token),
         ),
       );
       for (const { body: moved } of transfers) assert.equal(moved.errors, undefined, JSON.stringify(moved.errors));
       const after = await graphql<typeof firstView>(first.routerUrl, QUERY, {}, token);
       const balances = Object.fromEntries(after.body.data!.me.accounts.map((account) => [account.number, account.balance.amount]));
-      assert.equal(balances.FB26FDBK00000000000001, "1886.49");
+      assert.equal(balances.FB65FDBK12817536338047, "1886.49");
       firstView = after.body.data!;
     } finally {
       assert.equal(await first.stop(), 0, `exit code after SIGTERM\n${first.output()}`);

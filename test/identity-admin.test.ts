@@ -135,8 +135,8 @@ describe("GDPR", () => {
     assert.ok(data.sessions.some((s: { id: string }) => s.id === claimsOf(alice.accessToken).payload.sid));
     assert.ok(data.securityEvents.some((e: { type: string }) => e.type === "LOGIN_SUCCEEDED"));
     const numbers = data.accounts.map((a: { number: string }) => a.number).sort();
-    assert.deepEqual(numbers, ["FB26FDBK00000000000001", "FB69FDBK00000000000003", "FB96FDBK00000000000002"]);
-    const checking = data.accounts.find((a: { number: string }) => a.number === "FB26FDBK00000000000001");
+    assert.deepEqual(numbers, ["FB65FDBK12817536338047", "FB89FDBK38028495083724", "FB97FDBK50237507013082"]);
+    const checking = data.accounts.find((a: { number: string }) => a.number === "FB65FDBK12817536338047");
     assert.deepEqual(checking.balance, { amount: "1894.49", currency: "USD" });
     assert.ok(checking.transactions.length >= 4);
     assert.ok(Array.isArray(data.notifications));
@@ -145,7 +145,7 @@ describe("GDPR", () => {
       assert.ok(!text.includes(secret), `export contains ${secret}`);
     }
     // Nothing about anyone else.
-    assert.ok(!text.includes("bob@demo.bank") && !text.includes("FB42FDBK00000000000004"));
+    assert.ok(!text.includes("bob@demo.bank") && !text.includes("FB82FDBK88850174739711"));
   });
 
   test("eraseUser pseudonymises personal data, ends sessions and leaves the ledger untouched", async () => {

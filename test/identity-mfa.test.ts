@@ -13,7 +13,7 @@ let stack: Stack;
 before(async () => {
   database = await createTestDatabase();
   db = createDatabase({ url: database.url, poolSize: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, LOGIN_MAX_FAILURES_PER_IP: "1000", LOGIN_MAX_FAILURES_PER_ACCOUNT: "50" });
+  stack = await startStack({ DATABASE_URL: database.url, LOGIN_MAX_FAILURES_PER_IP: "1000", LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: "50" });
 });
 
 after(async () => {

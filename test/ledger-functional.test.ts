@@ -96,7 +96,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "100.00");
     assert.equal(code(await call("alice", OPS.freeze, { id: account.id, reason: "mine" })), "FORBIDDEN");
     assert.equal(ok(await call("teller", OPS.freeze, { id: account.id, reason: "suspicious activity" })).freezeAccount.status, "FROZEN");
-    const target = "FB26FDBK00000000000001";
+    const target = "FB65FDBK12817536338047";
     const debit = await call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: target, amount: "1.00", idempotencyKey: key() } });
     assert.equal(code(debit), "ACCOUNT_FROZEN");
     const withdrawal = await call("teller", OPS.withdraw, { input: { accountId: account.id, amount: "1.00", idempotencyKey: key() } });
@@ -122,7 +122,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "10.00");
     assert.equal(code(await call("bob", OPS.close, { id: account.id, reason: "moving" })), "ACCOUNT_NOT_EMPTY");
     const hold = ok(await call("bob", OPS.authorize, {
-      input: { fromAccountId: account.id, toAccountNumber: "FB42FDBK00000000000004", amount: "10.00", idempotencyKey: key() },
+      input: { fromAccountId: account.id, toAccountNumber: "FB82FDBK88850174739711", amount: "10.00", idempotencyKey: key() },
     })).authorizeTransfer.hold;
     // The hold reserves all 10.00: even a teller cannot withdraw past it.
     const blocked = await call("teller", OPS.withdraw, { input: { accountId: account.id, amount: "0.01", idempotencyKey: key() } });
@@ -140,12 +140,12 @@ describe("account lifecycle", () => {
   test("accountByNumber is for staff and validates the number's check digits", async () => {
     const byNumber = `query($n: String!) { accountByNumber(number: $n) { id number owner { id } } }`;
     const found = ok(await call("teller", byNumber, { n: "fb42 fdbk 0000 0000 0000 04" }));
-    assert.equal(found.accountByNumber.number, "FB42FDBK00000000000004");
-    assert.equal(code(await call("teller", byNumber, { n: "FB43FDBK00000000000004" })), "INVALID_ACCOUNT_NUMBER");
+    assert.equal(found.accountByNumber.number, "FB82FDBK88850174739711");
+    assert.equal(code(await call("teller", byNumber, { n: "FB83FDBK88850174739711" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(code(await call("teller", byNumber, { n: "not a number" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(code(await call("teller", byNumber, { n: "" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(ok(await call("teller", byNumber, { n: UNUSED_NUMBER })).accountByNumber, null);
-    assert.equal(code(await call("alice", byNumber, { n: "FB42FDBK00000000000004" })), "FORBIDDEN");
+    assert.equal(code(await call("alice", byNumber, { n: "FB82FDBK88850174739711" })), "FORBIDDEN");
   });
 });
 
@@ -180,7 +180,7 @@ describe("money movement", () => {
     const me = ok(await call("alice", `{ me { id } }`)).me.id;
     const account = await openAccount("teller", { ownerId: me, type: "CHECKING", currency: "USD", overdraftLimit: "50.00" });
     const out = (amount: string) =>
-      call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: "FB42FDBK00000000000004", amount, idempotencyKey: key() } });
+      call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: "FB82FDBK88850174739711", amount, idempotencyKey: key() } });
     assert.equal(code(await out("50.01")), "INSUFFICIENT_FUNDS");
     ok(await out("50.00"));
     assert.equal((await balances(account.id)).balance, "-50.00");
@@ -349,7 +349,7 @@ describe("bad input is refused with a clear code and moves nothing", () => {
       [{ toAccountId: null, toAccountNumber: "FB00FDBK00000000000001" }, "INVALID_ACCOUNT_NUMBER"],
       [{ toAccountId: null, toAccountNumber: "hello" }, "INVALID_ACCOUNT_NUMBER"],
       [{ toAccountId: null, toAccountNumber: UNUSED_NUMBER }, "NOT_FOUND"],
-      [{ toAccountNumber: "FB26FDBK00000000000001" }, "BAD_USER_INPUT"],
+      [{ toAccountNumber: "FB65FDBK12817536338047" }, "BAD_USER_INPUT"],
       [{ toAccountId: eur.id }, "CURRENCY_MISMATCH"],
       [{ toAccountId: usd.id }, "SAME_ACCOUNT"],
       [{ idempotencyKey: "" }, "BAD_USER_INPUT"],
@@ -358,7 +358,7 @@ describe("bad input is refused with a clear code and moves nothing", () => {
     for (const [input, expected] of cases) {
       assert.equal(code(await transfer(input)), expected, JSON.stringify(input));
     }
-    const jpyTransfer = await call("alice", OPS.transfer, { input: { fromAccountId: jpy.id, toAccountNumber: "FB15FDBK00000000000005", amount: "1.5", idempotencyKey: key() } });
+    const jpyTransfer = await call("alice", OPS.transfer, { input: { fromAccountId: jpy.id, toAccountNumber: "FB28FDBK30837818751566", amount: "1.5", idempotencyKey: key() } });
     assert.equal(code(jpyTransfer), "INVALID_AMOUNT");
     assert.equal(code(await call("teller", OPS.deposit, { input: { accountId: usd.id, amount: "-5", idempotencyKey: key() } })), "INVALID_AMOUNT");
     assert.equal(code(await call("teller", OPS.deposit, { input: { accountNumber: "FB26 0000", amount: "5", idempotencyKey: key() } })), "INVALID_ACCOUNT_NUMBER");
@@ -395,7 +395,7 @@ describe("idempotency", () => {
 
   test("a refused attempt does not poison its key", async () => {
     const from = await openAccount("alice", { type: "CHECKING", currency: "USD" });
-    const input = { fromAccountId: from.id, toAccountNumber: "FB42FDBK00000000000004", amount: "5.00", idempotencyKey: key() };
+    const input = { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "5.00", idempotencyKey: key() };
     assert.equal(code(await call("alice", OPS.transfer, { input })), "INSUFFICIENT_FUNDS");
     await deposit(from.id, "5.00");
     assert.equal(ok(await call("alice", OPS.transfer, { input })).transfer.replayed, false);
@@ -468,7 +468,7 @@ describe("holds expire", () => {
       const from = await openAccount("alice", { type: "CHECKING", currency: "USD" });
       await deposit(from.id, "20.00");
       const hold = ok(await run(OPS.authorize, {
-        input: { fromAccountId: from.id, toAccountNumber: "FB42FDBK00000000000004", amount: "15.00", idempotencyKey: key() },
+        input: { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "15.00", idempotencyKey: key() },
       })).authorizeTransfer.hold;
       assert.equal(ok(await run(OPS.balances, { id: from.id })).account.availableBalance.amount, "5.00");
       await new Promise((resolve) => setTimeout(resolve, 1_300));
@@ -476,7 +476,7 @@ describe("holds expire", () => {
       assert.equal(ok(await run(`query($id: ID!) { hold(id: $id) { status } }`, { id: hold.id })).hold.status, "EXPIRED");
       assert.equal(code(await run(OPS.capture, { input: { holdId: hold.id, idempotencyKey: key() } })), "HOLD_NOT_PENDING");
       // The funds are spendable again.
-      ok(await run(OPS.transfer, { input: { fromAccountId: from.id, toAccountNumber: "FB42FDBK00000000000004", amount: "20.00", idempotencyKey: key() } }));
+      ok(await run(OPS.transfer, { input: { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "20.00", idempotencyKey: key() } }));
     } finally {
       assert.equal(await expiring.stop(), 0);
     }

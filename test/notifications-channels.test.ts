@@ -15,8 +15,8 @@ import { retryDelayMs } from "../subgraphs/notifications/src/channels/dispatcher
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { createTestDatabase, freePort, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 
-const ALICE_CHECKING = "FB26FDBK00000000000001";
-const BOB_CHECKING = "FB42FDBK00000000000004";
+const ALICE_CHECKING = "FB65FDBK12817536338047";
+const BOB_CHECKING = "FB82FDBK88850174739711";
 
 interface Mail {
   to: string[];

@@ -13,8 +13,8 @@ import pg from "pg";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { createTestDatabase, graphql, login, startStack } from "./support/stack.js";
 
-const ALICE_CHECKING = "FB26FDBK00000000000001";
-const BOB_CHECKING = "FB42FDBK00000000000004";
+const ALICE_CHECKING = "FB65FDBK12817536338047";
+const BOB_CHECKING = "FB82FDBK88850174739711";
 const TRANSFERS = 60;
 const CONCURRENCY = 6;
 const KILL_AFTER = 15;

@@ -25,8 +25,8 @@ function ok(body: Body) {
   return body.data;
 }
 
-const ALICE_CHECKING = "FB26FDBK00000000000001";
-const BOB_CHECKING = "FB42FDBK00000000000004";
+const ALICE_CHECKING = "FB65FDBK12817536338047";
+const BOB_CHECKING = "FB82FDBK88850174739711";
 
 async function accountId(who: string, number: string): Promise<string> {
   const me = ok(await call(who, `{ me { accounts { id number } } }`)).me;

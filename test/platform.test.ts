@@ -73,9 +73,9 @@ describe("a customer's dashboard through the router", () => {
     assert.equal(me.name, "Alice Martin");
     assert.equal(me.role, "CUSTOMER");
     const byNumber = new Map(me.accounts.map((account) => [account.number, account]));
-    assert.deepEqual([...byNumber.keys()].sort(), ["FB26FDBK00000000000001", "FB69FDBK00000000000003", "FB96FDBK00000000000002"]);
+    assert.deepEqual([...byNumber.keys()].sort(), ["FB65FDBK12817536338047", "FB89FDBK38028495083724", "FB97FDBK50237507013082"]);
 
-    const checking = byNumber.get("FB26FDBK00000000000001")!;
+    const checking = byNumber.get("FB65FDBK12817536338047")!;
     assert.equal(checking.type, "CHECKING");
     assert.equal(checking.status, "ACTIVE");
     // 2500.00 salary − 125.50 to Bob − 500.00 to savings + 19.99 from Bob.
@@ -85,8 +85,8 @@ describe("a customer's dashboard through the router", () => {
       [["TRANSFER", "19.99"], ["TRANSFER", "500.00"], ["TRANSFER", "125.50"], ["DEPOSIT", "2500.00"]],
     );
     assert.equal(checking.transactions.pageInfo.hasNextPage, false);
-    assert.deepEqual(byNumber.get("FB96FDBK00000000000002")!.balance, { amount: "500.00", currency: "USD" });
-    assert.deepEqual(byNumber.get("FB69FDBK00000000000003")!.balance, { amount: "800.00", currency: "EUR" });
+    assert.deepEqual(byNumber.get("FB97FDBK50237507013082")!.balance, { amount: "500.00", currency: "USD" });
+    assert.deepEqual(byNumber.get("FB89FDBK38028495083724")!.balance, { amount: "800.00", currency: "EUR" });
   });
 
   test("every balance equals the sum of its postings, and all postings sum to zero", async () => {
@@ -106,11 +106,11 @@ describe("a customer's dashboard through the router", () => {
       }`;
     const first = await graphql<{ me: { accounts: { number: string; transactions: DashboardAccount["transactions"] & { edges: { cursor: string; node: { id: string } }[] } }[] } }>(
       stack.routerUrl, page, {}, token);
-    const checking = first.body.data!.me.accounts.find((a) => a.number === "FB26FDBK00000000000001")!;
+    const checking = first.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     assert.equal(checking.transactions.edges.length, 2);
     assert.equal(checking.transactions.pageInfo.hasNextPage, true);
     const second = await graphql<typeof first.body.data>(stack.routerUrl, page, { after: checking.transactions.pageInfo.endCursor }, token);
-    const next = second.body.data!.me.accounts.find((a) => a.number === "FB26FDBK00000000000001")!;
+    const next = second.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     const ids = [...checking.transactions.edges, ...next.transactions.edges].map((edge) => edge.node.id);
     assert.equal(new Set(ids).size, 4);
     assert.equal(next.transactions.pageInfo.hasNextPage, false);
@@ -119,7 +119,7 @@ describe("a customer's dashboard through the router", () => {
   test("a statement reconciles: opening + entries = closing = the ledger balance", async () => {
     const token = await login(stack.routerUrl, "alice@demo.bank");
     const me = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
-    const checking = me.body.data!.me.accounts.find((a) => a.number === "FB26FDBK00000000000001")!;
+    const checking = me.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     const { body } = await graphql<{ accountStatement: { openingBalance: { amount: string }; closingBalance: { amount: string }; totalCredits: { amount: string }; totalDebits: { amount: string }; entries: { amount: { amount: string }; balanceAfter: { amount: string }; transaction: { id: string; kind: string } }[] } }>(
       stack.routerUrl,
       `query S($id: ID!, $from: DateTime!, $to: DateTime!) {

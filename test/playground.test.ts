@@ -234,11 +234,11 @@ describe("the playground in a browser, against the real platform", { skip: chrom
     const typed = await page.evaluate(editorValue(".graphiql-editor-tool .graphiql-editor:not(.hidden)"));
     assert.equal(typed, headers);
 
-    const result = JSON.parse(await runAndWaitFor(/FB26FDBK00000000000001/)) as {
+    const result = JSON.parse(await runAndWaitFor(/FB65FDBK12817536338047/)) as {
       data: { me: { name: string; accounts: { number: string; balance: { amount: string; currency: string } }[] } };
     };
     assert.equal(result.data.me.name, "Alice Martin");
-    const checking = result.data.me.accounts.find((account) => account.number === "FB26FDBK00000000000001");
+    const checking = result.data.me.accounts.find((account) => account.number === "FB65FDBK12817536338047");
     assert.deepEqual(checking?.balance, { amount: "1894.49", currency: "USD" });
   });
 
@@ -259,7 +259,7 @@ describe("the playground in a browser, against the real platform", { skip: chrom
     const { body } = await graphql(
       stack.routerUrl,
       "mutation($input: TransferInput!) { transfer(input: $input) { transaction { id } } }",
-      { input: { fromAccountId: from.id, toAccountNumber: "FB26FDBK00000000000001", amount: "4.56", idempotencyKey: `playground-live-${Date.now()}` } },
+      { input: { fromAccountId: from.id, toAccountNumber: "FB65FDBK12817536338047", amount: "4.56", idempotencyKey: `playground-live-${Date.now()}` } },
       bob,
     );
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));

@@ -211,7 +211,7 @@ describe("router resilience towards subgraphs", () => {
     const transfer = await post(
       router.url,
       TRANSFER,
-      { input: { fromAccountId: accountId, toAccountNumber: "FB96FDBK00000000000002", amount: "1.00", idempotencyKey: randomUUID() } },
+      { input: { fromAccountId: accountId, toAccountNumber: "FB97FDBK50237507013082", amount: "1.00", idempotencyKey: randomUUID() } },
       alice,
     );
     assert.deepEqual(transfer.body.errors?.map((error) => [error.path, error.extensions?.code]), [[["transfer"], "SUBGRAPH_UNAVAILABLE"]]);

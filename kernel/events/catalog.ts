@@ -126,6 +126,21 @@ export const EVENT_DEFINITIONS = {
     description: "TOTP multi-factor authentication was enabled.",
     producer: "users", consumers: ["notifications", "audit"],
   }),
+  "users.mfa.enrollment_started": defineEvent({
+    type: "users.mfa.enrollment_started", version: 1, aggregateType: "User", payload: z.object({ userId: id() }),
+    description: "A new TOTP secret and recovery codes were issued (MFA enrolment started, after step-up).",
+    producer: "users", consumers: ["notifications"],
+  }),
+  "users.security.alert": defineEvent({
+    type: "users.security.alert", version: 1, aggregateType: "User",
+    payload: z.object({
+      userId: id(),
+      reason: z.enum(["REPEATED_FAILED_ATTEMPTS", "SESSION_REVOKED_AFTER_FAILURES"]),
+      failures: z.number().int().min(0),
+    }),
+    description: "Repeated wrong passwords or codes on the account (from any address), or a session revoked after them.",
+    producer: "users", consumers: ["notifications"],
+  }),
   "users.mfa.disabled": defineEvent({
     type: "users.mfa.disabled", version: 1, aggregateType: "User", payload: z.object({ userId: id() }),
     description: "TOTP multi-factor authentication was disabled.",

@@ -67,7 +67,7 @@ mutation Transfer($input: TransferInput!) {
     variables: json({
       input: {
         fromAccountId: "<one of your account ids, from MyAccounts>",
-        toAccountNumber: "FB96FDBK00000000000002",
+        toAccountNumber: "FB97FDBK50237507013082",
         amount: "10.00",
         reference: "playground test",
         idempotencyKey: "playground-0001",

@@ -117,3 +117,22 @@ describe("garbage", () => {
     for (const input of garbage) assert.equal(isValidAccountNumber(input), false, JSON.stringify(input));
   });
 });
+
+describe("numbers cannot be guessed from one another (issue 14)", () => {
+  const bodies = Array.from({ length: 500 }, () => BigInt(generateAccountNumber().slice(8)));
+
+  test("numbers opened one after another are not neighbours", () => {
+    for (let i = 1; i < bodies.length; i += 1) {
+      const gap = bodies[i]! > bodies[i - 1]! ? bodies[i]! - bodies[i - 1]! : bodies[i - 1]! - bodies[i]!;
+      assert.ok(gap > 1000n, `consecutive bodies ${bodies[i - 1]} and ${bodies[i]} are close`);
+    }
+  });
+
+  test("every digit position is random: each takes most of the ten digits over 500 numbers", () => {
+    const numbers = bodies.map((body) => body.toString().padStart(14, "0"));
+    for (let position = 0; position < 14; position += 1) {
+      const seen = new Set(numbers.map((number) => number[position]));
+      assert.ok(seen.size >= 9, `position ${position} takes only ${seen.size} digits`);
+    }
+  });
+});

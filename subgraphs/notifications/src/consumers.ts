@@ -162,6 +162,12 @@ const usersHandlers: EventHandlers<"users"> = {
   async "users.mfa.disabled"(event, tx) {
     await deliver(tx, { eventId: event.id, userId: event.payload.userId, rendered: templates.mfaChanged(false) });
   },
+  async "users.mfa.enrollment_started"(event, tx) {
+    await deliver(tx, { eventId: event.id, userId: event.payload.userId, rendered: templates.mfaEnrollmentStarted() });
+  },
+  async "users.security.alert"(event, tx) {
+    await deliver(tx, { eventId: event.id, userId: event.payload.userId, rendered: templates.securityAlert(event.payload.reason) });
+  },
   async "users.password.changed"(event, tx) {
     await deliver(tx, { eventId: event.id, userId: event.payload.userId, rendered: templates.passwordChanged(event.payload.otherSessionsRevoked) });
   },

@@ -15,6 +15,7 @@ export const NotificationKind = {
   LOGIN_NEW_DEVICE: "LOGIN_NEW_DEVICE",
   MFA_CHANGED: "MFA_CHANGED",
   PASSWORD_CHANGED: "PASSWORD_CHANGED",
+  SECURITY_ALERT: "SECURITY_ALERT",
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 export const NOTIFICATION_KINDS = Object.values(NotificationKind);
@@ -99,6 +100,19 @@ export const templates = {
     body: enabled
       ? "Two-factor authentication is now required when you sign in."
       : "Two-factor authentication was turned off. If this was not you, change your password and contact the bank.",
+  }),
+  mfaEnrollmentStarted: (): RenderedNotification => ({
+    kind: NotificationKind.MFA_CHANGED,
+    title: "Two-factor authentication set-up started",
+    body: "A new authenticator secret and recovery codes were issued for your account. If this was not you, change your password and contact the bank.",
+  }),
+  securityAlert: (reason: "REPEATED_FAILED_ATTEMPTS" | "SESSION_REVOKED_AFTER_FAILURES"): RenderedNotification => ({
+    kind: NotificationKind.SECURITY_ALERT,
+    title: reason === "REPEATED_FAILED_ATTEMPTS" ? "Repeated failed sign-in attempts" : "A session was signed out",
+    body:
+      reason === "REPEATED_FAILED_ATTEMPTS"
+        ? "Someone entered wrong passwords or codes for your account several times. You can still sign in; if this was not you, consider changing your password."
+        : "A signed-in session entered wrong passwords or codes several times and was signed out. If this was not you, change your password and contact the bank.",
   }),
   passwordChanged: (otherSessionsRevoked: number): RenderedNotification => ({
     kind: NotificationKind.PASSWORD_CHANGED,

@@ -14,6 +14,9 @@ export const transactionsConfigSchema = subgraphBaseConfig.extend({
   HOLD_EXPIRY_WARNING_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** How long idempotency keys are kept (at least 24 h, as promised to clients); older ones are purged hourly. */
   IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(72),
+  /** Look-ups of other customers' accounts by number (transfers, holds) per customer and window (number-lookups.ts). */
+  ACCOUNT_NUMBER_LOOKUPS_MAX: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  ACCOUNT_NUMBER_LOOKUPS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
 });
 
 export type TransactionsConfig = z.infer<typeof transactionsConfigSchema>;

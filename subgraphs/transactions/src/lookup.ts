@@ -29,6 +29,10 @@ export async function findCustomerAccount(context: TransactionsContext, ref: Acc
   } else {
     account = isUuid(ref.id!) ? await context.loaders.ledgerAccountById.load(ref.id!) : null;
   }
+  // Naming someone else's account (or none) by number counts toward the caller's look-up limit.
+  if (hasNumber && context.numberLookups && (!account?.ownerId || account.ownerId !== context.caller?.userId)) {
+    await context.numberLookups.count(requireCaller(context.caller), normaliseAccountNumber(ref.number!));
+  }
   if (!account || account.kind !== "CUSTOMER") throw unknownAccount();
   return account;
 }

@@ -2,6 +2,7 @@ import { createDatabase, type Database } from "../../../kernel/db.js";
 import { startServiceRelay } from "../../../kernel/events/runtime.js";
 import { createLogger } from "../../../kernel/logger.js";
 import { readSchemaFile } from "../../../kernel/service-runtime.js";
+import { createSharedStore } from "../../../kernel/shared-store.js";
 import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
 import type { TransactionsConfig } from "./config.js";
 import type { TransactionsContext } from "./context.js";
@@ -9,6 +10,7 @@ import type { LedgerDb } from "./db.js";
 import { startHoldExpiryJob } from "./hold-expiry.js";
 import { purgeIdempotencyKeys } from "./idempotency.js";
 import { createLedgerLoaders } from "./loaders.js";
+import { NumberLookupLimiter } from "./number-lookups.js";
 import { resolvers } from "./resolvers/index.js";
 import { registerLedgerMetrics, withLedgerMetrics } from "./ledger-metrics.js";
 
@@ -21,6 +23,12 @@ export async function startTransactionsService(config: TransactionsConfig, datab
     ? undefined
     : createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: "transactions" });
   const db = database ?? ownDatabase!;
+  const store = await createSharedStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger: createLogger("transactions-store", config.LOG_LEVEL) });
+  const numberLookups = new NumberLookupLimiter(
+    store,
+    { max: config.ACCOUNT_NUMBER_LOOKUPS_MAX, windowSeconds: config.ACCOUNT_NUMBER_LOOKUPS_WINDOW_SECONDS },
+    createLogger("transactions", config.LOG_LEVEL),
+  );
   const service = await startDatabaseSubgraph<TransactionsContext>({
     name: "transactions",
     port: config.TRANSACTIONS_PORT,
@@ -31,7 +39,7 @@ export async function startTransactionsService(config: TransactionsConfig, datab
     database: db,
     createContext: (base, prisma) => {
       ledgerDb ??= prisma;
-      return { ...base, db: prisma, pool: db.pool, loaders: createLedgerLoaders(prisma), holdTtlSeconds: config.HOLD_TTL_SECONDS };
+      return { ...base, db: prisma, pool: db.pool, loaders: createLedgerLoaders(prisma), numberLookups, holdTtlSeconds: config.HOLD_TTL_SECONDS };
     },
   });
   // Idempotency keys older than the retention period are purged hourly (any replica may do it: the
@@ -58,6 +66,7 @@ export async function startTransactionsService(config: TransactionsConfig, datab
       await holdExpiry.stop();
       await relay.stop();
       await service.stop();
+      await store.close();
       await ownDatabase?.close();
     },
   };

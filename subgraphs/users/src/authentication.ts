@@ -1,11 +1,12 @@
-// Password login with throttling, MFA and no user enumeration.
+// Password login with throttling (credential-checks.ts), MFA and no user enumeration.
 import type { User } from "../../../kernel/generated/prisma/client.js";
 import { ErrorCode, domainError } from "../../../kernel/errors.js";
 import type { UsersContext } from "./context.js";
 import type { UsersTx } from "./db.js";
 import { acceptedTotpStep, isTotpCodeShape, recoveryCodeHash } from "./mfa.js";
+import { admitCredentialAttempt, recordCredentialFailure, recordCredentialSuccess } from "./credential-checks.js";
 import { verifyPassword } from "./passwords.js";
-import { recordSecurityEvent, SecurityEventType } from "./security-events.js";
+import { SecurityEventType } from "./security-events.js";
 import { startSession } from "./sessions.js";
 import { normaliseEmail } from "./users.js";
 
@@ -16,12 +17,6 @@ export interface LoginInput {
 }
 
 const invalidCredentials = () => domainError(ErrorCode.INVALID_CREDENTIALS, "Invalid email or password");
-
-function tooManyAttempts(retryAfterSeconds: number) {
-  return domainError(ErrorCode.TOO_MANY_ATTEMPTS, `Too many failed sign-in attempts; try again in ${retryAfterSeconds} seconds`, {
-    retryAfterSeconds,
-  });
-}
 
 /**
  * Checks a one-time code or a recovery code against the user's MFA and consumes it (a TOTP step or a
@@ -47,28 +42,17 @@ export async function consumeMfaCode(tx: UsersTx, context: Pick<UsersContext, "m
   return count === 1 ? "recovery" : null;
 }
 
-async function recordFailure(context: UsersContext, email: string, userId: string | null, reason: string) {
-  const { lockedOutNow } = await context.throttle.recordFailure(email, context.client.ip);
-  await context.db.$transaction(async (tx) => {
-    await recordSecurityEvent(tx, { type: SecurityEventType.LOGIN_FAILED, userId, client: context.client, details: { reason } });
-    if (lockedOutNow) {
-      await recordSecurityEvent(tx, { type: SecurityEventType.LOCKED_OUT, userId, client: context.client, details: {} });
-    }
-  });
-  context.log.info({ event: "login_failed", reason, lockedOutNow }, "login failed");
-}
-
 export async function login(context: UsersContext, input: LoginInput) {
   const email = normaliseEmail(input.email);
-  // Checked before the password, so a locked-out attacker learns nothing even from the right password.
-  const retryAfter = await context.throttle.retryAfterSeconds(email, context.client.ip);
-  if (retryAfter > 0) throw tooManyAttempts(retryAfter);
+  // Checked before the password, so a stopped address learns nothing even from the right password; the
+  // account's progressive delay applies to unknown emails alike (no enumeration through timing).
+  await admitCredentialAttempt(context, email);
 
   const user = await context.db.user.findUnique({ where: { email } });
   // Unknown email and wrong password take the same path (a decoy argon2 verification) and fail the same way.
   const valid = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !valid) {
-    await recordFailure(context, email, user?.id ?? null, user ? "wrong_password" : "unknown_email");
+    await recordCredentialFailure(context, { email, userId: user?.id ?? null, reason: user ? "wrong_password" : "unknown_email" });
     throw invalidCredentials();
   }
   // Only someone who knows the password learns that the user is locked (documented in docs/security.md).
@@ -81,14 +65,14 @@ export async function login(context: UsersContext, input: LoginInput) {
     if (!code) throw domainError(ErrorCode.MFA_REQUIRED, "Enter the one-time code from your authenticator app (or a recovery code)");
     const method = await context.db.$transaction((tx) => consumeMfaCode(tx, context, user, code));
     if (!method) {
-      await recordFailure(context, email, user.id, "wrong_mfa_code");
+      await recordCredentialFailure(context, { email, userId: user.id, reason: "wrong_mfa_code" });
       throw domainError(ErrorCode.INVALID_MFA_CODE, "The one-time code is wrong, expired or already used");
     }
     amr.push("otp");
     recoveryCodeUsed = method === "recovery";
   }
 
-  await context.throttle.recordSuccess(email);
+  await recordCredentialSuccess(context, email);
   const payload = await startSession(context, user, amr, [
     { type: SecurityEventType.LOGIN_SUCCEEDED, details: { amr } },
     ...(recoveryCodeUsed ? [{ type: SecurityEventType.MFA_RECOVERY_CODE_USED }] : []),

@@ -25,11 +25,24 @@ export const usersConfigSchema = subgraphBaseConfig
     REDIS_KEY_PREFIX: z.string().default("fedbank:"),
     /** Encrypts TOTP secrets at rest. Required in production; derived from ROUTER_IDENTITY_SECRET otherwise. */
     MFA_ENCRYPTION_KEY: z.string().min(32, { message: "must be at least 32 characters long" }).optional(),
-    /** Failed logins tolerated per account (and per client IP) within the window before a lockout. */
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+    /**
+     * Brute force (docs/security.md): failed password/code checks tolerated per (account, client address) and
+     * per client address within the window before that address is stopped for LOGIN_LOCKOUT_SECONDS.
+     */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).max(1000).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
     LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
     LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Per account, never a lock: after this many failures each attempt waits, doubling from the base delay. */
+    LOGIN_ACCOUNT_DELAY_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
+    LOGIN_ACCOUNT_DELAY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+    LOGIN_ACCOUNT_DELAY_MAX_MS: z.coerce.number().int().min(0).max(10_000).default(4_000),
+    /** The owner is notified when the account's failures (from every address) reach this count. */
+    LOGIN_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Step-up: a password login this recent stands in for the current password. */
+    STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+    /** Wrong passwords/codes given by one signed-in session before that session is revoked. */
+    STEP_UP_MAX_FAILURES_PER_SESSION: z.coerce.number().int().min(1).max(100).default(3),
     COMMON_PASSWORDS_FILE: z.string().optional(),
     /** Other subgraphs read for the GDPR export; a missing one is reported in the export. */
     SUBGRAPH_ACCOUNTS_URL: httpUrl.optional(),

@@ -1,5 +1,6 @@
 import type { SharedStore } from "../../../kernel/shared-store.js";
 import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { StepUpSettings } from "./credential-checks.js";
 import type { UsersDb } from "./db.js";
 import type { UserLoaders } from "./loaders.js";
 import type { SigningKeyring } from "./keys.js";
@@ -13,6 +14,7 @@ export interface UsersServices {
   tokenSettings: TokenSettings;
   store: SharedStore;
   throttle: LoginThrottle;
+  stepUp: StepUpSettings;
   mfaBox: SecretBox;
   commonPasswords: ReadonlySet<string>;
   /** Other subgraphs read by the GDPR export (undefined when not configured). */

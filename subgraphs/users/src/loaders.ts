@@ -5,6 +5,8 @@ import type { UsersDb } from "./db.js";
 
 export interface UserLoaders {
   userById: DataLoader<string, User | null>;
+  /** Whether the caller has exchanged money with a user (counterparty-names.ts). */
+  moneyExchangedWith?: DataLoader<string, boolean>;
 }
 
 /** Built per request: one SELECT for all users a request touches. */

@@ -13,7 +13,14 @@ export const SecurityEventType = {
   USER_CREATED: "USER_CREATED",
   LOGIN_SUCCEEDED: "LOGIN_SUCCEEDED",
   LOGIN_FAILED: "LOGIN_FAILED",
+  /** An address reached a hard stop (per address, or per account and address); the user is not locked. */
   LOCKED_OUT: "LOCKED_OUT",
+  /** A signed-in session gave a wrong current password or one-time code (step-up). */
+  STEP_UP_FAILED: "STEP_UP_FAILED",
+  /** The account's failures from every address reached the alert threshold: the owner is told. */
+  REPEATED_FAILURES: "REPEATED_FAILURES",
+  /** A session gave too many wrong passwords or codes and was revoked. */
+  SESSION_REVOKED_AFTER_FAILURES: "SESSION_REVOKED_AFTER_FAILURES",
   REFRESH_TOKEN_REUSED: "REFRESH_TOKEN_REUSED",
   LOGGED_OUT: "LOGGED_OUT",
   LOGGED_OUT_EVERYWHERE: "LOGGED_OUT_EVERYWHERE",
@@ -134,6 +141,20 @@ async function appendSecurityOutboxEvent(tx: UsersTx, event: SecurityEventInput)
       });
       return;
     }
+    case SecurityEventType.MFA_ENROLLMENT_STARTED:
+      await appendOutboxEvent(tx, "users", { type: "users.mfa.enrollment_started", ...base, payload: { userId } });
+      return;
+    case SecurityEventType.REPEATED_FAILURES:
+    case SecurityEventType.SESSION_REVOKED_AFTER_FAILURES:
+      await appendOutboxEvent(tx, "users", {
+        type: "users.security.alert", ...base,
+        payload: {
+          userId,
+          reason: event.type === SecurityEventType.REPEATED_FAILURES ? "REPEATED_FAILED_ATTEMPTS" : "SESSION_REVOKED_AFTER_FAILURES",
+          failures: Number(details.failures ?? 0),
+        },
+      });
+      return;
     case SecurityEventType.MFA_ENABLED:
       await appendOutboxEvent(tx, "users", { type: "users.mfa.enabled", ...base, payload: { userId } });
       return;

@@ -7,6 +7,7 @@ import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subg
 import type { UsersConfig } from "./config.js";
 import type { UsersContext, UsersServices } from "./context.js";
 import { jwksDocument, loadSigningKeyring, recordSigningKeyInUse } from "./keys.js";
+import { createMoneyExchangedLoader } from "./counterparty-names.js";
 import { createUserLoaders } from "./loaders.js";
 import { loadCommonPasswords } from "./password-policy.js";
 import { recordSigningKeyRotation } from "./security-events.js";
@@ -40,11 +41,16 @@ export async function startUsersService(config: UsersConfig, database?: Database
     },
     store,
     throttle: new LoginThrottle(store, {
-      maxPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerAccountAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
       maxPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
       lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
+      accountDelayAfter: config.LOGIN_ACCOUNT_DELAY_AFTER_FAILURES,
+      accountDelayBaseMs: config.LOGIN_ACCOUNT_DELAY_BASE_MS,
+      accountDelayMaxMs: config.LOGIN_ACCOUNT_DELAY_MAX_MS,
+      alertAfter: config.LOGIN_ALERT_AFTER_FAILURES,
     }),
+    stepUp: { maxAgeSeconds: config.STEP_UP_MAX_AGE_SECONDS, maxFailuresPerSession: config.STEP_UP_MAX_FAILURES_PER_SESSION },
     mfaBox: mfaSecretBox(config),
     commonPasswords: loadCommonPasswords(config.COMMON_PASSWORDS_FILE),
     subgraphUrls: {
@@ -61,7 +67,12 @@ export async function startUsersService(config: UsersConfig, database?: Database
     resolvers,
     config,
     database: db,
-    createContext: (base, prisma) => ({ ...base, ...services, db: prisma, loaders: createUserLoaders(prisma) }),
+    createContext: (base, prisma) => ({
+      ...base,
+      ...services,
+      db: prisma,
+      loaders: { ...createUserLoaders(prisma), moneyExchangedWith: createMoneyExchangedLoader(base, services.subgraphUrls.transactions) },
+    }),
     extraRoutes: [
       (req, res) => {
         if (req.url !== JWKS_PATH) return false;

@@ -257,6 +257,8 @@ export type NotificationKind =
   | 'MONEY_SENT'
   /** Your password was changed. */
   | 'PASSWORD_CHANGED'
+  /** Repeated wrong passwords or codes on your account, or a session signed out after them. */
+  | 'SECURITY_ALERT'
   /** A transfer you made was refused (not enough funds, frozen or closed account); no money moved. */
   | 'TRANSFER_FAILED'
   /** The bank reversed a transaction on one of your accounts. */

@@ -4,6 +4,7 @@ import { badUserInput } from "../../../../kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import type { ReportingContext } from "../context.js";
 import { statementCsv } from "../csv.js";
+import { dateTimeArgument } from "../date-time-argument.js";
 import type { AccountStatementView } from "../mappers.js";
 import { buildStatement } from "../statement.js";
 
@@ -18,8 +19,8 @@ const STATEMENT_READERS: readonly Role[] = ["CUSTOMER", "TELLER", "ADMIN"];
 /** The reconciled statement, under the ledger's object-level authorization. */
 async function loadStatement(context: ReportingContext, accountId: string, from: Date | string, to: Date | string): Promise<AccountStatementView> {
   requireRole(context.caller, STATEMENT_READERS);
-  const fromDate = new Date(from);
-  const toDate = new Date(to);
+  const fromDate = dateTimeArgument(from, "from");
+  const toDate = dateTimeArgument(to, "to");
   if (!(fromDate < toDate)) throw badUserInput("`from` must be before `to`");
   if (toDate.getTime() - fromDate.getTime() > MAX_PERIOD_MS) throw badUserInput("A statement covers at most 366 days");
   // The ledger's own answer passes through (internal-client keeps client-facing codes): FORBIDDEN for

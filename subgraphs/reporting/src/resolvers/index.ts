@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeArgumentScalar } from "../date-time-argument.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { accountStatement, accountStatementCsv } from "./account-statement.js";
 import { dashboardMetrics } from "./dashboard-metrics.js";
@@ -7,7 +7,7 @@ import { AccountStatement, StatementEntry } from "./statement-fields.js";
 import { dailySummary, kpis, monthlySummary } from "./summaries.js";
 
 export const resolvers: Resolvers = {
-  DateTime: DateTimeScalar,
+  DateTime: DateTimeArgumentScalar,
   Query: { accountStatement, accountStatementCsv, dailySummary, monthlySummary, kpis },
   Mutation: { reconcileReporting },
   Subscription: { dashboardMetrics },

@@ -282,6 +282,11 @@ export type Query = {
   __typename?: 'Query';
   /** A hold by id, for staff or the owner of its source account. Null when it does not exist. */
   hold?: Maybe<Hold>;
+  /**
+   * Internal: which of these users the caller has exchanged money with (a posted transaction between an account
+   * of the caller and one of theirs). Used by the users service to show a counterparty's full name only then.
+   */
+  ledgerCounterparties: Array<Scalars['ID']['output']>;
   /** Internal: an account's postings in [from, to). Used by the reporting service. */
   ledgerSlice?: Maybe<LedgerSlice>;
   /** Internal: bank-wide counts and volumes in [from, to) (at most 32 days). Used by reporting's reconciliation. */
@@ -293,6 +298,11 @@ export type Query = {
 
 export type QueryHoldArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryLedgerCounterpartiesArgs = {
+  userIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -694,6 +704,7 @@ export type PostingResolvers<ContextType = TransactionsContext, ParentType exten
 
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType, RequireFields<QueryHoldArgs, 'id'>>;
+  ledgerCounterparties?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryLedgerCounterpartiesArgs, 'userIds'>>;
   ledgerSlice?: Resolver<Maybe<ResolversTypes['LedgerSlice']>, ParentType, ContextType, RequireFields<QueryLedgerSliceArgs, 'accountId' | 'from' | 'to'>>;
   ledgerTotals?: Resolver<Array<ResolversTypes['LedgerTotals']>, ParentType, ContextType, RequireFields<QueryLedgerTotalsArgs, 'from' | 'to'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;

@@ -5,6 +5,7 @@ import { authorizeTransfer } from "./authorize-transfer.js";
 import { captureTransfer } from "./capture-transfer.js";
 import { deposit } from "./deposit.js";
 import { Hold, hold } from "./hold.js";
+import { ledgerCounterparties } from "./ledger-counterparties.js";
 import { LedgerSlice, LedgerSliceEntry, ledgerSlice } from "./ledger-slice.js";
 import { ledgerTotals } from "./ledger-totals.js";
 import { Posting, TransactionEdge } from "./posting.js";
@@ -19,7 +20,7 @@ import { withdraw } from "./withdraw.js";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { transaction, hold, ledgerSlice, ledgerTotals },
+  Query: { transaction, hold, ledgerSlice, ledgerTotals, ledgerCounterparties },
   Mutation: {
     deposit,
     withdraw,

@@ -62,15 +62,30 @@ export type MfaEnrollment = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Changes the signed-in user's password; every other session of the user ends. */
+  /**
+   * Changes the signed-in user's password; every other session of the user ends. A wrong `currentPassword`
+   * counts like a failed login (INVALID_CREDENTIALS; TOO_MANY_ATTEMPTS when the address is stopped); after a few,
+   * the session is signed out (UNAUTHENTICATED). With MFA on, `totp` is needed too unless the session's login is
+   * recent (MFA_REQUIRED).
+   */
   changePassword: Scalars['Boolean']['output'];
-  /** Turns MFA on with a current code from the enrolled authenticator. */
+  /**
+   * Turns MFA on with a current code from the enrolled authenticator. Step-up as for `enrollMfa`. A wrong code
+   * counts like a failed login; after a few, the session is signed out.
+   */
   confirmMfa: User;
   /** Admin: creates a user with any role. */
   createUser: User;
-  /** Turns MFA off; needs a current one-time code or a recovery code. */
+  /**
+   * Turns MFA off; needs a current one-time code or a recovery code, and step-up as for `enrollMfa`. Wrong codes
+   * or passwords count like failed logins; after a few, the session is signed out.
+   */
   disableMfa: User;
-  /** Starts MFA enrollment: returns a new TOTP secret and recovery codes, shown only this once. */
+  /**
+   * Starts MFA enrollment: returns a new TOTP secret and recovery codes, shown only this once. Step-up: needs
+   * `currentPassword` unless the session's password login is recent (REAUTHENTICATION_REQUIRED otherwise). The
+   * owner is notified.
+   */
   enrollMfa: MfaEnrollment;
   /**
    * Admin: erases a user's personal data (GDPR): email, name, password, MFA and client addresses are removed, the
@@ -105,11 +120,13 @@ export type Mutation = {
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+  totp?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type MutationConfirmMfaArgs = {
   code: Scalars['String']['input'];
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -120,6 +137,12 @@ export type MutationCreateUserArgs = {
 
 export type MutationDisableMfaArgs = {
   code: Scalars['String']['input'];
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationEnrollMfaArgs = {
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -451,7 +474,7 @@ export type MutationResolvers<ContextType = UsersContext, ParentType extends Res
   confirmMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationConfirmMfaArgs, 'code'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   disableMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableMfaArgs, 'code'>>;
-  enrollMfa?: Resolver<ResolversTypes['MfaEnrollment'], ParentType, ContextType>;
+  enrollMfa?: Resolver<ResolversTypes['MfaEnrollment'], ParentType, ContextType, Partial<MutationEnrollMfaArgs>>;
   eraseUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEraseUserArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

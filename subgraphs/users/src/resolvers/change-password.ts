@@ -3,15 +3,17 @@ import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { hashPassword, verifyPassword } from "../passwords.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";
 import { publishRevocation, revokeUserSessionsInTx } from "../sessions.js";
+import { requireStepUp } from "../step-up.js";
 import { assertStrongPassword } from "../users.js";
 import { signedInUser } from "./signed-in-user.js";
 
-/** Needs the current password; ends every other session (a thief holding one loses it). */
-export const changePassword: MutationResolvers["changePassword"] = async (_parent, { currentPassword, newPassword }, context) => {
+/**
+ * Needs the current password (counted like a login: a stolen token is no password oracle) and, with MFA, a
+ * code unless the login is recent; ends every other session (a thief holding one loses it).
+ */
+export const changePassword: MutationResolvers["changePassword"] = async (_parent, { currentPassword, newPassword, totp }, context) => {
   const { caller, user } = await signedInUser(context);
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw domainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong");
-  }
+  await requireStepUp(context, caller, user, { currentPassword, totp }, "Changing the password", { passwordRequired: true });
   assertStrongPassword(newPassword, user.email, context.commonPasswords);
   if (await verifyPassword(user.passwordHash, newPassword)) {
     throw domainError(ErrorCode.WEAK_PASSWORD, "The new password must differ from the current one", { field: "newPassword" });

@@ -4,6 +4,7 @@ import type { Role } from "../../../../kernel/identity.js";
 import type { User as UserRow } from "../../../../kernel/generated/prisma/client.js";
 import type { UserResolvers } from "../generated/resolvers-types.js";
 import type { UsersContext } from "../context.js";
+import { maskName } from "../counterparty-names.js";
 
 /** Staff who may read any user (the roles holding `users:read`). */
 export const STAFF_WHO_READ_USERS: ReadonlySet<Role> = new Set(["TELLER", "ADMIN", "AUDITOR"]);
@@ -16,12 +17,11 @@ const counterpartyViews = new WeakSet<UserRow>();
 
 /**
  * A user's details are for that user and for staff; a login's payload shows the user who just signed in.
- * With `counterpartyMayRead`, a counterparty view shows the field too (only `name`: "from Bob Okafor").
+ * (A counterparty view shows `name` only, see `User.name`.)
  */
-function personal<K extends keyof UserRow>(field: K, counterpartyMayRead = false) {
+function personal<K extends keyof UserRow>(field: K) {
   return (parent: UserRow, _args: unknown, { caller, signedInUserId }: UsersContext) => {
     if (signedInUserId === parent.id) return parent[field];
-    if (counterpartyMayRead && counterpartyViews.has(parent)) return parent[field];
     const verified = requireCaller(caller);
     if (!mayAccessCustomerData(verified, parent.id, STAFF_WHO_READ_USERS)) {
       throw forbidden(`Only the user and staff may read ${String(field)}`);
@@ -42,7 +42,13 @@ export const User: UserResolvers = {
     return view;
   },
   email: personal("email"),
-  name: personal("name", true),
+  async name(parent, args, context) {
+    if (!counterpartyViews.has(parent)) return personal("name")(parent, args, context);
+    // A counterparty's name only once money has moved between the caller and them (a guessed number must
+    // not reveal whose account it is); masked before that.
+    const exchanged = (await context.loaders.moneyExchangedWith?.load(parent.id)) ?? false;
+    return exchanged ? parent.name : maskName(parent.name);
+  },
   role: personal("role"),
   status: personal("status"),
   mfaEnabled: personal("mfaEnabled"),

@@ -13,6 +13,14 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
+/**
+ * Prisma's `contains` becomes `LIKE '%' || value || '%'` without escaping, so `_` and `%` in the search text
+ * would be wildcards (`_` matches every email). Escaped with Postgres's default LIKE escape, the backslash.
+ */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
 /** Staff search, in id order (stable under inserts), as a Relay connection. */
 export const users: QueryResolvers["users"] = async (_parent, { filter, first, after }, { caller, db }) => {
   requireRole(caller, ["TELLER", "ADMIN", "AUDITOR"]);
@@ -21,7 +29,7 @@ export const users: QueryResolvers["users"] = async (_parent, { filter, first, a
   const where: Prisma.UserWhereInput = {
     ...(filter?.role ? { role: filter.role } : {}),
     ...(filter?.status ? { status: filter.status } : {}),
-    ...(filter?.emailContains ? { email: { contains: filter.emailContains.trim().toLowerCase() } } : {}),
+    ...(filter?.emailContains ? { email: { contains: escapeLikePattern(filter.emailContains.trim().toLowerCase()) } } : {}),
     ...(after ? { id: { gt: decodeCursor(after) } } : {}),
   };
   const rows = await db.user.findMany({ where, orderBy: { id: "asc" }, take: size + 1 });
