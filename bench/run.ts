@@ -7,8 +7,9 @@
 //   (2) transfers: real ledger, a fresh idempotency key per request
 //   (3) subscription fan-out: bench/subscriptions.ts (another helper's) when present, else "pending"
 //   (4) federation: The Guild's public 4-subgraph benchmark supergraph, in-memory subgraphs (bench/federation)
-// Extra rows: the router with de-duplication off (every request executes), and for (4) an experiment, the
-// stock gateway with router/src/subgraph-fetcher.ts, to measure that lever apart.
+// Extra rows: the router with de-duplication off (every request executes), and for (4) the same router with
+// stock @apollo/gateway's executor (ROUTER_ENGINE=apollo), and the second baseline, Hive Gateway with the Hive
+// Router runtime (bench/federation/hive-gateway.ts).
 // Options: --runs 3 --seconds 8 --warmup 3 --connections 32 (scenario 4) --bank-connections 8 (scenarios 1, 2)
 //          --scenarios federation,dashboard,transfers,subscriptions
 //          --profile (router CPU-profiled during one extra run, .cpuprofile files in .data/bench-profiles, summary in the
@@ -163,6 +164,19 @@ async function startBaselineProcess(env: NodeJS.ProcessEnv): Promise<{ child: Ch
   return { child, url: `http://127.0.0.1:${port}/graphql`, inspectPort };
 }
 
+const HIVE = "Hive Gateway + router runtime";
+const ROUTER_NO_DEDUP = "router, de-dup off";
+
+/** Hive Gateway 2 with @graphql-hive/router-runtime, one process (the second baseline of scenario 4). */
+async function startHiveGatewayProcess(env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string; inspectPort?: number }> {
+  const port = await freePort();
+  const inspectPort = options.profile ? await freePort() : undefined;
+  const flags = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const child = spawnTs("bench/federation/hive-gateway.ts", { NODE_ENV: "production", PORT: String(port), ...env }, flags);
+  await waitFor(child, httpOk(`http://127.0.0.1:${port}/healthcheck`), 90_000, "hive gateway");
+  return { child, url: `http://127.0.0.1:${port}/graphql`, inspectPort };
+}
+
 async function post(url: string, body: string, headers: Record<string, string>) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: unknown[] } };
@@ -241,18 +255,22 @@ async function federationScenario() {
     cleanups.push(() => router.child.stop());
     const baseline = await startBaselineProcess({ SUPERGRAPH_PATH: FEDERATION_SUPERGRAPH_URL.pathname, ...subgraphEnv });
     cleanups.push(() => baseline.child.stop());
-    // One lever measured apart: the stock gateway with router/src/subgraph-fetcher.ts instead of make-fetch-happen.
-    const leanBaseline = await startBaselineProcess({ SUPERGRAPH_PATH: FEDERATION_SUPERGRAPH_URL.pathname, BASELINE_FETCHER: "lean", ...subgraphEnv });
-    cleanups.push(() => leanBaseline.child.stop());
+    // The second baseline: Hive Gateway with the Hive Router runtime (bench/federation/hive-gateway.ts).
+    const hive = await startHiveGatewayProcess({ SUPERGRAPH_PATH: FEDERATION_SUPERGRAPH_URL.pathname, ...subgraphEnv });
+    cleanups.push(() => hive.child.stop());
     // The same router with in-flight de-duplication off: what the router costs when every request executes.
     const plain = await startRouterProcess({ ...routerEnv, ROUTER_DEDUPLICATE_READS: "false" });
     cleanups.push(() => plain.child.stop());
+    // And with stock @apollo/gateway's executor instead of the router's engine (ROUTER_ENGINE=apollo).
+    const stockExecutor = await startRouterProcess({ ...routerEnv, ROUTER_DEDUPLICATE_READS: "false", ROUTER_ENGINE: "apollo" });
+    cleanups.push(() => stockExecutor.child.stop());
     const auth = { authorization: `Bearer ${token}` };
     const sides: Side[] = [
       { name: "router", url: router.url, child: router.child, headers: auth, inspectPort: router.inspectPort },
-      { name: "router, de-dup off", url: plain.url, child: plain.child, headers: auth, inspectPort: plain.inspectPort },
+      { name: ROUTER_NO_DEDUP, url: plain.url, child: plain.child, headers: auth, inspectPort: plain.inspectPort },
+      { name: "router, de-dup off, stock executor (ROUTER_ENGINE=apollo)", url: stockExecutor.url, child: stockExecutor.child, headers: auth },
       { name: "baseline", url: baseline.url, child: baseline.child, headers: {}, inspectPort: baseline.inspectPort },
-      { name: "baseline + lean fetcher (experiment)", url: leanBaseline.url, child: leanBaseline.child, headers: {}, inspectPort: leanBaseline.inspectPort },
+      { name: HIVE, url: hive.url, child: hive.child, headers: {}, inspectPort: hive.inspectPort },
     ];
     const body = JSON.stringify({ query: FEDERATION_QUERY, operationName: "TestQuery" });
     const answer = await assertSameAnswer(sides, body);
@@ -491,6 +509,16 @@ function report(pgVersion: string): string {
     }
   }
   for (const line of pending) lines.push(`| ${line} | | | | | | |`);
+  for (const result of results) {
+    if (!result.runs.has(HIVE) || !result.runs.has(ROUTER_NO_DEDUP)) continue;
+    const hive = summary(result.runs.get(HIVE)!);
+    const router = summary(result.runs.get(ROUTER_NO_DEDUP)!);
+    lines.push(
+      "",
+      `Second baseline, ${result.title.split(":")[0]}: the router with de-duplication off serves **${fmt(router.rps / hive.rps, 2)}×** the requests per second of ${HIVE}` +
+        ` and uses **${fmt(hive.cpu / router.cpu, 2)}×** less CPU per request (p99 ${router.p99} ms vs ${hive.p99} ms).`,
+    );
+  }
   for (const result of results) {
     lines.push("", `**${result.title}**`, "");
     for (const note of result.notes) lines.push(`- ${note}`);

@@ -165,6 +165,8 @@ export const routerConfigSchema = z.object({
   ROUTER_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   /** Identical concurrent queries of one identity share one execution (router/src/inflight.ts): on unless `false`. */
   ROUTER_DEDUPLICATE_READS: booleanFlag,
+  /** Executor of queries and mutations: the router's engine (router/src/engine), or `apollo` (stock, diagnosis only). */
+  ROUTER_ENGINE: z.enum(["engine", "apollo"]).default("engine"),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

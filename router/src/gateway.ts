@@ -5,14 +5,23 @@
 // circuit breaker, retries for query fetches only. A fetch that fails for good answers the gateway with
 // errors at the paths it should have filled (resilience/partial-errors.ts), so the client gets a partial
 // result; the details (URL, cause) go to the log only.
+// Execution: queries and mutations run through the router's engine (router/src/engine, createEngine) with
+// `engineSubgraphCall` below as its only way out (same signing, timeout, retries, circuit breaker, metrics,
+// tracing and partial errors as the data sources). `ROUTER_ENGINE=apollo` runs stock @apollo/gateway's
+// executor instead (diagnosis only). The ApolloGateway is built either way: its data sources still serve
+// the subscription transport until it moves to `engine.resolveSubscriptionEvent`.
 // Connections: each data source's fetcher (router/src/subgraph-fetcher.ts) keeps sockets alive and pools
 // them per subgraph origin (node:http keep-alive agent, 256 sockets, no retries of its own).
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { OperationTypeNode } from "graphql";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from "graphql";
+import { endClientSpan, startClientSpan, tracingEnabled } from "../../kernel/tracing.js";
+import { createEngine, type Engine, type SubgraphCall, type SubgraphResponse } from "./engine/index.js";
+import { engineGateway } from "./engine/apollo-server.js";
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "../../kernel/identity.js";
 import type { Logger } from "../../kernel/logger.js";
 import type { RouterContext } from "./context.js";
-import { createSubgraphFetcher } from "./subgraph-fetcher.js";
+import { createSubgraphFetcher, createSubgraphPoster } from "./subgraph-fetcher.js";
 import { recordQueryPlan } from "./query-plan-extension.js";
 import { countingQueryPlanCache, instrumentSubgraphFetcher, type OperationMetrics } from "./operation-metrics.js";
 import { unavailableErrors } from "./resilience/partial-errors.js";
@@ -99,7 +108,89 @@ class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 }
 
-/** The gateway over `supergraphSdl` (already stripped of what @apollo/gateway refuses, see authorization.ts). */
+/** Settings of the engine's subgraph calls (the same as the data sources'). */
+export interface SubgraphCallSettings {
+  urls: ReadonlyMap<string, string>;
+  signer: IdentitySigner;
+  timeoutMs: number;
+  resilience?: GatewayResilience;
+  observe?: OperationMetrics;
+}
+
+/** An HTTP answer that is not a GraphQL response: classified like RemoteGraphQLDataSource's (resilience). */
+function statusError(status: number, statusText: string): GraphQLError {
+  return new GraphQLError(`${status}: ${statusText}`, { extensions: { code: "SUBGRAPH_HTTP_ERROR", response: { status, statusText } } });
+}
+
+/**
+ * The engine's way out to the subgraphs: JSON POST with the signed identity (fresh claims per fetch,
+ * HMAC over the exact body), the timeout, the subgraph's resilience policy (retries for a query's
+ * fetches only, circuit breaker), fetch metrics and a CLIENT span with `traceparent`. A fetch that fails for
+ * good is answered with SUBGRAPH_UNAVAILABLE errors at the paths it should have filled (partial results);
+ * a 4xx refusal is a router/subgraph mismatch: thrown, masked for the client, logged.
+ */
+export function engineSubgraphCall(settings: SubgraphCallSettings): SubgraphCall<RouterContext> {
+  const posters = new Map([...settings.urls].map(([name, url]) => [name, createSubgraphPoster(url)]));
+
+  async function attempt(subgraph: string, body: string, context: RouterContext): Promise<SubgraphResponse> {
+    const poster = posters.get(subgraph);
+    if (!poster) throw new Error(`subgraph ${subgraph} has no URL`);
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    if (context && "requestId" in context) {
+      // Fresh claims per fetch: each carries its own nonce (the subgraphs refuse a replayed one).
+      const claims = settings.signer.encodeClaims({ caller: context.caller, requestId: context.requestId, client: context.client, audience: subgraph });
+      headers[IDENTITY_HEADER] = settings.signer.seal(claims, { method: "POST", path: poster.path, body });
+      headers[REQUEST_ID_HEADER] = context.requestId;
+    }
+    const observe = settings.observe;
+    const started = observe ? process.hrtime.bigint() : 0n;
+    const span = tracingEnabled() ? startClientSpan("router", `subgraph ${subgraph}`, headers, { "fedbank.subgraph": subgraph }) : null;
+    try {
+      const response = await poster.post(headers, body, settings.timeoutMs);
+      observe?.fetchObserved(subgraph, Number(process.hrtime.bigint() - started) / 1e9, response.status >= 500);
+      if (span) endClientSpan(span, undefined, response.status);
+      if (response.status < 200 || response.status >= 300) throw statusError(response.status, response.statusText);
+      try {
+        return JSON.parse(response.body) as SubgraphResponse;
+      } catch {
+        throw new Error(`Expected JSON response body, but received: ${response.body.slice(0, 100)}`);
+      }
+    } catch (error) {
+      if (span && !(error instanceof GraphQLError)) endClientSpan(span, error);
+      if (observe && !(error instanceof GraphQLError)) observe.fetchObserved(subgraph, Number(process.hrtime.bigint() - started) / 1e9, true);
+      throw error;
+    }
+  }
+
+  return async (subgraph, request, info) => {
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const resilience = settings.resilience;
+    if (!resilience) return attempt(subgraph, body, info.context);
+    // Only a query's fetches are repeated; a mutation's fetch may have reached the subgraph and moved money.
+    try {
+      return await resilience.policies.run(subgraph, info.operationKind === "query", () => attempt(subgraph, body, info.context));
+    } catch (error) {
+      const reason = classifyFailure(error);
+      const requestId = info.context?.requestId;
+      if (reason === null) {
+        resilience.logger.error({ err: error, subgraph, requestId }, "subgraph refused the request");
+        throw new Error(`subgraph ${subgraph} refused the request`);
+      }
+      resilience.logger.warn({ err: error, subgraph, reason, requestId }, "subgraph fetch failed");
+      return { errors: unavailableErrors(subgraph, reason, request.query, request.variables) as GraphQLFormattedError[] };
+    }
+  };
+}
+
+/** Which executor runs queries and mutations: the router's engine (default) or stock @apollo/gateway's. */
+export type ExecutorChoice = "engine" | "apollo";
+
+/**
+ * The gateway Apollo Server runs, over `supergraphSdl` (already stripped of what @apollo/gateway refuses,
+ * see authorization.ts). `gateway` is what to hand Apollo Server; `apolloGateway` is the stock gateway (its
+ * data sources serve subscriptions today); `engine` the router's engine (also with `executor: "apollo"`,
+ * for subscriptions and diagnosis).
+ */
 export function createGateway(
   supergraphSdl: string,
   urlOverrides: Record<string, string>,
@@ -107,9 +198,10 @@ export function createGateway(
   timeoutMs: number,
   resilience?: GatewayResilience,
   observe?: OperationMetrics,
-) {
+  executor: ExecutorChoice = "engine",
+): { gateway: GatewayInterface; apolloGateway: ApolloGateway; engine: Engine<RouterContext>; subgraphUrls: Map<string, string> } {
   const subgraphUrls = new Map<string, string>();
-  const gateway = new ApolloGateway({
+  const apolloGateway = new ApolloGateway({
     supergraphSdl,
     ...(observe ? { queryPlannerConfig: { cache: countingQueryPlanCache(observe) } } : {}),
     // The plan that runs, for staff asking for it (router/src/query-plan-extension.ts).
@@ -122,5 +214,32 @@ export function createGateway(
       return new SignedIdentityDataSource(target, name, signer, timeoutMs, resilience, observe);
     },
   });
-  return { gateway, subgraphUrls };
+  const engine = createEngine<RouterContext>({
+    supergraphSdl,
+    call: (subgraph, request, info) => call(subgraph, request, info),
+    onPlanCacheLookup: observe ? (hit) => observe.planCacheLookup(hit) : undefined,
+  });
+  // The subgraph URLs are known from the supergraph (and the overrides) before any gateway loads.
+  for (const { name, url } of engine.subgraphs) {
+    const target = urlOverrides[name] ?? url;
+    if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);
+    subgraphUrls.set(name, target);
+    resilience?.policies.register(name);
+  }
+  const call = engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs, resilience, observe });
+  if (executor === "apollo") return { gateway: apolloGateway, apolloGateway, engine, subgraphUrls };
+  const ours = engineGateway(engine, supergraphSdl, { onPlan: (context, plan) => recordQueryPlan(context as RouterContext, plan) });
+  const gateway: GatewayInterface = {
+    onSchemaLoadOrUpdate: (callback) => ours.onSchemaLoadOrUpdate(callback),
+    async load(options) {
+      // Loaded for its data sources (the subscription transport); its executor is not used.
+      await apolloGateway.load(options);
+      return ours.load(options);
+    },
+    async stop() {
+      await ours.stop();
+      await apolloGateway.stop();
+    },
+  };
+  return { gateway, apolloGateway, engine, subgraphUrls };
 }

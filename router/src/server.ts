@@ -141,7 +141,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     },
   );
   const resilience = { policies: subgraphPolicies, logger: logger.child({ component: "gateway" }) };
-  const { gateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics);
+  // Queries and mutations run through the router's engine (router/src/engine) unless ROUTER_ENGINE=apollo.
+  const { gateway, apolloGateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics, config.ROUTER_ENGINE);
   const trustedDocuments = await TrustedDocuments.load(config.TRUSTED_DOCUMENTS, config.TRUSTED_DOCUMENTS_PATH, logger);
   // APQ on by default; the registered documents live in the shared store so every replica knows them.
   const apqCache = config.APQ_ENABLED === false ? undefined : sharedApqCache(store, config.APQ_TTL_SECONDS, logger);
@@ -394,7 +395,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
           server,
           config,
           logger,
-          gateway,
+          gateway: apolloGateway,
           gatewaySdl,
           subgraphUrls,
           apiSchema: () => apiSchema,

@@ -90,3 +90,56 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Fet
       request.end(body);
     });
 }
+
+/** A subgraph answer as the engine reads it: status and the whole body. */
+export interface SubgraphHttpResponse {
+  status: number;
+  statusText: string;
+  contentType: string | undefined;
+  body: string;
+}
+
+/**
+ * The engine's transport (router/src/engine via router/src/gateway.ts): POSTs a body to one subgraph
+ * endpoint over the same kind of keep-alive agent, without a fetch-compatible Response (no Headers object
+ * per answer). The URL is parsed once per subgraph.
+ */
+export function createSubgraphPoster(url: string, options: SubgraphFetcherOptions = {}) {
+  const target = new URL(url);
+  const secure = target.protocol === "https:";
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256, scheduling: "lifo" });
+  const base = { protocol: target.protocol, hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: "POST", agent };
+  const send = secure ? https.request : http.request;
+  return {
+    path: base.path,
+    post(headers: Record<string, string>, body: string, timeoutMs?: number): Promise<SubgraphHttpResponse> {
+      return new Promise((resolve, reject) => {
+        const request = send({ ...base, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? "",
+              contentType: response.headers["content-type"],
+              body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8"),
+            }),
+          );
+          response.on("error", reject);
+        });
+        if (timeoutMs) {
+          request.setTimeout(timeoutMs, () => {
+            const error = new Error(`subgraph request timed out after ${timeoutMs} ms`);
+            error.name = "TimeoutError";
+            request.destroy(error);
+          });
+        }
+        request.on("error", reject);
+        request.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

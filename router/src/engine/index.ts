@@ -63,6 +63,8 @@ export interface ExecuteRequest<C> {
   context: C;
   /** The document's hash when the caller has one (Apollo Server's queryHash); else computed. */
   queryHash?: string;
+  /** Told the plan the operation runs with (cache hits included). */
+  onPlan?: (plan: QueryPlan) => void;
 }
 
 export interface EngineResult {
@@ -196,6 +198,7 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
         if (coerced.errors) return { errors: [...coerced.errors] };
       }
       if (prepared.plan.node?.kind === "Subscription") throw new Error("subscriptions are served by the subscription transport");
+      request.onPlan?.(prepared.plan);
       const errors: GraphQLError[] = [];
       const data: Record<string, unknown> = {};
       if (prepared.plan.node) await runPlanNode(planRun(prepared, variables, request.context, errors), prepared.plan.node, data);
