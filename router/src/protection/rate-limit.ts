@@ -2,9 +2,10 @@
 // call per request consumes every bucket the request touches.
 //  - requests: key = token subject when authenticated (limit per role), else client IP (anonymous limit);
 //  - cost: the operation's estimated cost (cost.ts) in points per window, same keys and window as requests;
-//  - auth: every occurrence of login/register/refreshToken/confirmMfa/disableMfa in the operation (aliases and
-//    fragments included) counts once against the client IP and once against the target account (the email
-//    argument, or the caller for the MFA mutations), in a stricter, longer window.
+//  - auth: every occurrence of a mutation that checks a credential (login, register, refreshToken, the MFA and
+//    password mutations, and any mutation given a `password`, `currentPassword`, `totp` or `code` argument:
+//    step-up checks) in the operation (aliases and fragments included) counts once against the client IP and
+//    once against the target account (the email argument, else the caller), in a stricter, longer window.
 // Fixed windows (INCRBY + PEXPIRE). Redis unreachable or slow: normal traffic falls back to a local in-memory
 // limiter (fail open) or is refused (fail closed), auth traffic is refused (fail closed) unless configured.
 // The same script call also reads the caller's session-revocation key when given one (`revocationKey`), so an
@@ -15,7 +16,15 @@ import { createMemoryStore, type CounterBucket, type CounterState, type SharedSt
 import type { Caller } from "../../../kernel/identity.js";
 import { operationShape } from "./root-fields.js";
 
-export const AUTH_FIELDS = new Set(["login", "register", "refreshToken", "confirmMfa", "disableMfa"]);
+export const AUTH_FIELDS = new Set(["login", "register", "refreshToken", "enrollMfa", "confirmMfa", "disableMfa", "changePassword"]);
+
+/** Arguments that carry a password or a one-time code: a mutation given one checks a credential. */
+export const CREDENTIAL_ARGUMENTS = ["password", "currentPassword", "totp", "code"] as const;
+
+/** True for a root mutation field that checks a password or a TOTP/recovery code (an auth attempt). */
+export function checksCredential(field: { name: string; args: Record<string, unknown> }): boolean {
+  return AUTH_FIELDS.has(field.name) || CREDENTIAL_ARGUMENTS.some((name) => name in field.args);
+}
 
 export interface RateLimitSettings {
   enabled: boolean;
@@ -144,12 +153,15 @@ export class RateLimiter {
     let ipAttempts = 0;
     const accounts = new Map<string, number>();
     for (const field of shape.rootFields) {
-      if (!AUTH_FIELDS.has(field.name)) continue;
+      if (!checksCredential(field)) continue;
       ipAttempts++;
       let account: string | null = null;
+      const signsIn = field.name === "login" || field.name === "register" || field.name === "refreshToken";
       const email = field.name === "register" ? (field.args.input as Record<string, unknown> | null | undefined)?.email : field.args.email;
-      if (typeof email === "string") account = `email:${hashed(email.trim().toLowerCase())}`;
-      else if ((field.name === "confirmMfa" || field.name === "disableMfa") && request.caller) account = `user:${request.caller.userId}`;
+      // A signed-in caller's own credential (MFA, password change, step-up): the caller's account, whatever
+      // e-mail the mutation names (changeEmail's is the new one).
+      if (!signsIn && request.caller) account = `user:${request.caller.userId}`;
+      else if (typeof email === "string") account = `email:${hashed(email.trim().toLowerCase())}`;
       if (account) accounts.set(account, (accounts.get(account) ?? 0) + 1);
     }
     if (ipAttempts > 0) {
