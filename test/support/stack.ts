@@ -182,16 +182,17 @@ async function waitUntilReady(child: SpawnedNode, readyUrl: string, timeoutMs: n
   for (;;) {
     if (child.process.exitCode !== null) {
       const message = `${what} exited with ${child.process.exitCode} before it was ready:\n${child.output()}`;
-      throw child.output().includes("EADDRINUSE") ? new PortTakenError(message) : new Error(message);
+      // EADDRINUSE, or the services' one-line start-up error for it (kernel/service-runtime.ts).
+      throw /EADDRINUSE|is already in use/.test(child.output()) ? new PortTakenError(message) : new Error(message);
     }
     if (Date.now() > deadline) {
       child.process.kill("SIGKILL");
       throw new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${child.output()}`);
     }
     try {
-      if ((await fetch(readyUrl)).ok) return;
+      if ((await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {
-      // not listening yet
+      // not listening yet (or something else holds the port and does not answer)
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -269,7 +270,8 @@ async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
     ...applicationRoleEnv(env),
   });
   try {
-    await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready`, 120_000, "platform");
+    // The whole platform: the router and every subgraph (the router alone is ready with a subgraph down).
+    await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready?subgraphs=all`, 120_000, "platform");
   } catch (error) {
     if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -437,7 +439,7 @@ async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promi
     ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${stack.ports[name]}/graphql`])),
     ...env,
   });
-  await waitUntilReady(child, `http://127.0.0.1:${port}/ready`, 60_000, "router");
+  await waitUntilReady(child, `http://127.0.0.1:${port}/ready?subgraphs=all`, 60_000, "router");
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
