@@ -218,9 +218,13 @@ describe("router resilience towards subgraphs", () => {
     assert.equal(await metricValue(router.port, RETRIES), retriesBeforeMutation, "a mutation's fetch is never retried");
     assert.equal(await metricValue(router.port, CIRCUIT), 0, "7 failures: below SUBGRAPH_BREAKER_FAILURES, the circuit stays closed");
 
+    // The router still serves (partial results): /ready stays 200 and reports the subgraph; the platform check does not pass.
     const ready = await fetch(`http://127.0.0.1:${router.port}/ready`);
-    assert.equal(ready.status, 503);
-    assert.equal(((await ready.json()) as { checks: Record<string, string> }).checks.transactions, "unreachable");
+    assert.equal(ready.status, 200);
+    const readiness = (await ready.json()) as { checks: Record<string, string>; degraded: string[] };
+    assert.equal(readiness.checks.transactions, "unreachable");
+    assert.deepEqual(readiness.degraded, ["transactions"]);
+    assert.equal((await fetch(`http://127.0.0.1:${router.port}/ready?subgraphs=all`)).status, 503);
 
     transactions = await startTransactions(transactions.port);
     const recovered = await eventually(
@@ -229,7 +233,7 @@ describe("router resilience towards subgraphs", () => {
       (reply) => reply.body.errors === undefined,
     );
     assert.ok(recovered.body.data.account.balance.amount);
-    assert.equal((await fetch(`http://127.0.0.1:${router.port}/ready`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${router.port}/ready?subgraphs=all`)).status, 200);
   });
 
   test("the circuit opens after consecutive failures, the subgraph is not called while it is open, then it closes", async () => {
@@ -252,7 +256,7 @@ describe("router resilience towards subgraphs", () => {
     ]);
     assert.equal(await subgraphRequests(transactions.port), calls, "not called while the circuit is open");
     assert.ok((await metricValue(router.port, 'fedbank_router_subgraph_fetch_errors_total{subgraph="transactions",reason="circuit-open"}')) >= 1);
-    const ready = await fetch(`http://127.0.0.1:${router.port}/ready`);
+    const ready = await fetch(`http://127.0.0.1:${router.port}/ready?subgraphs=all`);
     assert.equal(ready.status, 503);
     assert.equal(((await ready.json()) as { checks: Record<string, string> }).checks.transactions, "circuit open");
 

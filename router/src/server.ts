@@ -34,6 +34,7 @@ import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-pol
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
+import { createReadiness } from "./readiness.js";
 import { QUERY_PLAN_HEADER, queryPlanExtensionPlugin, queryPlanRequested, requestQueryPlan } from "./query-plan-extension.js";
 
 /** Adds `extensions.cost` to the response when the request context carries one (ADMIN, on request). */
@@ -196,31 +197,14 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   });
   await apollo.start();
 
-  async function readiness() {
-    const checks: Record<string, string> = {};
-    await Promise.all([
-      ...[...subgraphUrls].map(async ([name, url]) => {
-        try {
-          const response = await fetch(new URL("/ready", url), { signal: AbortSignal.timeout(2_000) });
-          checks[name] = response.ok ? "ok" : "not ready";
-        } catch {
-          checks[name] = "unreachable";
-        }
-        // Reachable again but its circuit not closed yet: requests still get SUBGRAPH_UNAVAILABLE.
-        const circuit = subgraphPolicies.states()[name];
-        if (checks[name] === "ok" && circuit && circuit !== "closed") checks[name] = `circuit ${circuit}`;
-      }),
-      (async () => {
-        try {
-          await Promise.race([store.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000).unref())]);
-          checks[store.kind === "redis" ? "redis" : "sharedStore"] = "ok";
-        } catch {
-          checks[store.kind === "redis" ? "redis" : "sharedStore"] = "unreachable";
-        }
-      })(),
-    ]);
-    return checks;
-  }
+  // /ready: this router can serve (supergraph, Redis); /ready?subgraphs=all: the whole platform (readiness.ts).
+  const readiness = createReadiness({
+    subgraphUrls,
+    circuitStates: () => subgraphPolicies.states(),
+    store,
+    supergraphLoaded: () => apiSchema !== undefined,
+    registry: metrics.registry,
+  });
 
   /**
    * One GraphQL request: counted and timed by status and by operation, with its request id on every log
@@ -374,9 +358,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         return sendJson(res, 200, { status: "ok", service: "router" });
       case "/ready": {
         if (draining) return sendJson(res, 503, { status: "stopping", service: "router" });
-        const checks = await readiness();
-        const ok = Object.values(checks).every((state) => state === "ok");
-        return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", service: "router", checks });
+        const report = await readiness.check(url.searchParams.get("subgraphs") === "all");
+        return sendJson(res, report.status, report.body);
       }
       case "/metrics":
         res.writeHead(200, { "content-type": metrics.registry.contentType });
