@@ -153,3 +153,13 @@ describe("persisted queries", () => {
     assert.ok((byHash.body.data as { me?: { id: string } })?.me?.id, JSON.stringify(byHash.body));
   });
 });
+
+describe("error hygiene", () => {
+  test("a subgraph's error reaches the client without extensions.serviceName (the services' names stay internal)", async () => {
+    const response = await post({ query: `mutation { login(email: "nobody-${Date.now()}@example.com", password: "not-the-password") { accessToken } }` });
+    const error = response.body.errors?.[0];
+    assert.equal(error?.extensions?.code, "INVALID_CREDENTIALS");
+    assert.equal(error?.extensions && "serviceName" in error.extensions, false, JSON.stringify(error));
+    assert.doesNotMatch(JSON.stringify(response.body), /"users"|serviceName/);
+  });
+});

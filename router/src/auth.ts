@@ -1,6 +1,8 @@
 // Verifies end users' access tokens: signature against the users service's JWKS (cached; refetched on an
 // unknown `kid` at most once per cooldown), an allow-list of asymmetric algorithms, token type, issuer,
-// audience, validity period with a small skew, then the session-revocation set in the shared store.
+// audience, validity period with a small skew (and no `iat` in the future, no lifetime `exp - iat` longer
+// than the users service issues: a token minted with a stolen key or a misconfigured issuer does not live
+// for days), then the session-revocation set in the shared store.
 // A token already verified is not verified again: its caller is kept in a bounded LRU keyed by the token's
 // SHA-256 until the token's `exp` (never longer), so a request pays one hash instead of a signature check
 // and claim parsing. The revocation check is never cached: it runs on every request (here in `verify`, or
@@ -71,7 +73,12 @@ export interface TokenVerifierOptions {
   cacheSize?: number;
   /** For tests: the clock the cache's expiry uses. */
   now?: () => number;
+  /** The longest lifetime (`exp - iat`, seconds) an access token may have: the issuer's TTL. Default 900. */
+  maxLifetimeSeconds?: number;
 }
+
+/** The access-token lifetime the users service issues by default (ACCESS_TOKEN_TTL_SECONDS). */
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 900;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -90,6 +97,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       timeoutDuration: 5_000,
     });
   const revocationTimeoutMs = options.revocationTimeoutMs ?? 500;
+  const maxLifetimeSeconds = options.maxLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
+  const now = options.now ?? Date.now;
 
   async function verifySignatureAndClaims(token: string): Promise<{ caller: VerifiedCaller; expiresAt: number }> {
     try {
@@ -106,6 +115,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw new AuthError("Access token has no valid role");
       }
       if (typeof payload.sid !== "string" || payload.sid === "") throw new AuthError("Access token has no session");
+      const issuedAt = payload.iat as number;
+      if (issuedAt > Math.floor(now() / 1000) + CLOCK_SKEW_SECONDS) throw new AuthError("Access token is issued in the future");
+      if ((payload.exp as number) - issuedAt > maxLifetimeSeconds + CLOCK_SKEW_SECONDS) {
+        throw new AuthError("Access token lives longer than the issuer's access-token lifetime");
+      }
       const caller: VerifiedCaller = {
         userId: payload.sub as string,
         role: role as Role,
@@ -129,7 +143,6 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   const cacheSize = options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE;
-  const now = options.now ?? Date.now;
   /** Token hash → caller and the token's expiry (ms). Map order is recency order (re-inserted on a hit). */
   const verified = new Map<string, { caller: VerifiedCaller; expiresAt: number }>();
 

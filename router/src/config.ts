@@ -44,6 +44,11 @@ export const routerConfigSchema = z.object({
   JWKS_URL: httpUrl.default("http://localhost:4001/.well-known/jwks.json"),
   JWT_ISSUER: z.string().min(1).default("fedbank-users"),
   JWT_AUDIENCE: z.string().min(1).default("fedbank"),
+  /**
+   * The access-token lifetime the users service issues (same variable): a token whose `exp - iat` is longer
+   * (beyond the clock skew) is refused, as is one issued in the future.
+   */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   ROUTER_IDENTITY_SECRET: identitySecret,
   /** Optional: shared state for router replicas. Without it the router keeps that state in memory. */
   REDIS_URL: redisUrl.optional(),
@@ -90,7 +95,10 @@ export const routerConfigSchema = z.object({
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
   /** Per-role overrides, e.g. `TELLER=1200,ADMIN=1200`. */
   RATE_LIMIT_ROLE_REQUESTS: roleLimits,
-  /** login/register/refreshToken/confirmMfa/disableMfa: attempts per window per client IP and per target account. */
+  /**
+   * Mutations that check a credential (login, register, refreshToken, enrollMfa/confirmMfa/disableMfa,
+   * changePassword, any step-up with a password or code): attempts per window per client IP and per account.
+   */
   RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   RATE_LIMIT_AUTH_IP_ATTEMPTS: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_AUTH_ACCOUNT_ATTEMPTS: z.coerce.number().int().min(1).default(10),

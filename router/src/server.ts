@@ -31,6 +31,7 @@ import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
 import { TrustedDocuments, sharedApqCache } from "./protection/trusted-documents.js";
 import { createAdmission } from "./admission.js";
 import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
+import { withoutServiceName } from "./resilience/partial-errors.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
@@ -85,6 +86,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     store,
     revocationTimeoutMs: config.REVOCATION_CHECK_TIMEOUT_MS,
     cacheSize: config.ROUTER_TOKEN_CACHE_SIZE,
+    maxLifetimeSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const rateLimiter = new RateLimiter(
     {
@@ -176,9 +178,13 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     csrfPrevention: true,
     persistedQueries: apqCache ? { cache: apqCache, ttl: config.APQ_TTL_SECONDS } : false,
     formatError: (formatted, error) => {
-      const masked = maskError(formatted);
-      if (masked !== formatted && masked.extensions?.code === "INTERNAL_SERVER_ERROR") {
-        logger.error({ err: error }, "unexpected error in operation");
+      // The subgraph's name stays in the logs (and the fetch spans), never in the client's response.
+      const { error: clientError, serviceName } = withoutServiceName(formatted);
+      const masked = maskError(clientError);
+      if (masked !== clientError && masked.extensions?.code === "INTERNAL_SERVER_ERROR") {
+        logger.error({ err: error, subgraph: serviceName }, "unexpected error in operation");
+      } else if (serviceName) {
+        logger.info({ subgraph: serviceName, code: masked.extensions?.code }, "subgraph answered with an error");
       }
       return masked;
     },

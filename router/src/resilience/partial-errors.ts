@@ -63,3 +63,15 @@ function parseOrUndefined(text: string): DocumentNode | undefined {
     return undefined;
   }
 }
+
+/**
+ * An error as a client may see it: without `extensions.serviceName`, which the query-plan executors add to a
+ * subgraph's errors and which would tell clients how the API is split into services. The name is returned
+ * apart for logs and traces.
+ */
+export function withoutServiceName<T extends { extensions?: Record<string, unknown> }>(error: T): { error: T; serviceName?: string } {
+  const serviceName = error.extensions?.serviceName;
+  if (serviceName === undefined) return { error };
+  const { serviceName: _internal, ...extensions } = error.extensions!;
+  return { error: { ...error, extensions }, serviceName: typeof serviceName === "string" ? serviceName : undefined };
+}
