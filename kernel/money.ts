@@ -12,6 +12,12 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freez
 /** Largest magnitude accepted, in minor units: comfortably inside Postgres bigint. */
 export const MAX_MINOR_UNITS = 10n ** 17n;
 
+/**
+ * Largest balance magnitude the ledger keeps, in minor units (the database's CHECKs and movement functions use
+ * the same bound): ten maximal amounts, and nine such balances still sum inside bigint (±9.2×10^18).
+ */
+export const MAX_BALANCE_MINOR = 10n ** 18n;
+
 export function currencyExponent(currency: string): number {
   const exponent = Object.hasOwn(CURRENCY_EXPONENTS, currency) ? CURRENCY_EXPONENTS[currency] : undefined;
   if (exponent === undefined) {

@@ -45,11 +45,15 @@ const CALLERS: Record<string, string[]> = {
   audit: ["router"],
   reporting: ["router"],
 };
-/** scripts/migrate.ts reads DATABASE_URL (and NODE_ENV); HOME gives the Prisma CLI a writable directory. */
-const MIGRATE_ENV = ["DATABASE_URL", "HOME", "NODE_ENV"];
+/**
+ * scripts/migrate.ts reads MIGRATION_DATABASE_URL (the owner) and DATABASE_URL (the services' role, whose
+ * password it sets), and NODE_ENV; HOME gives the Prisma CLI a writable directory.
+ */
+const MIGRATE_ENV = ["DATABASE_URL", "HOME", "MIGRATION_DATABASE_URL", "NODE_ENV"];
 /** Syntactically valid stand-ins for the Secret's keys (the template's own values are refused on purpose). */
 const TEST_SECRETS: Record<string, string> = {
-  DATABASE_URL: "postgresql://fedbank:pw@postgres.invalid:5432/fedbank",
+  DATABASE_URL: "postgresql://fedbank_app:pw@postgres.invalid:5432/fedbank",
+  MIGRATION_DATABASE_URL: "postgresql://fedbank:pw@postgres.invalid:5432/fedbank",
   REDIS_URL: "redis://redis.invalid:6379",
   ROUTER_IDENTITY_SECRET: "a".repeat(40),
   MFA_ENCRYPTION_KEY: "b".repeat(40),
@@ -411,7 +415,7 @@ for (const overlay of OVERLAYS) {
       }
     });
 
-    test("the migration Job runs scripts/migrate.ts with the database URL only", () => {
+    test("the migration Job runs scripts/migrate.ts with the database URLs only", () => {
       const job = named(objects, "Job", "fedbank-migrate");
       const [container] = podContainers(job);
       assert.deepEqual(container!.command, ["node", "--import", "tsx", "scripts/migrate.ts"]);

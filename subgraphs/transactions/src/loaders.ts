@@ -154,14 +154,26 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
   return results;
 }
 
+/**
+ * Ledger accounts by a condition, as the Prisma model. Raw SQL: every money movement looks its accounts up
+ * first, and a model query costs a query-compiler pass (WASM) per call on that hot path (bench:ledger profile).
+ */
+function selectLedgerAccounts(db: LedgerDb, where: Prisma.Sql): Promise<LedgerAccount[]> {
+  return db.$queryRaw<LedgerAccount[]>(Prisma.sql`
+    SELECT id::text AS id, kind::text AS kind, owner_id::text AS "ownerId", number, currency, balance_minor AS "balanceMinor",
+           overdraft_limit_minor AS "overdraftLimitMinor", status::text AS status, status_version AS "statusVersion",
+           version, pending_debits_minor AS "pendingDebitsMinor", created_at AS "createdAt"
+      FROM ledger.ledger_accounts WHERE ${where}`);
+}
+
 /** Built per request, so nothing leaks between callers and every list-to-entity hop is batched. */
 export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
   return {
     ledgerAccountById: new DataLoader((ids) =>
-      loadByIds(ids, (valid) => db.ledgerAccount.findMany({ where: { id: { in: valid } } }), (row) => row.id),
+      loadByIds(ids, (valid) => selectLedgerAccounts(db, Prisma.sql`id = ANY(${valid}::uuid[])`), (row) => row.id),
     ),
     ledgerAccountByNumber: new DataLoader(async (numbers) => {
-      const rows = await db.ledgerAccount.findMany({ where: { number: { in: [...numbers] } } });
+      const rows = await selectLedgerAccounts(db, Prisma.sql`number = ANY(${[...numbers]}::text[])`);
       const byNumber = new Map(rows.map((row) => [row.number, row]));
       return numbers.map((number) => byNumber.get(number) ?? null);
     }),
