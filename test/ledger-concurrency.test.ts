@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import pg from "pg";
 import { LEDGER_OPS as OPS, ledgerInvariantViolations } from "./support/builders.js";
 import { createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { until } from "./support/wait.js";
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
@@ -183,18 +184,18 @@ describe("concurrency", () => {
     const [source, target] = await openFundedAccounts(stack.routerUrl, teller, owners, opening);
     let frozenAt = Number.POSITIVE_INFINITY;
     let stop = false;
+    const attempts: Attempt[] = [];
     const workers = Array.from({ length: 12 }, async () => {
-      const mine: Attempt[] = [];
-      while (!stop) mine.push(await attemptTransfer(stack.routerUrl, teller, source!, target!, randomInt(1, 500)));
-      return mine;
+      while (!stop) attempts.push(await attemptTransfer(stack.routerUrl, teller, source!, target!, randomInt(1, 500)));
     });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Counted, not timed: transfers succeed before the freeze, and more keep coming after it.
+    await until("more than 10 transfers acknowledged before the freeze", () => attempts.filter((a) => a.outcome === "OK").length > 10, { intervalMs: 20 });
     const freeze = ok((await graphql(stack.routerUrl, OPS.freeze, { id: source, reason: "race test" }, teller)).body as Body);
     frozenAt = performance.now();
     assert.equal(freeze.freezeAccount.status, "FROZEN");
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await until("more than 10 transfers started after the freeze", () => attempts.filter((a) => a.started > frozenAt).length > 10, { intervalMs: 20, timeoutMs: 60_000 });
     stop = true;
-    const attempts = (await Promise.all(workers)).flat();
+    await Promise.all(workers);
     const startedAfter = attempts.filter((a) => a.started > frozenAt);
     const successes = attempts.filter((a) => a.outcome === "OK");
     console.log(`freeze race: ${attempts.length} transfers, ${successes.length} before the freeze, ${startedAfter.length} started after it`);
@@ -222,7 +223,7 @@ describe("crash safety", () => {
       }
     });
     // Kill once a good number have been acknowledged, while requests are in flight.
-    while (attempts.filter((a) => a.outcome === "OK").length < 300) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("300 acknowledged transfers", () => attempts.filter((a) => a.outcome === "OK").length >= 300, { intervalMs: 20, timeoutMs: 120_000 });
     stack.process.kill("SIGKILL");
     killed = true;
     await Promise.all(workers);

@@ -3,7 +3,7 @@
 // nets that turn a hang into a readable failure, not timing assertions.
 
 export interface WaitOptions {
-  /** Give up after this long (a safety net); 30 s by default. */
+  /** Give up after this long (a safety net); 60 s by default. */
   timeoutMs?: number;
   /** Pause between two probes; 100 ms by default. */
   intervalMs?: number;
@@ -13,7 +13,7 @@ export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** Probes until it returns something truthy, and resolves with that. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const value = await probe();
     if (value) return value;
@@ -24,7 +24,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 
 /** Reads until `check` holds for what was read, and resolves with it; the failure shows the last value. */
 export async function eventually<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, options: WaitOptions = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const value = await read();
     if (check(value)) return value;
@@ -35,7 +35,7 @@ export async function eventually<T>(what: string, read: () => Promise<T>, check:
 
 /** Reads until the value stayed the same for `stableReads` reads in a row (background work has settled). */
 export async function settled<T>(read: () => Promise<T>, stableReads = 3, options: WaitOptions = {}): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let last = await read();
   for (let stable = 0; stable < stableReads; ) {
     if (Date.now() > deadline) throw new Error(`still changing: ${JSON.stringify(last)}`);
