@@ -49,6 +49,90 @@ export type CreateUserInput = {
   role: Role;
 };
 
+/**
+ * Every `extensions.code` a client can receive in `errors[]`: branch on the code, never on the message
+ * (messages are for people and may change). Any operation can meet UNAUTHENTICATED, FORBIDDEN,
+ * BAD_USER_INPUT, RATE_LIMITED, SUBGRAPH_UNAVAILABLE, SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR and the
+ * request errors; the domain codes belong to the fields whose descriptions name them.
+ */
+export type ErrorCode =
+  /** The account is closed. */
+  | 'ACCOUNT_CLOSED'
+  /** The account is frozen: no debits until it is unfrozen. */
+  | 'ACCOUNT_FROZEN'
+  /** The account is locked by staff; the owner cannot sign in until it is unlocked. */
+  | 'ACCOUNT_LOCKED'
+  /** An account with a non-zero balance or pending holds cannot be closed. */
+  | 'ACCOUNT_NOT_EMPTY'
+  /** The transaction was already reversed. */
+  | 'ALREADY_REVERSED'
+  /** The HTTP request is malformed (e.g. a GET without a CSRF preflight header, or an invalid body). */
+  | 'BAD_REQUEST'
+  /** An argument is invalid (format, range, money scale, unknown currency...); the message says which. */
+  | 'BAD_USER_INPUT'
+  /** The operation's estimated cost is above the router's maximum (COST_MAX_PER_OPERATION). */
+  | 'COST_LIMIT_EXCEEDED'
+  /** The accounts (or the amount) are in different currencies. */
+  | 'CURRENCY_MISMATCH'
+  /** A user with this e-mail exists. */
+  | 'EMAIL_TAKEN'
+  /** The token is valid but its role, scopes or ownership do not allow this field or object. */
+  | 'FORBIDDEN'
+  /** The document does not parse. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not validate against the API schema (schema/api.graphql). */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** The hold is no longer pending (captured, released or expired). */
+  | 'HOLD_NOT_PENDING'
+  /** A request with the same idempotency key is still running: retry shortly for its result. */
+  | 'IDEMPOTENCY_CONFLICT'
+  /** The idempotency key was used before with a different input. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The debit would take the account below zero (or its overdraft limit), holds included. */
+  | 'INSUFFICIENT_FUNDS'
+  /** An unexpected failure; the details are in the server's log under `extensions.requestId`. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The account number's format or check digits are wrong. */
+  | 'INVALID_ACCOUNT_NUMBER'
+  /** The amount is not a positive decimal with the currency's scale. */
+  | 'INVALID_AMOUNT'
+  /** Wrong e-mail or password (the same answer for both). */
+  | 'INVALID_CREDENTIALS'
+  /** The TOTP or recovery code is wrong or already used. */
+  | 'INVALID_MFA_CODE'
+  /** The refresh token is unknown, expired, revoked or already used (a reuse ends the session). */
+  | 'INVALID_REFRESH_TOKEN'
+  /** The object is not in a state that allows this change (e.g. unfreezing an active account). */
+  | 'INVALID_STATE'
+  /** The account has MFA: send `totp` (a one-time or recovery code) with the password. */
+  | 'MFA_REQUIRED'
+  /** The object does not exist (or is not visible to the caller, which looks the same). */
+  | 'NOT_FOUND'
+  /** The operation is too large or too deep (size, tokens, depth, aliases, root fields, directives). */
+  | 'OPERATION_LIMIT'
+  /** The operation is not in the trusted-documents manifest (TRUSTED_DOCUMENTS=strict). */
+  | 'OPERATION_NOT_TRUSTED'
+  /** An automatic persisted query's hash is unknown: send the query text with it once. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** A rate limit of the router (requests, cost or authentication attempts); HTTP 429 with Retry-After. */
+  | 'RATE_LIMITED'
+  /** A security-sensitive change needs the current password (and TOTP with MFA) or a fresh login. */
+  | 'REAUTHENTICATION_REQUIRED'
+  /** Reporting projections could not be reconciled with the ledger; see the message. */
+  | 'RECONCILIATION_FAILED'
+  /** The source and the destination are the same account. */
+  | 'SAME_ACCOUNT'
+  /** A dependency (database, Redis, revocation check) is unavailable: retry after `Retry-After`. */
+  | 'SERVICE_UNAVAILABLE'
+  /** A subgraph could not be reached: the fields at `path` are null, the rest of the data is there. */
+  | 'SUBGRAPH_UNAVAILABLE'
+  /** Too many failed attempts from this address (or for this account from it): wait `retryAfterSeconds`. */
+  | 'TOO_MANY_ATTEMPTS'
+  /** No valid access token: missing, malformed, expired or revoked. Sign in (or refresh) and retry. */
+  | 'UNAUTHENTICATED'
+  /** The new password is too short, too common or contains the e-mail. */
+  | 'WEAK_PASSWORD';
+
 /** What an authenticator app needs, shown once by `enrollMfa`. */
 export type MfaEnrollment = {
   __typename?: 'MfaEnrollment';
@@ -408,6 +492,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateUserInput: CreateUserInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ErrorCode: ErrorCode;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MfaEnrollment: ResolverTypeWrapper<MfaEnrollment>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
