@@ -117,12 +117,15 @@ const scopes = new AsyncLocalStorage<AuditScope>();
  * Events written on the failure paths of a mutation (a failed login commits its security event, then the
  * mutation fails): the audit record must not be written as SUCCESS with them.
  */
-const FAILURE_SECURITY_EVENTS = new Set(["LOGIN_FAILED", "LOCKED_OUT", "REFRESH_TOKEN_REUSED"]);
+const FAILURE_SECURITY_EVENTS = new Set([
+  "LOGIN_FAILED", "LOCKED_OUT", "REFRESH_TOKEN_REUSED", "STEP_UP_FAILED", "REPEATED_FAILURES", "SESSION_REVOKED_AFTER_FAILURES",
+]);
 function isFailurePathEvent(envelope: EventEnvelope): boolean {
   // e.g. ledger.transfer.failed, written on its own after the refused transfer rolled back
   if (envelope.type.endsWith(".failed")) return true;
   switch (envelope.type) {
     case "users.refresh_token.reuse_detected":
+    case "users.security.alert":
       return true;
     case "users.security.recorded":
       return FAILURE_SECURITY_EVENTS.has(String((envelope.payload as { type?: unknown }).type));

@@ -76,7 +76,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "20.00");
     const me = ok(await call("alice", `{ me { id accounts { id number } } }`)).me;
     const moved = await call("alice", OPS.transfer, {
-      input: { fromAccountId: account.id, toAccountNumber: "fb26 fdbk 0000 0000 0000 01", amount: "5.00", idempotencyKey: key() },
+      input: { fromAccountId: account.id, toAccountNumber: "fb65 fdbk 1281 7536 3380 47", amount: "5.00", idempotencyKey: key() },
     });
     ok(moved);
     assert.deepEqual(await balances(account.id), { balance: "15.00", available: "15.00", status: "ACTIVE" });
@@ -139,7 +139,7 @@ describe("account lifecycle", () => {
 
   test("accountByNumber is for staff and validates the number's check digits", async () => {
     const byNumber = `query($n: String!) { accountByNumber(number: $n) { id number owner { id } } }`;
-    const found = ok(await call("teller", byNumber, { n: "fb42 fdbk 0000 0000 0000 04" }));
+    const found = ok(await call("teller", byNumber, { n: "fb82 fdbk 8885 0174 7397 11" }));
     assert.equal(found.accountByNumber.number, "FB82FDBK88850174739711");
     assert.equal(code(await call("teller", byNumber, { n: "FB83FDBK88850174739711" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(code(await call("teller", byNumber, { n: "not a number" })), "INVALID_ACCOUNT_NUMBER");

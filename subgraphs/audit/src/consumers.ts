@@ -28,7 +28,9 @@ export const AUDIT_SOURCES = ["users", "accounts", "ledger", "notifications", "r
 type AuditRecordedType = "users.audit.recorded" | "accounts.audit.recorded" | "ledger.audit.recorded" | "notifications.audit.recorded" | "reporting.audit.recorded";
 
 /** Security events of the users service that mean something was refused or went wrong. */
-const FAILED_SECURITY_EVENTS = new Set(["LOGIN_FAILED", "LOCKED_OUT", "REFRESH_TOKEN_REUSED"]);
+const FAILED_SECURITY_EVENTS = new Set([
+  "LOGIN_FAILED", "LOCKED_OUT", "REFRESH_TOKEN_REUSED", "STEP_UP_FAILED", "REPEATED_FAILURES", "SESSION_REVOKED_AFTER_FAILURES",
+]);
 
 async function append(tx: ConsumerTx, input: AuditEventInput): Promise<void> {
   await appendAuditEventInTransaction(tx, input);

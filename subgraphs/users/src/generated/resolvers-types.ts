@@ -335,7 +335,8 @@ export type UpdateProfileInput = {
 /**
  * A person who uses the platform: a customer or a member of staff. Customers may read only themselves;
  * staff (users:read) may read anyone. A signed-in user who reaches another user through the graph (e.g. a
- * transfer's `fromAccount.owner`) sees a counterparty view: `id` and `name` only, every other field is FORBIDDEN.
+ * transfer's `fromAccount.owner`) sees a counterparty view: `id` and `name` only, every other field is FORBIDDEN;
+ * the name is masked (e.g. "B*** O***") until money has moved between the two.
  */
 export type User = {
   __typename?: 'User';
@@ -349,7 +350,8 @@ export type User = {
   mfaEnabled: Scalars['Boolean']['output'];
   /**
    * Full name as shown in the apps. Readable by the user, staff, and any signed-in user who reaches this user as
-   * a counterparty through the graph (e.g. the payer of a transfer they received).
+   * a counterparty through the graph (e.g. the payer of a transfer they received) once money has moved between
+   * them; before that a counterparty sees it masked ("B*** O***").
    */
   name: Scalars['String']['output'];
   /** What the user may do on the platform. */
