@@ -51,6 +51,9 @@ COPY subgraphs ./subgraphs
 COPY router ./router
 COPY scripts ./scripts
 COPY --from=prisma /app/kernel/generated/prisma ./kernel/generated/prisma
+# The playground's browser bundle, built now into node_modules/.cache (router/src/playground/assets.ts)
+# so no router builds it at run time.
+RUN node --import tsx scripts/build-playground.ts
 
 # Unprivileged user shipped with the node image (uid 1000). tsx caches compiled files under /tmp and
 # npm writes its logs under /home/node, both writable by it.
