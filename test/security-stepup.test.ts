@@ -80,11 +80,26 @@ describe("changePassword is no password oracle", () => {
     const email = uniqueEmail("oracle");
     const owner = await signUp(stack.routerUrl, { email, password: STRONG_PASSWORD, name: "Olive Owner" });
     const token = await stolenToken(email);
+    const requestIds: string[] = [];
     for (let guess = 1; guess < SESSION_FAILURES; guess += 1) {
-      assertCode(await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: `guess-number-${guess}-xx`, next: "attacker-owns-this-1" }, token), "INVALID_CREDENTIALS", `guess ${guess}`);
+      const response = await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: `guess-number-${guess}-xx`, next: "attacker-owns-this-1" }, token);
+      assertCode(response, "INVALID_CREDENTIALS", `guess ${guess}`);
+      requestIds.push(String((response.body.errors![0]!.extensions as { requestId?: string }).requestId));
     }
     const last = await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: "guess-number-last-xx", next: "attacker-owns-this-1" }, token);
     assertCode(last, "UNAUTHENTICATED", "the guess that used up the session's allowance");
+    requestIds.push(String((last.body.errors![0]!.extensions as { requestId?: string }).requestId));
+    // The audit trail records each guess as a failure, the revoking one as denied (never as a success because
+    // it wrote security events).
+    const audit = await waitFor(
+      "the audit records of the guesses",
+      async () => (await db.pool.query(`SELECT outcome::text AS outcome, error_code FROM audit.audit_events WHERE action = 'changePassword' AND request_id = ANY($1)`, [requestIds])).rows,
+      (rows) => rows.length >= requestIds.length,
+    );
+    assert.deepEqual(audit.map((row) => `${row.outcome}:${row.error_code}`).sort(), [
+      "DENIED:UNAUTHENTICATED",
+      ...Array.from({ length: SESSION_FAILURES - 1 }, () => "FAILURE:INVALID_CREDENTIALS"),
+    ]);
     // The stolen token is dead at the router: even the right password cannot be tried with it any more.
     assertCode(await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: STRONG_PASSWORD, next: "attacker-owns-this-1" }, token), "UNAUTHENTICATED", "the revoked token");
     // The owner keeps their own session and password, and is told.
