@@ -606,7 +606,20 @@ describe("the probed endpoints answer on the real platform", () => {
       const name = deployment.metadata.name as keyof SharedPlatform["ports"];
       const annotations = deployment.spec.template.metadata.annotations;
       assert.equal(annotations["prometheus.io/scrape"], "true");
-      assert.equal(Number(annotations["prometheus.io/port"]), podContainers(deployment)[0]!.ports[0].containerPort);
+      const container = podContainers(deployment)[0]!;
+      const scrapePort = Number(annotations["prometheus.io/port"]);
+      assert.ok(container.ports.some((port: { containerPort: number }) => port.containerPort === scrapePort), `${name}: scrapes a port the pod declares`);
+      if (name === "router") {
+        // The router's metrics are on its admin port, never on the port the Service and the Ingress route to.
+        const publicPort = container.ports.find((port: { name: string }) => port.name === "http").containerPort;
+        assert.notEqual(scrapePort, publicPort);
+        const adminPort = (container.env as { name: string; value?: string }[]).find((entry) => entry.name === "ROUTER_ADMIN_PORT")?.value;
+        assert.equal(Number(adminPort), scrapePort);
+        const service = named(rendered.production, "Service", "router");
+        assert.ok(!service.spec.ports.some((port: { targetPort: unknown }) => port.targetPort === "admin" || port.targetPort === scrapePort), "the admin port is not in the Service");
+      } else {
+        assert.equal(scrapePort, container.ports[0].containerPort);
+      }
       const text = await (await fetch(`http://127.0.0.1:${stack.ports[name]}${annotations["prometheus.io/path"]}`)).text();
       assert.match(text, name === "router" ? /^# TYPE fedbank_router_requests_total counter/m : /^# TYPE fedbank_sql_statements_total gauge/m, name);
     }

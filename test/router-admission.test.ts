@@ -4,14 +4,16 @@
 // not match its text is a client error with its own code.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { networkInterfaces } from "node:os";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import { createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { createTestDatabase, freePort, graphql, login, startExtraRouter, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 
 let database: TestDatabase;
 let stack: Stack;
 let customerToken: string;
 let analystToken: string;
+const identitySecret = `identity-${randomUUID()}-${randomUUID()}`;
 const clients: LiveClient[] = [];
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -48,6 +50,7 @@ before(async () => {
   database = await createTestDatabase();
   stack = await startStack({
     DATABASE_URL: database.url,
+    ROUTER_IDENTITY_SECRET: identitySecret,
     // Low enough for the documents below, high enough for login and the demo's operations.
     OPERATION_MAX_DEPTH: "6",
     OPERATION_MAX_ALIASES: "3",
@@ -161,5 +164,32 @@ describe("error hygiene", () => {
     assert.equal(error?.extensions?.code, "INVALID_CREDENTIALS");
     assert.equal(error?.extensions && "serviceName" in error.extensions, false, JSON.stringify(error));
     assert.doesNotMatch(JSON.stringify(response.body), /"users"|serviceName/);
+  });
+});
+
+describe("operational endpoints", () => {
+  test("in production /metrics is not on the router's public port; it is on the admin port, bound to loopback", async () => {
+    const adminPort = await freePort();
+    const router = await startExtraRouter(stack, {
+      NODE_ENV: "production",
+      ROUTER_IDENTITY_SECRET: identitySecret,
+      REDIS_KEY_PREFIX: stack.redisKeyPrefix,
+      ROUTER_ADMIN_PORT: String(adminPort),
+    });
+    try {
+      const publicMetrics = await fetch(`http://127.0.0.1:${router.port}/metrics`);
+      assert.equal(publicMetrics.status, 404);
+      assert.doesNotMatch(await publicMetrics.text(), /fedbank_router_/);
+      const admin = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+      assert.equal(admin.status, 200);
+      assert.match(await admin.text(), /# TYPE fedbank_router_requests_total counter/);
+      // Not reachable on the host's other addresses (loopback only by default).
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
+      if (external) await assert.rejects(fetch(`http://${external}:${adminPort}/metrics`, { signal: AbortSignal.timeout(5_000) }));
+    } finally {
+      await router.stop();
+    }
   });
 });

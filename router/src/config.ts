@@ -31,6 +31,18 @@ export const routerConfigSchema = z.object({
   /** Distinct operation names kept as metric labels; later ones are counted as `other` (docs/operations.md). */
   OPERATION_METRICS_MAX_NAMES: z.coerce.number().int().min(1).max(10_000).default(200),
   ROUTER_PORT: port(4000),
+  /**
+   * Operational endpoints (GET /metrics, /health) on their own port, bound to ROUTER_ADMIN_HOST (loopback by
+   * default: compose and Kubernetes set 0.0.0.0 so the scraper reaches it on the private network, never
+   * through the ingress). Default port: 9400 in production, a free one otherwise (logged; 0 = a free one).
+   */
+  ROUTER_ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  ROUTER_ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * /metrics also on the public port: never in production (refused there: 404), on outside production unless
+   * `false`, for `npm start` and the test harness, which read metrics from the router's port.
+   */
+  ROUTER_PUBLIC_METRICS: booleanFlag,
   /** The composed supergraph to serve. */
   SUPERGRAPH_PATH: z.string().min(1).default("schema/supergraph.graphql"),
   /** Per-subgraph URL overrides; the supergraph's own URLs are used otherwise. */

@@ -1,4 +1,6 @@
+import { createServer } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Logger } from "../../kernel/logger.js";
 
 export function createRouterMetrics() {
   const registry = new Registry();
@@ -84,5 +86,51 @@ export function createRouterMetrics() {
       labelNames: ["action"],
       registers: [registry],
     }),
+  };
+}
+
+/** The admin port's default in production (compose and Kubernetes name it explicitly too). */
+export const DEFAULT_ADMIN_PORT = 9400;
+
+/**
+ * Operational endpoints on their own listener (GET /metrics, GET /health), never on the router's public port
+ * in production: bound to loopback unless configured, so only the host (or the pod's network, when the
+ * deployment binds 0.0.0.0 on a port the ingress does not route) can scrape it.
+ */
+export async function startAdminServer(options: { registry: Registry; port: number; host: string; logger: Logger }): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD" }).end();
+        return;
+      }
+      if (path === "/metrics") {
+        const text = await options.registry.metrics();
+        res.writeHead(200, { "content-type": options.registry.contentType }).end(text);
+        return;
+      }
+      if (path === "/health") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", service: "router-admin" }));
+        return;
+      }
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    })().catch((error: unknown) => {
+      options.logger.error({ err: error }, "admin endpoint failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`;
+  options.logger.info({ url: `${url}/metrics` }, "admin endpoints listening");
+  return {
+    port,
+    url,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -23,7 +23,7 @@ import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
 import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
-import { createRouterMetrics } from "./metrics.js";
+import { DEFAULT_ADMIN_PORT, createRouterMetrics, startAdminServer } from "./metrics.js";
 import { createRouterSecurityEvents } from "./security-events.js";
 import type { GraphQLSchema } from "graphql";
 import { OperationLimiter } from "./protection/operation-limits.js";
@@ -72,6 +72,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   // GraphiQL for browsers at GET /graphql, served from this process (router/src/playground).
   const playground = createPlayground({ enabled: playgroundEnabled(config), logger });
   const metrics = createRouterMetrics();
+  const publicMetrics = config.NODE_ENV !== "production" && config.ROUTER_PUBLIC_METRICS !== false;
   // Authorization denials, rate-limit rejections and refused tokens go to the audit trail (best effort).
   const securityEvents = createRouterSecurityEvents({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger, registry: metrics.registry });
   const operationMetrics = createOperationMetrics(metrics.registry, { maxNames: config.OPERATION_METRICS_MAX_NAMES });
@@ -368,6 +369,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         return sendJson(res, report.status, report.body);
       }
       case "/metrics":
+        // Operational endpoints live on the admin port (startAdminServer); here only outside production.
+        if (!publicMetrics) return sendJson(res, 404, { error: "not found" });
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         return res.end(await metrics.registry.metrics());
       default:
@@ -401,6 +404,12 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   const port = await listen(server, config.ROUTER_PORT, "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router listening");
+  const admin = await startAdminServer({
+    registry: metrics.registry,
+    port: config.ROUTER_ADMIN_PORT ?? (config.NODE_ENV === "production" ? DEFAULT_ADMIN_PORT : 0),
+    host: config.ROUTER_ADMIN_HOST,
+    logger,
+  });
   // The playground's bundle is loaded (from its build cache, or built) now, in the background, not on the first page view.
   playground.warm().catch((error: unknown) => logger.warn({ err: error }, "playground bundle not ready; retried on the first page view"));
 
@@ -415,6 +424,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       // Live sockets are told 1001 "going away" (clients reconnect to another replica).
       await subscriptions?.stop();
       await closeServer(server, config.SHUTDOWN_GRACE_MS);
+      await admin.close();
       await apollo.stop();
       rateLimiter.close();
       await securityEvents.close();
