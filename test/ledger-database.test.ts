@@ -119,23 +119,28 @@ describe("bad rows written directly are refused by the database", () => {
       [transaction],
       [transaction, from, String(-debit), String(BigInt(a.balance_after_minor) - debit), String(Number(a.version) + 1)],
       [transaction, to, String(credit), String(BigInt(b.balance_after_minor) + credit), String(b.version + 1)],
-      [String(BigInt(a.balance_after_minor) - debit), String(Number(a.version) + 1), from],
-      [String(credit), "1", to],
     ];
+    // Inserting the postings is what moves the balances (the chain trigger writes them onto the accounts).
     const statements = (amount: number) => [
       `INSERT INTO ledger.transactions (id, kind, currency, amount_minor) VALUES ($1, 'TRANSFER', 'USD', ${amount})`,
       "INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_minor, balance_after_minor, version) VALUES ($1, $2, 'USD', $3, $4, $5)",
       "INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_minor, balance_after_minor, version) VALUES ($1, $2, 'USD', $3, $4, $5)",
-      "UPDATE ledger.ledger_accounts SET balance_minor = $1, version = $2 WHERE id = $3",
-      "UPDATE ledger.ledger_accounts SET balance_minor = $1, version = $2 WHERE id = $3",
     ];
     assert.match(await refusal(statements(999), legs(randomUUID(), 100n, 100n)), /unbalanced .*credits 100 for amount 999/);
     assert.match(await refusal(statements(100), legs(randomUUID(), 100n, 90n)), /unbalanced/);
   });
 
-  test("a balance changed without the posting that explains it", async () => {
+  test("a balance changed, or an account created with one, without the postings that explain it", async () => {
     const account = await fundedAccount("USD", 1_000n);
-    assert.match(await refusal(["UPDATE ledger.ledger_accounts SET balance_minor = balance_minor + 1 WHERE id = $1"], [[account]]), /not explained/);
+    const update = "UPDATE ledger.ledger_accounts SET balance_minor = balance_minor + 1 WHERE id = $1";
+    assert.match(await refusal([update], [[account]]), /permission denied/);
+    assert.match(
+      await refusal(["INSERT INTO ledger.ledger_accounts (id, kind, currency, balance_minor, version) VALUES (gen_random_uuid(), 'CUSTOMER', 'USD', 100, 1)"]),
+      /must start empty/,
+    );
+    // Not even the owner changes a balance except by inserting postings.
+    await assert.rejects(owner.query(update, [account]), /not explained by a posting/);
+    assert.equal((await lastPosting(account)).balance_after_minor, "1000");
   });
 
   test("a hold the available balance cannot cover, and a hold created already settled", async () => {
@@ -190,7 +195,8 @@ describe("bounds: an overflow is a domain error, never a bigint error", () => {
     // The currency's other deposits still work.
     const other = await fundedAccount("ISK", 5n);
     assert.equal((await lastPosting(other)).balance_after_minor, "5");
-    const posting = "INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_minor, balance_after_minor, version) VALUES (gen_random_uuid(), $1, 'ISK', $2, $2, 1)";
-    assert.match(await refusal([posting], [[randomUUID(), String(max + 1n)]]), /postings_amount_bounded|breaks|foreign key/);
+    // An amount beyond the bound, written directly in an otherwise correct chain, is refused too.
+    const posting = "INSERT INTO ledger.postings (transaction_id, account_id, currency, amount_minor, balance_after_minor, version) VALUES (gen_random_uuid(), $1, 'ISK', $2, $3, 2)";
+    assert.match(await refusal([posting], [[other, String(max + 1n), String(max + 6n)]]), /postings_amount_bounded/);
   });
 });
