@@ -86,6 +86,8 @@ const ROUTER_BENCH_ENV: NodeJS.ProcessEnv = {
   RATE_LIMIT_STORE_TIMEOUT_MS: "2000",
   REVOCATION_CHECK_TIMEOUT_MS: "2000",
   NODE_ENV: "production",
+  // Several routers run side by side: each takes a free admin port (production's default is 9400).
+  ROUTER_ADMIN_PORT: "0",
   LOG_LEVEL: "warn",
 };
 
@@ -249,6 +251,8 @@ async function federationScenario() {
       JWKS_URL: `http://127.0.0.1:${jwksPort}/.well-known/jwks.json`,
       ROUTER_IDENTITY_SECRET: randomBytes(32).toString("base64url"),
       REDIS_KEY_PREFIX: prefix,
+      // The bench's token lives an hour (a run with --soak outlasts the default 15 minutes).
+      ACCESS_TOKEN_TTL_SECONDS: "3600",
       ...subgraphEnv,
     };
     const router = await startRouterProcess(routerEnv);

@@ -132,7 +132,7 @@ async function executeFetch<C>(run: PlanRun<C>, fetch: FetchNode, path: Response
     const representation = selectRequired(run, entities[index]!, fetch.requires);
     if (!representation || !representation.__typename) continue;
     if (fetch.inputRewrites) applyRewrites(run, fetch.inputRewrites, representation);
-    const key = JSON.stringify(representation);
+    const key = representationKey(representation);
     let at = byKey.get(key);
     if (at === undefined) {
       at = representations.length;
@@ -163,6 +163,19 @@ async function executeFetch<C>(run: PlanRun<C>, fetch: FetchNode, path: Response
     }
     deepMerge(entity, answer);
   }
+}
+
+/** A representation's identity for de-duplication: flat ones (typename and scalar keys) without JSON. */
+function representationKey(representation: ResultMap): string {
+  let key = "";
+  for (const name in representation) {
+    const value = representation[name];
+    if (value !== null && typeof value === "object") return JSON.stringify(representation);
+    const text = String(value);
+    // Length-prefixed: no two different representations share a key.
+    key += `${name}:${typeof value}:${text.length}:${text};`;
+  }
+  return key;
 }
 
 /** The fetch's `requires` selection read from one entity; null when an input is missing. */

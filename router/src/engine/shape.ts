@@ -182,6 +182,10 @@ interface ShapeRun {
   errors: GraphQLError[];
   introspection: IntrospectionHandler;
   path: (string | number)[];
+  /** Set by every `updateValue`: its value is a null a non-null position cannot take (bubble it up). */
+  invalid: boolean;
+  /** Set by every `updateValue`: an error was already reported for its value (report no second one). */
+  hadErrors: boolean;
 }
 
 const BUBBLE = Symbol("null bubbles up");
@@ -248,20 +252,17 @@ function applySelections(
       continue;
     }
     run.path.push(responseName);
-    const result = updateValue(run, current, selection.shape, value, selection.selections, parentType);
-    output[responseName] = result.value;
+    output[responseName] = updateValue(run, current, selection.shape, value, selection.selections, parentType);
     run.path.pop();
-    if (result.invalid) return BUBBLE;
+    if (run.invalid) return BUBBLE;
   }
   return undefined;
 }
 
-interface Updated {
-  value: unknown;
-  invalid?: boolean;
-  hadErrors?: boolean;
-}
-
+/**
+ * The output value for `input` at the current path (merged into `current` when a previous selection of the
+ * same response name produced one); `run.invalid` and `run.hadErrors` describe it (no allocation per field).
+ */
 function updateValue(
   run: ShapeRun,
   current: unknown,
@@ -269,19 +270,31 @@ function updateValue(
   input: unknown,
   selections: CompiledSelection[] | undefined,
   parentType: string,
-): Updated {
-  if (current === null || (current !== undefined && !selections)) return { value: current };
+): unknown {
+  run.invalid = false;
+  run.hadErrors = false;
+  if (current === null || (current !== undefined && !selections)) return current;
   if (shape.kind === "nonNull") {
-    const inner = updateValue(run, current, shape.of, input, selections, parentType);
-    if (inner.value === null) {
-      if (!inner.hadErrors) {
+    const value = updateValue(run, current, shape.of, input, selections, parentType);
+    if (value === null) {
+      if (!run.hadErrors) {
         run.errors.push(invalidGraphQL(`Cannot return null for non-nullable ${describeLast(run.path, shapeName(shape.of), parentType)}.`, run.path));
       }
-      return { value: null, invalid: true, hadErrors: true };
+      run.invalid = true;
+      run.hadErrors = true;
+      return null;
     }
-    return { value: inner.value };
+    run.invalid = false;
+    run.hadErrors = false;
+    return value;
   }
-  if (input === null) return { value: null };
+  if (input === null) return null;
+  if (shape.kind === "leaf") {
+    if (shape.check(input)) return input;
+    run.errors.push(invalidGraphQL(`Invalid value found for ${describeLast(run.path, shape.name, parentType)}.`, run.path));
+    run.hadErrors = true;
+    return null;
+  }
   if (shape.kind === "list") {
     if (!Array.isArray(input)) throw new Error(`Invalid non-list value ${String(input)} returned by subgraph for list type ${shapeName(shape)}`);
     const existing = current as unknown[] | undefined;
@@ -289,36 +302,37 @@ function updateValue(
     const list: unknown[] = existing ?? new Array<unknown>(input.length);
     let nullify = false;
     let hadErrors = false;
+    const path = run.path;
     for (let index = 0; index < input.length; index++) {
-      run.path.push(index);
-      const element = updateValue(run, list[index], shape.of, input[index] === undefined ? null : input[index], selections, parentType);
-      run.path.pop();
-      list[index] = element.value;
-      if (element.invalid) nullify = true;
-      if (element.hadErrors) hadErrors = true;
+      path.push(index);
+      const element = input[index];
+      list[index] = updateValue(run, list[index], shape.of, element === undefined ? null : element, selections, parentType);
+      path.pop();
+      if (run.invalid) nullify = true;
+      if (run.hadErrors) hadErrors = true;
     }
-    return { value: nullify ? null : list, hadErrors };
+    run.invalid = false;
+    run.hadErrors = hadErrors;
+    return nullify ? null : list;
   }
-  if (shape.kind === "composite") {
-    if (typeof input !== "object") throw new Error(`Invalid non-object value ${String(input)} returned by subgraph for composite type ${shape.name}`);
-    const object = input as Record<string, unknown>;
-    const typename = object.__typename;
-    let objectType = shape.name;
-    if (typename) {
-      const named = typeof typename === "string" ? run.schema.type(typename) : undefined;
-      if (!named || !isCompositeType(named)) {
-        run.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describeLast(run.path, shape.name, parentType)}.`, run.path));
-        return { value: null, hadErrors: true };
-      }
-      objectType = named.name;
+  if (typeof input !== "object") throw new Error(`Invalid non-object value ${String(input)} returned by subgraph for composite type ${shape.name}`);
+  const object = input as Record<string, unknown>;
+  const typename = object.__typename;
+  let objectType = shape.name;
+  if (typename) {
+    const named = typeof typename === "string" ? run.schema.type(typename) : undefined;
+    if (!named || !isCompositeType(named)) {
+      run.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describeLast(run.path, shape.name, parentType)}.`, run.path));
+      run.hadErrors = true;
+      return null;
     }
-    const output = (current as Record<string, unknown> | undefined) ?? {};
-    const bubbled = applySelections(run, object, selections ?? [], output, objectType) === BUBBLE;
-    return { value: bubbled ? null : output, hadErrors: bubbled };
+    objectType = named.name;
   }
-  const valid = shape.check(input);
-  if (!valid) run.errors.push(invalidGraphQL(`Invalid value found for ${describeLast(run.path, shape.name, parentType)}.`, run.path));
-  return { value: valid ? input : null, hadErrors: !valid };
+  const output = (current as Record<string, unknown> | undefined) ?? {};
+  const bubbled = applySelections(run, object, selections ?? [], output, objectType) === BUBBLE;
+  run.invalid = false;
+  run.hadErrors = bubbled;
+  return bubbled ? null : output;
 }
 
 /**
@@ -339,6 +353,8 @@ export function shapeResponse(
     errors: [],
     introspection,
     path: [],
+    invalid: false,
+    hadErrors: false,
   };
   const data: Record<string, unknown> = {};
   const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
