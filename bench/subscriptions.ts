@@ -11,7 +11,8 @@
 //   node --import tsx bench/subscriptions.ts
 //   BENCH_CUSTOMERS=500 BENCH_SOCKETS_PER_CUSTOMER=10 BENCH_TRANSFERS_PER_SECOND=100 BENCH_DURATION_SECONDS=20
 //   BENCH_SOAK=1                 soak: BENCH_DURATION_SECONDS defaults to 60 (RSS sampled every 5 s; drift reported)
-//   BENCH_PROFILE_DIR=/tmp/prof  the platform process runs with --cpu-prof (profile written when it stops)
+//   BENCH_PROFILE_DIR=/tmp/prof  the platform process is CPU-profiled (bench/cpu-profile-hook.mjs: Node refuses
+//                                --cpu-prof in NODE_OPTIONS); <pid>.cpuprofile is written when it stops
 //
 // Customers are created directly in the test database (one row each, no password hashing: tokens are minted
 // with the stack's test signing key), their accounts opened and funded through the router.
@@ -22,7 +23,7 @@ import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
 import { rssMiB } from "./support.js";
-import { createTestDatabase, createTokenKey, demoUsers, graphql, mintAccessToken, startStack } from "../test/support/stack.js";
+import { ROOT, createTestDatabase, createTokenKey, demoUsers, graphql, mintAccessToken, startStack } from "../test/support/stack.js";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500);
 const SOCKETS_PER_CUSTOMER = Number(process.env.BENCH_SOCKETS_PER_CUSTOMER ?? 10);
@@ -78,7 +79,7 @@ async function main() {
     JWT_PRIVATE_KEY: key.pem,
     SUBSCRIPTION_CONNECTIONS_PER_MINUTE: String(SOCKETS * 10),
     LOG_LEVEL: "error",
-    ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
+    ...(PROFILE_DIR ? { NODE_OPTIONS: `--import ${ROOT}bench/cpu-profile-hook.mjs`, CPU_PROFILE_DIR: PROFILE_DIR } : {}),
   });
   const clients: Client[] = [];
   const loadBefore = uptime();
@@ -102,18 +103,36 @@ async function main() {
     await db.end();
     const teller = (await demoUsers(database.url))["teller@demo.bank"]!;
     const tellerToken = await mintAccessToken(key, teller);
-    await pool(ids, 16, async (id) => {
+    /** A seeding call, retried while the router answers 503 (a loaded machine: revocation checks time out). */
+    const seedCall = async <T>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        const { status, body } = await graphql<T>(stack.routerUrl, query, variables, token);
+        if (body.data && !body.errors) return body.data;
+        if (status !== 503 || attempt >= 20) throw new Error(`seeding failed: ${JSON.stringify(body.errors)}`);
+        await sleep(250 * attempt);
+      }
+    };
+    await pool(ids, 8, async (id) => {
       const token = await mintAccessToken(key, { id, role: "CUSTOMER" });
-      const opened = await graphql<{ openAccount: { id: string; number: string } }>(stack.routerUrl, "mutation($input: OpenAccountInput!) { openAccount(input: $input) { id number } }", { input: { type: "CHECKING", currency: "USD" } }, token);
-      const account = opened.body.data?.openAccount;
-      if (!account) throw new Error(`openAccount failed: ${JSON.stringify(opened.body.errors)}`);
-      const deposited = await graphql(stack.routerUrl, "mutation($input: DepositInput!) { deposit(input: $input) { transaction { id } } }", { input: { accountId: account.id, amount: "1000.00", idempotencyKey: randomUUID() } }, tellerToken);
-      if (deposited.body.errors) throw new Error(`deposit failed: ${JSON.stringify(deposited.body.errors)}`);
+      const { openAccount: account } = await seedCall<{ openAccount: { id: string; number: string } }>("mutation($input: OpenAccountInput!) { openAccount(input: $input) { id number } }", { input: { type: "CHECKING", currency: "USD" } }, token);
+      // The same idempotency key on a retry: the deposit happens once.
+      const depositKey = randomUUID();
+      await seedCall("mutation($input: DepositInput!) { deposit(input: $input) { transaction { id } } }", { input: { accountId: account.id, amount: "1000.00", idempotencyKey: depositKey } }, tellerToken);
       customers.push({ id, token, accountId: account.id, accountNumber: account.number });
     });
     log(`${CUSTOMERS} customers with funded accounts in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-    // The deposits' own notifications are written asynchronously: let them drain before sockets subscribe.
-    await sleep(3_000);
+    // The deposits' own notifications are written asynchronously: wait until they are all there (the platform
+    // quiet again) before measuring memory and subscribing, or their backlog would be counted against both.
+    const quietUntil = Date.now() + 180_000;
+    const counter = new pg.Client({ connectionString: database.url });
+    await counter.connect();
+    while (Date.now() < quietUntil) {
+      const { rows } = await counter.query<{ n: string }>("SELECT count(*) AS n FROM notifications.notifications");
+      if (Number(rows[0]?.n ?? 0) >= CUSTOMERS) break;
+      await sleep(500);
+    }
+    await counter.end();
+    await sleep(2_000);
 
     const pid = stack.process.pid!;
     const rssBefore = await rssMiB(pid);

@@ -22,7 +22,7 @@ import { operationTypeOf } from "./protection/root-fields.js";
 import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
 import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
-import { createGateway } from "./gateway.js";
+import { createGateway, engineSubgraphCall } from "./gateway.js";
 import { DEFAULT_ADMIN_PORT, createRouterMetrics, startAdminServer } from "./metrics.js";
 import { createRouterSecurityEvents } from "./security-events.js";
 import type { GraphQLSchema } from "graphql";
@@ -33,6 +33,7 @@ import { createAdmission } from "./admission.js";
 import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
 import { withoutServiceName } from "./resilience/partial-errors.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
+import { createStreamingTransports } from "./streaming/index.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
 import { createReadiness } from "./readiness.js";
@@ -360,6 +361,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     const url = new URL(req.url ?? "/", "http://localhost");
     switch (url.pathname) {
       case "/graphql":
+        // Subscriptions over HTTP multipart and SSE (router/src/streaming), by their Accept header.
+        if (streaming && (await streaming.handle(req, res))) return;
         return handleGraphQL(req, res);
       case "/health":
         return sendJson(res, 200, { status: "ok", service: "router" });
@@ -387,20 +390,17 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
           server,
           config,
           logger,
-          gateway: apolloGateway,
+          subgraphCall: engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, resilience, observe: operationMetrics }),
           gatewaySdl,
           subgraphUrls,
-          apiSchema: () => apiSchema,
           signer,
           verifier,
           store,
-          rateLimiter,
-          operationLimiter,
-          trustedDocuments,
-          authorizer,
+          admission: { admit },
           clientIp,
           metrics,
         });
+  const streaming = subscriptions ? createStreamingTransports({ core: subscriptions.core, config, metrics, clientIp }) : null;
   const port = await listen(server, config.ROUTER_PORT, "0.0.0.0");
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router listening");
@@ -422,6 +422,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       // Stop accepting; requests in flight get SHUTDOWN_GRACE_MS to finish, then their connections are closed.
       draining = true;
       // Live sockets are told 1001 "going away" (clients reconnect to another replica).
+      streaming?.stop();
       await subscriptions?.stop();
       await closeServer(server, config.SHUTDOWN_GRACE_MS);
       await admin.close();

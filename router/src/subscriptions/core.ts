@@ -4,9 +4,8 @@
 // (event, selection, authorization scope), and the live connections' lifetime: closed (retryably) shortly
 // before their token expires, and when their session is revoked (one batched pass over live sessions).
 import { createHash, randomUUID } from "node:crypto";
-import type { ApolloGateway, ServiceMap } from "@apollo/gateway";
 import { Counter, Gauge } from "prom-client";
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
+import { GraphQLError, getOperationAST, print, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { decodeJwt } from "jose";
 import { maskError } from "../../../kernel/errors.js";
@@ -15,50 +14,50 @@ import type { Logger } from "../../../kernel/logger.js";
 import { isSessionRevoked } from "../../../kernel/revocation.js";
 import type { SharedStore } from "../../../kernel/shared-store.js";
 import { AuthError, AuthUnavailableError, type TokenVerifier, type VerifiedCaller } from "../auth.js";
-import { nullRemovedFields, type OperationAnalysis, type OperationAuthorizer } from "../authorization.js";
+import { admitSubscription, type AdmittedSubscription, type RouterAdmission } from "../admission.js";
+import { nullRemovedFields, type OperationAnalysis } from "../authorization.js";
 import type { RouterConfig } from "../config.js";
 import type { RouterContext } from "../context.js";
 import type { createRouterMetrics } from "../metrics.js";
-import { operationCost } from "../protection/cost.js";
-import type { OperationLimiter } from "../protection/operation-limits.js";
-import type { RateLimiter } from "../protection/rate-limit.js";
-import type { TrustedDocuments } from "../protection/trusted-documents.js";
 import { CLOSE, closeReason, reauthenticateAt } from "./connection-auth.js";
-import { batchingServices, scopeOf, type BatchStats } from "./entity-batcher.js";
-import { SubscriptionPlanner, type SubscriptionPlan } from "./executor.js";
+import { createEngine, subscriptionParts, type PreparedOperation, type SubgraphCall } from "../engine/index.js";
+import { batchingCall, scopeOf, type BatchStats } from "./entity-batcher.js";
 import { SubscriptionFanout, type GroupSource, type Member } from "./fanout.js";
 import { UpstreamPool } from "./upstream.js";
 
 export interface SubscriptionCoreOptions {
   config: RouterConfig;
   logger: Logger;
-  gateway: ApolloGateway;
-  /** The supergraph as the gateway got it (authorization directives stripped). */
+  /**
+   * The router's way out to subgraphs (router/src/gateway.ts `engineSubgraphCall`: signing, timeout,
+   * circuit breaker, metrics, tracing); subscription events' fetches go through it, batched (entity-batcher.ts).
+   */
+  subgraphCall: SubgraphCall<RouterContext>;
+  /** The supergraph as the engine got it (authorization directives stripped). */
   gatewaySdl: string;
   subgraphUrls: ReadonlyMap<string, string>;
-  apiSchema(): GraphQLSchema | undefined;
   signer: IdentitySigner;
   verifier: TokenVerifier;
   store: SharedStore;
-  rateLimiter: RateLimiter;
-  operationLimiter: OperationLimiter;
-  trustedDocuments: TrustedDocuments;
-  authorizer: OperationAuthorizer;
+  /** The router's one admission step (trusted/persisted documents, limits, cost, rate limits, validation, authorization). */
+  admission: RouterAdmission;
   metrics: ReturnType<typeof createRouterMetrics>;
 }
 
 export interface SubscribePayload {
-  query: string;
+  /** Absent when the operation is named by hash (persisted documents, resolved by admission). */
+  query?: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
 }
 
 /** One accepted subscribe, transport-neutral. */
 export interface PreparedSubscription {
   caller: VerifiedCaller;
   client: ClientInfo;
-  plan: SubscriptionPlan;
-  operationContext: ReturnType<SubscriptionPlanner["operationContext"]>;
+  /** The planned operation (router/src/engine): `Subscription { primary, rest }`. */
+  operation: PreparedOperation;
   analysis: OperationAnalysis;
   original: DocumentNode;
   planned: DocumentNode;
@@ -85,7 +84,6 @@ export type SubscriptionCore = ReturnType<typeof createSubscriptionCore>;
 export function createSubscriptionCore(options: SubscriptionCoreOptions) {
   const { config, metrics, store } = options;
   const log = options.logger.child({ component: "subscriptions" });
-  const planner = new SubscriptionPlanner(options.gatewaySdl);
   const upstream = new UpstreamPool(options.subgraphUrls, options.signer, log, config.SUBSCRIPTION_KEEPALIVE_MS);
   const resolutions = new Counter({
     name: "fedbank_router_subscription_event_resolutions_total",
@@ -124,17 +122,11 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
   const perUser = new Map<string, number>();
   const live = new Set<LiveConnection>();
 
-  /** The gateway's signed data sources (same signing, timeouts and resilience as HTTP queries), batched. */
-  let services: ServiceMap | undefined;
-  const serviceMap = (): ServiceMap => {
-    if (services) return services;
-    // Until the router's own executor (router/src/engine) offers a public way to run a plan's `rest`, the
-    // gateway's data sources are read from its (private) service map, in this one place.
-    const internal = (options.gateway as unknown as { serviceMap?: Record<string, { dataSource: ServiceMap[string] }> }).serviceMap;
-    if (!internal) throw new Error("the gateway has no data sources yet");
-    services = batchingServices(Object.fromEntries(Object.entries(internal).map(([name, { dataSource }]) => [name, dataSource])), batchStats);
-    return services;
-  };
+  /**
+   * The router's engine runs each event's `rest` of the plan (engine.resolveSubscriptionEvent), through the
+   * router's signed subgraph call with `_entities` fetches of events arriving together batched per scope.
+   */
+  const engine = createEngine<RouterContext>({ supergraphSdl: options.gatewaySdl, call: batchingCall(options.subgraphCall, batchStats), validateSupergraph: false });
 
   /** Verifies `header` (already `Bearer <JWT>`-shaped, connection-auth.ts): the caller, or why not. */
   async function authenticate(header: string): Promise<Authentication> {
@@ -174,6 +166,26 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     };
   }
 
+  /**
+   * New live connections per client IP per minute (shared store, so across replicas): null when allowed,
+   * else the seconds to wait. A store that cannot answer does not lock everyone out (each is still authenticated).
+   */
+  async function connectionRate(ip: string | null): Promise<number | null> {
+    try {
+      const [state] = await Promise.race([
+        store.consume([{ key: `rl:ws:ip:${ip ?? "unknown"}`, amount: 1, windowMs: 60_000 }]),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), config.RATE_LIMIT_STORE_TIMEOUT_MS).unref()),
+      ]);
+      if (state && state.count > config.SUBSCRIPTION_CONNECTIONS_PER_MINUTE) {
+        metrics.rateLimited.inc({ bucket: "ws-connections" });
+        return Math.max(1, Math.ceil(state.resetMs / 1000));
+      }
+    } catch (failure) {
+      log.warn({ err: failure instanceof Error ? failure.message : String(failure) }, "connection rate limit not checked");
+    }
+    return null;
+  }
+
   /** Takes a per-user slot (before anything is awaited, so concurrent subscribes cannot overshoot). */
   function reserve(caller: VerifiedCaller): GraphQLError | (() => void) {
     if ((perUser.get(caller.userId) ?? 0) >= config.SUBSCRIPTION_MAX_PER_USER) {
@@ -190,66 +202,30 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     };
   }
 
-  /** Checks and plans one subscribe: the prepared subscription, or the errors to answer with. */
-  async function prepare(caller: VerifiedCaller, client: ClientInfo, payload: SubscribePayload, transport: string): Promise<PreparedSubscription | readonly GraphQLError[]> {
-    const query = payload.query;
-    if (typeof query !== "string") return [error("The subscribe carries no query", "BAD_REQUEST")];
-    const operationName = payload.operationName ?? null;
-    const rawVariables = payload.variables ?? {};
-    const trust = options.trustedDocuments.check(query);
-    if (!trust.trusted) {
-      metrics.untrustedOperations.inc({ action: trust.refuse ? "refused" : "logged" });
-      log.warn({ hash: trust.hash, operationName, refused: trust.refuse }, "subscription not in the trusted-documents manifest");
-      if (trust.refuse) return [error("Operation is not in the trusted-documents manifest", "OPERATION_NOT_TRUSTED", { hash: trust.hash })];
-    }
-    const violation = options.operationLimiter.check(query);
-    if (violation) {
-      metrics.operationLimits.inc({ limit: violation.limit });
-      return [error(violation.message, "OPERATION_LIMIT", { limit: violation.limit, max: violation.max })];
-    }
-    const schema = options.apiSchema();
-    if (!schema) return [error("The router is not ready", "SERVICE_UNAVAILABLE")];
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (failure) {
-      return [failure instanceof GraphQLError ? error(failure.message, "GRAPHQL_PARSE_FAILED") : error("Syntax error", "GRAPHQL_PARSE_FAILED")];
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length > 0) return invalid.map((each) => error(each.message, "GRAPHQL_VALIDATION_FAILED"));
+  /**
+   * Admits (router/src/admission.ts: the one admission step HTTP uses too) and plans one subscribe: the
+   * prepared subscription, or the errors to answer with.
+   */
+  async function prepare(caller: VerifiedCaller, client: ClientInfo, payload: SubscribePayload, transport: "websocket" | "sse" | "multipart"): Promise<PreparedSubscription | readonly GraphQLError[]> {
+    const admitted = await admitSubscription(options.admission, { transport, caller, client, payload });
+    if (Array.isArray(admitted)) return admitted;
+    const { schema, document, operationName, analysis, requestId } = admitted as AdmittedSubscription;
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) return [error("No operation to run (name it with operationName)", "BAD_REQUEST")];
-    if (operation.operation !== "subscription") {
-      return [error(`Only subscriptions are served over ${transport}; send queries and mutations over HTTP`, "BAD_REQUEST")];
-    }
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], admitted.variables ?? {});
     if (coerced.errors) return coerced.errors.map((each) => error(each.message, "BAD_USER_INPUT"));
-    const cost = operationCost(schema, query, operationName ?? undefined, rawVariables, config.COST_DEFAULT_LIST_SIZE);
-    if (cost !== null && cost > config.COST_MAX_PER_OPERATION) {
-      metrics.operationLimits.inc({ limit: "cost" });
-      return [error(`Operation cost ${cost} exceeds the maximum of ${config.COST_MAX_PER_OPERATION}`, "COST_LIMIT_EXCEEDED", { cost, max: config.COST_MAX_PER_OPERATION })];
-    }
-    const requestId = randomUUID();
-    const decision = await options.rateLimiter.check({ caller, ip: client.ip, body: { query, operationName, variables: rawVariables }, cost: cost ?? 0 }, requestId);
-    if (decision.kind === "unavailable") return [error("Rate limits cannot be checked right now; retry shortly", "SERVICE_UNAVAILABLE")];
-    if (decision.kind === "limited") {
-      return [error(`Rate limit exceeded (${decision.limit}); retry in ${decision.retryAfterSeconds} s`, "RATE_LIMITED", { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds })];
-    }
-    const queryHash = createHash("sha256").update(query).digest("hex");
-    const analysis = options.authorizer.analyze(schema, document, operationName, queryHash, caller);
-    if (analysis.rejected) return authorizationErrors(analysis).map((each) => error(each.message, each.extensions.code, {}));
     const planned = analysis.document ?? document;
-    const planKey = analysis.queryHash ?? queryHash;
-    let plan: SubscriptionPlan;
+    const planKey = analysis.queryHash ?? createHash("sha256").update(print(planned)).digest("hex");
+    let prepared: PreparedOperation;
     try {
-      plan = planner.plan(planned, operationName, planKey);
+      prepared = engine.prepare(planned, operationName, planKey);
+      subscriptionParts(prepared);
     } catch (failure) {
       log.error({ err: failure, requestId }, "subscription could not be planned");
       return [error("The subscription could not be planned", "INTERNAL_SERVER_ERROR")];
     }
-    const operationContext = planner.operationContext(schema, planned, operationName);
     const groupKey = [scopeOf(caller), planKey, operationName ?? "", JSON.stringify(coerced.coerced)].join("\u0000");
-    return { caller, client, plan, operationContext, analysis, original: document, planned, operationName, variables: coerced.coerced, requestId, groupKey, schema };
+    return { caller, client, operation: prepared, analysis, original: document, planned, operationName, variables: coerced.coerced, requestId, groupKey, schema };
   }
 
   function authorizationErrors(analysis: OperationAnalysis) {
@@ -262,30 +238,23 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
 
   /** The group of `prepared`: one upstream subscription, each event resolved once with its scope's identity. */
   function groupSource(prepared: PreparedSubscription): GroupSource {
-    const { plan, caller, client } = prepared;
+    const { caller, client } = prepared;
+    const { primary } = subscriptionParts(prepared.operation);
     const requestId = randomUUID();
     const context: RouterContext = { caller, requestId, client };
-    const primaryVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in prepared.variables).map((name) => [name, prepared.variables[name]]));
+    const primaryVariables = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in prepared.variables).map((name) => [name, prepared.variables[name]]));
     const events = upstream.subscribe(
-      plan.primary.serviceName,
-      { query: plan.primary.operation, operationName: plan.primary.operationName ?? null, variables: primaryVariables },
+      primary.serviceName,
+      { query: primary.operation, operationName: primary.operationName ?? null, variables: primaryVariables },
       { caller, requestId, client },
     );
     return {
       events,
       async resolve(event) {
         try {
-          const resolved = await planner.resolveEvent({
-            plan,
-            event,
-            services: serviceMap(),
-            operationContext: prepared.operationContext,
-            operationName: prepared.operationName,
-            variables: prepared.variables,
-            context,
-          });
+          const resolved = await engine.resolveSubscriptionEvent(prepared.operation, event, { variables: prepared.variables, context });
           let data = resolved.data as Record<string, unknown> | null | undefined;
-          let errors = (resolved.errors ?? []).map((each) => maskError(each));
+          let errors = (resolved.errors ?? []).map((each) => maskError(each.toJSON()));
           if (prepared.analysis.removed.size > 0) {
             data = nullRemovedFields(prepared.schema, prepared.original, prepared.operationName, prepared.analysis.removed, data);
             errors = [...authorizationErrors(prepared.analysis), ...errors];
@@ -346,6 +315,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
 
   return {
     log,
+    connectionRate,
     authenticate,
     track,
     reserve,

@@ -52,7 +52,7 @@ interface Accepted {
 const error = (message: string, code: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extensions } });
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void>; core: SubscriptionCore } {
-  const { config, metrics, store } = options;
+  const { config, metrics } = options;
   const core = createSubscriptionCore(options);
   const log = core.log;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.OPERATION_MAX_BYTES * 2, perMessageDeflate: false });
@@ -84,22 +84,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
       socket.destroy();
       return;
     }
-    const ip = options.clientIp(req) ?? "unknown";
     void (async () => {
-      try {
-        const [state] = await Promise.race([
-          store.consume([{ key: `rl:ws:ip:${ip}`, amount: 1, windowMs: 60_000 }]),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), config.RATE_LIMIT_STORE_TIMEOUT_MS).unref()),
-        ]);
-        if (state && state.count > config.SUBSCRIPTION_CONNECTIONS_PER_MINUTE) {
-          metrics.rateLimited.inc({ bucket: "ws-connections" });
-          const retryAfter = Math.max(1, Math.ceil(state.resetMs / 1000));
-          socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-          return;
-        }
-      } catch (failure) {
-        // Store unreachable: connections are still authenticated one by one; do not lock everyone out.
-        log.warn({ err: failure instanceof Error ? failure.message : String(failure) }, "connection rate limit not checked");
+      // The same per-IP connection rate as the HTTP streaming transports (core.ts).
+      const retryAfter = await core.connectionRate(options.clientIp(req));
+      if (retryAfter !== null) {
+        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfter}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     })();
@@ -168,7 +158,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         connection.active.add(id);
         connection.slots.set(id, slot);
         armIdle(socket, connection);
-        const prepared = await core.prepare(caller, connection.client, payload, "WebSocket");
+        const prepared = await core.prepare(caller, connection.client, payload, "websocket");
         if (Array.isArray(prepared)) {
           release(socket, connection, id);
           return prepared;
