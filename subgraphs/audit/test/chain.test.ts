@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
+import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { createDatabase, type Database } from "../../../kernel/db.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/stack.js";
 import {
   GENESIS_HASH,
   REDACTED,
@@ -15,10 +14,6 @@ import {
   verifyAuditChain,
   type AuditContent,
 } from "../src/chain.js";
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-/** A server where the test may create and drop its own database. */
-const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const sampleContent: AuditContent = {
   id: "0b9f3c4e-1d2a-4e5f-8a6b-7c8d9e0f1a2b",
@@ -139,31 +134,19 @@ describe("computeAuditHash", () => {
 });
 
 describe("the audit chain in Postgres", () => {
-  const databaseName = `fedbank_audit_test_${randomBytes(6).toString("hex")}`;
-  const databaseUrl = (() => {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${databaseName}`;
-    return url.toString();
-  })();
-  let admin: pg.Client;
+  let testDatabase: TestDatabase;
+  let databaseUrl: string;
   let database: Database;
 
   before(async () => {
-    admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseName}"`);
-    execFileSync(`${ROOT}node_modules/.bin/prisma`, ["migrate", "deploy"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: "pipe",
-    });
+    testDatabase = await createTestDatabase();
+    databaseUrl = testDatabase.url;
     database = createDatabase({ url: databaseUrl, poolSize: 10, applicationName: "audit-test" });
   });
 
   after(async () => {
     await database?.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await testDatabase?.drop();
   });
 
   test("concurrent appends form one valid chain with contiguous sequences", async () => {
