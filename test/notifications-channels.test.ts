@@ -14,6 +14,7 @@ import { endpointProblem } from "../subgraphs/notifications/src/channels/safe-ht
 import { retryDelayMs } from "../subgraphs/notifications/src/channels/dispatcher.js";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { createTestDatabase, freePort, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { until } from "./support/wait.js";
 
 const ALICE_CHECKING = "FB65FDBK12817536338047";
 const BOB_CHECKING = "FB82FDBK88850174739711";
@@ -26,16 +27,6 @@ interface Mail {
 interface Hook {
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function verifySignature(secret: string, hook: Hook): boolean {

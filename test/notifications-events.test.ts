@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { until } from "./support/wait.js";
 
 let database: TestDatabase;
 let stack: Stack;
@@ -45,16 +46,6 @@ async function notificationsOf(userId: string, where = "TRUE") {
     [userId],
   );
   return rows as { kind: string; title: string; body: string; event_id: string; transaction_id: string | null }[];
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 before(async () => {
@@ -148,11 +139,11 @@ describe("the notifications consumer", () => {
     const txn = ok(await call("bob", OPS.transfer, {
       input: { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "7.05", idempotencyKey: randomUUID() },
     })).transfer.transaction;
-    const aliceGot = await eventually("alice's notification", async () => {
+    const aliceGot = await until("alice's notification", async () => {
       const rows = await notificationsOf(ids.alice!, `transaction_id = '${txn.id}'`);
       return rows.length > 0 && rows;
     });
-    const bobGot = await eventually("bob's notification", async () => {
+    const bobGot = await until("bob's notification", async () => {
       const rows = await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`);
       return rows.length > 0 && rows;
     });
@@ -170,12 +161,12 @@ describe("the notifications consumer", () => {
   test("a frozen account, a large deposit, a password change and MFA changes notify their owner", async () => {
     const opened = ok(await call("bob", OPS.open, { input: { type: "SAVINGS", currency: "JPY" } })).openAccount;
     ok(await call("teller", OPS.freeze, { id: opened.id, reason: "court order" }));
-    await eventually("ACCOUNT_FROZEN", async () => (await notificationsOf(ids.bob!, `kind = 'ACCOUNT_FROZEN'`)).length === 1);
+    await until("ACCOUNT_FROZEN", async () => (await notificationsOf(ids.bob!, `kind = 'ACCOUNT_FROZEN'`)).length === 1);
     ok(await call("teller", OPS.unfreeze, { id: opened.id, reason: "lifted" }));
 
     // JPY has no minor unit: 10,000 is the default "large" threshold, formatted without decimals.
     const deposit = ok(await call("teller", OPS.deposit, { input: { accountId: opened.id, amount: "25000", idempotencyKey: randomUUID() } })).deposit;
-    const large = await eventually("LARGE_TRANSACTION", async () => {
+    const large = await until("LARGE_TRANSACTION", async () => {
       const rows = await notificationsOf(ids.bob!, `kind = 'LARGE_TRANSACTION' AND transaction_id = '${deposit.transaction.id}'`);
       return rows.length > 0 && rows;
     });
@@ -232,8 +223,8 @@ describe("the notifications API (own notifications only)", () => {
     const txn = ok(await call("bob", OPS.transfer, {
       input: { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "6.00", idempotencyKey: randomUUID() },
     })).transfer.transaction;
-    await eventually("bob's MONEY_SENT", async () => (await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`)).length === 1);
-    const alice = await eventually("alice's LARGE_TRANSACTION", async () => {
+    await until("bob's MONEY_SENT", async () => (await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`)).length === 1);
+    const alice = await until("alice's LARGE_TRANSACTION", async () => {
       const rows = await notificationsOf(ids.alice!, `transaction_id = '${txn.id}'`);
       return rows.length > 0 && rows;
     });
@@ -252,7 +243,7 @@ describe("dead letters (admin)", () => {
       [eventId, transactionId],
     );
     const LIST = `{ notificationDeadLetters(source: LEDGER, first: 100) { id sourceEntryId eventId eventType attempts error failedAt } }`;
-    const letter = await eventually("the dead letter", async () => {
+    const letter = await until("the dead letter", async () => {
       const letters = ok(await call("admin", LIST)).notificationDeadLetters as { id: string; eventId: string; eventType: string; attempts: number; error: string }[];
       return letters.find((entry) => entry.eventId === eventId);
     });

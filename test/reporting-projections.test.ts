@@ -17,6 +17,7 @@ import { createScheduledReconciliation } from "../subgraphs/reporting/src/schedu
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { liveClient, type LiveClient } from "./support/realtime.js";
 import { TEST_REDIS_URL, createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { eventually } from "./support/wait.js";
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
@@ -104,17 +105,8 @@ async function ledgerBalanceAt(accountId: string, to: Date): Promise<bigint> {
   return rows[0] ? BigInt(rows[0].balance) : 0n;
 }
 
-/** Polls a summary until `done` holds (the consumers apply events asynchronously); fails with the last value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) assert.fail(`${what} never happened; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
+/** Polls until the projections caught up (`done` holds); the failure shows the last value. */
+const caughtUp = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) => eventually(what, read, done, { timeoutMs: 60_000, intervalMs: 250 });
 
 /** RFC 4180 parser for the test's side: quoted fields, doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
@@ -226,7 +218,7 @@ describe("summaries from the projections", () => {
   test("the daily summary counts exactly what the workload did, by kind, with failures, new accounts and active users", async () => {
     const expectedTransfers = (baseline.TRANSFER?.count ?? 0) + workload.transfers.count;
     const summary = (
-      await eventually(
+      await caughtUp(
         async () => ok(await call("analyst", DAILY, { date: TODAY, currency: "USD" })).dailySummary,
         (value: any) =>
           value.movements.find((m: any) => m.kind === "TRANSFER").count === expectedTransfers && value.failedTransfers === workload.failed,
@@ -354,7 +346,7 @@ describe("reconciliation", () => {
     await redis.connect();
     try {
       // Wait until the relay has published them again and the reporting group has read and acknowledged them.
-      await eventually(
+      await caughtUp(
         async () => {
           const unpublished = (await sql.query("SELECT count(*)::int AS n FROM ledger.outbox_events WHERE published_at IS NULL")).rows[0].n;
           const groups = (await redis.xInfoGroups(`${stack.redisKeyPrefix}events:ledger`)) as unknown as { name: string; pending: number; lag: number | null }[];

@@ -23,6 +23,7 @@ import {
   type TestDatabase,
   type TokenKey,
 } from "./support/stack.js";
+import { eventually } from "./support/wait.js";
 
 interface Reply {
   status: number;
@@ -42,17 +43,6 @@ async function post(url: string, payload: unknown, token?: string, contentType =
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const byHash = (hash: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(what: string, attempt: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
-}
 
 function assertRequestId(reply: Reply) {
   const requestId = reply.headers.get("x-request-id");

@@ -22,6 +22,7 @@ import {
   type TestDatabase,
   type TokenKey,
 } from "./support/stack.js";
+import { eventually } from "./support/wait.js";
 
 type ProxyMode = "pass" | "cut" | "hold";
 
@@ -103,19 +104,6 @@ async function subgraphRequests(port: number): Promise<number> {
     .split("\n")
     .filter((line) => line.startsWith("fedbank_subgraph_requests_total"))
     .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds (the router recovers on its own; how fast is for benchmarks, not tests). */
-async function eventually<T>(what: string, attempt: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
 }
 
 // `me` comes from users and accounts, `account.balance` from transactions (an entity fetch).
@@ -245,7 +233,7 @@ describe("router resilience towards subgraphs", () => {
         return metricValue(router.port, CIRCUIT);
       },
       (state) => state === 1,
-      30_000,
+      { timeoutMs: 30_000 },
     );
     proxy.set("pass");
     const calls = await subgraphRequests(transactions.port);
@@ -275,13 +263,13 @@ describe("router resilience towards subgraphs", () => {
     proxy.set("hold");
     try {
       const inFlight = post(second.url, PARTIAL, { id: accountId }, alice);
-      await eventually("the request reaches the subgraph fetch", async () => proxy.heldConnections, (count) => count > 0, 30_000);
+      await eventually("the request reaches the subgraph fetch", async () => proxy.heldConnections, (count) => count > 0, { timeoutMs: 30_000 });
       const exited = second.stop();
       await eventually(
         "new connections are refused",
         () => fetch(`http://127.0.0.1:${second.port}/health`).then(() => "accepted", () => "refused"),
         (state) => state === "refused",
-        10_000,
+        { timeoutMs: 10_000 },
       );
       proxy.release();
       const reply = await inFlight;
@@ -303,7 +291,7 @@ describe("router resilience towards subgraphs", () => {
         () => "answered",
         () => "cut",
       );
-      await eventually("the request reaches the subgraph fetch", async () => proxy.heldConnections, (count) => count > 0, 30_000);
+      await eventually("the request reaches the subgraph fetch", async () => proxy.heldConnections, (count) => count > 0, { timeoutMs: 30_000 });
       assert.equal(await third.stop(), 0, third.output());
       assert.equal(await inFlight, "cut");
     } finally {

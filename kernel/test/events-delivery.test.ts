@@ -21,6 +21,7 @@ import {
   type PlatformEvent,
 } from "../events/index.js";
 import { createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+import { until } from "../../test/support/wait.js";
 
 const logger = createLogger("events-test", process.env.TEST_LOG_LEVEL ?? "silent");
 let database: TestDatabase;
@@ -64,16 +65,6 @@ const TRANSPORTS: TransportCase[] = [
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /** Marks leftovers of earlier tests published, so each test's relay sees only its own events. */
 async function drainOutbox() {
@@ -185,7 +176,7 @@ for (const transportCase of TRANSPORTS) {
       const lengthBefore = await transport.streamLength("ledger");
       const relayed = relay();
       const consumed = consumer(group, handler);
-      const rows = await waitFor("the committed event", async () => ((await effects(group, [committed!])).length === 1 ? effects(group, [committed!]) : false));
+      const rows = await until("the committed event", async () => ((await effects(group, [committed!])).length === 1 ? effects(group, [committed!]) : false));
       assert.equal(rows[0]!.event_id, committed);
       assert.equal(rows[0]!.amount, "1");
       await sleep(300);
@@ -224,10 +215,10 @@ for (const transportCase of TRANSPORTS) {
       const consumed = consumer(group, handler);
       // The restarted relay republishes the unmarked batch, then the rest; stopped and restarted once more midway.
       const second = relay({ batchSize: 20 });
-      await waitFor("part of the rest", async () => (await outboxBacklog(db.pool, "ledger")).unpublished < 60);
+      await until("part of the rest", async () => (await outboxBacklog(db.pool, "ledger")).unpublished < 60);
       await second.stop();
       relay({ batchSize: 20 });
-      const rows = await waitFor("every event handled", async () => ((await effects(group, ids)).length >= 150 ? effects(group, ids) : false));
+      const rows = await until("every event handled", async () => ((await effects(group, ids)).length >= 150 ? effects(group, ids) : false));
       await sleep(300);
       assert.equal(rows.length, 150, "each event applied exactly once");
       assert.deepEqual(new Set(rows.map((row) => row.event_id)), new Set(ids));
@@ -247,10 +238,10 @@ for (const transportCase of TRANSPORTS) {
       const { handler } = recordingHandler(group);
       consumer(group, handler);
       const idle = relay({ pollIntervalMs: 30_000 });
-      await waitFor("the relay idle", async () => idle.status().leader && idle.status().lagSeconds === 0);
+      await until("the relay idle", async () => idle.status().leader && idle.status().lagSeconds === 0);
       const committedAt = Date.now();
       const ids = await appendDeposits([randomUUID()], 1);
-      await waitFor("delivery", async () => (await effects(group, ids)).length === 1, 5_000);
+      await until("delivery", async () => (await effects(group, ids)).length === 1, { timeoutMs: 5_000 });
       const latency = Date.now() - committedAt;
       assert.ok(latency < 2_000, `delivered ${latency} ms after the commit`);
     });
@@ -262,19 +253,19 @@ for (const transportCase of TRANSPORTS) {
       // Different connection strings, so the relays are as separate as two processes (advisory lock only).
       const a = relay({ databaseUrl: `${database.url}?application_name=relay-a` });
       const b = relay({ databaseUrl: `${database.url}?application_name=relay-b` });
-      await waitFor("a leader", async () => a.status().leader || b.status().leader);
+      await until("a leader", async () => a.status().leader || b.status().leader);
       await sleep(300);
       assert.equal(Number(a.status().leader) + Number(b.status().leader), 1, "exactly one leader");
       const [leader, standby] = a.status().leader ? [a, b] : [b, a];
       const ids = await appendDeposits([aggregate], 10, 3);
-      await waitFor("published by the leader", async () => (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
+      await until("published by the leader", async () => (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
       assert.equal(standby.status().published, 0);
       await leader.stop();
       ids.push(...(await appendDeposits([aggregate], 10, 3)));
-      await waitFor("the standby to take over", async () => standby.status().leader && (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
+      await until("the standby to take over", async () => standby.status().leader && (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
       const { handler } = recordingHandler(group);
       consumer(group, handler, { startFrom: "beginning" });
-      const rows = await waitFor("all 20", async () => {
+      const rows = await until("all 20", async () => {
         const all = await effects(group, ids);
         return all.length === 20 ? all : false;
       });
@@ -287,7 +278,7 @@ for (const transportCase of TRANSPORTS) {
       await transport.ensureGroup("ledger", group, "latest");
       const ids = await appendDeposits([randomUUID()], 5);
       relay();
-      const taken = await waitFor("the crashed consumer's read", async () => {
+      const taken = await until("the crashed consumer's read", async () => {
         const deliveries = await transport.read("ledger", group, "crashed-consumer", { count: 10, blockMs: 100 });
         return deliveries.length > 0 ? deliveries : false;
       });
@@ -297,13 +288,13 @@ for (const transportCase of TRANSPORTS) {
       const { handler } = recordingHandler(group);
       const claimIdleMs = 1_000;
       consumer(group, handler, { claimIdleMs });
-      const rows = await waitFor("the claimed events", async () => ((await effects(group, ids)).length === 5 ? effects(group, ids) : false));
+      const rows = await until("the claimed events", async () => ((await effects(group, ids)).length === 5 ? effects(group, ids) : false));
       assert.deepEqual(rows.map((row) => row.event_id), ids);
       for (const row of rows) {
         assert.ok(row.at.getTime() >= readAt + claimIdleMs - 50, "not claimed before the idle time");
         assert.equal(row.delivery_count, 2, "second delivery");
       }
-      await waitFor("acknowledged", async () => (await transport.pendingCount("ledger", group)) === 0);
+      await until("acknowledged", async () => (await transport.pendingCount("ledger", group)) === 0);
     });
 
     test("a failing handler is retried with backoff, then dead-lettered; a replay succeeds once the cause is fixed", async () => {
@@ -317,8 +308,8 @@ for (const transportCase of TRANSPORTS) {
       poisonedId = ids[2]!;
       relay();
       const consumed = consumer(group, handler, { maxAttempts: 3, retryBaseMs: 100 });
-      await waitFor("the healthy events", async () => (await effects(group, ids)).length === 4);
-      const dead = await waitFor("the dead letter", async () => {
+      await until("the healthy events", async () => (await effects(group, ids)).length === 4);
+      const dead = await until("the dead letter", async () => {
         const letters = await consumed.listDeadLetters();
         return letters.length === 1 ? letters : false;
       });
@@ -358,7 +349,7 @@ for (const transportCase of TRANSPORTS) {
         occurredAt: new Date().toISOString(), actor: null, requestId: null, payload: { amountMinor: "12.5" },
       };
       await transport.publish("ledger", [{ sequence: 0n, envelope }]);
-      const dead = await waitFor("the dead letter", async () => {
+      const dead = await until("the dead letter", async () => {
         const letters = await consumed.listDeadLetters();
         return letters.length === 1 ? letters : false;
       });
@@ -388,7 +379,7 @@ for (const transportCase of TRANSPORTS) {
       assert.ok(attempts < 40, `with backoff, not in a tight loop (${attempts} attempts in 1.5 s)`);
       assert.equal((await effects(group, ids)).length, 0);
       down = false;
-      const rows = await waitFor("delivery after recovery", async () => ((await effects(group, ids)).length === 10 ? effects(group, ids) : false));
+      const rows = await until("delivery after recovery", async () => ((await effects(group, ids)).length === 10 ? effects(group, ids) : false));
       assert.deepEqual(rows.map((row) => row.event_id), ids);
       assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
     });
@@ -444,10 +435,10 @@ describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut
     consumer.start();
     try {
       const first = await appendDeposits([randomUUID()], 3);
-      await waitFor("delivery before", async () => (await effects(group, first)).length === 3);
+      await until("delivery before", async () => (await effects(group, first)).length === 3);
       await deleteRedisKeys(prefix);
       const second = await appendDeposits([randomUUID()], 3);
-      await waitFor("delivery after the stream was lost", async () => (await effects(group, second)).length === 3);
+      await until("delivery after the stream was lost", async () => (await effects(group, second)).length === 3);
     } finally {
       await Promise.all([relay.stop(), consumer.stop()]);
       await transport.close();
@@ -472,7 +463,7 @@ describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut
     consumer.start();
     try {
       const beforeOutage = await appendDeposits([randomUUID()], 5);
-      await waitFor("delivery before the outage", async () => (await effects(group, beforeOutage)).length === 5);
+      await until("delivery before the outage", async () => (await effects(group, beforeOutage)).length === 5);
 
       await proxy.cut();
       const during = await appendDeposits([randomUUID()], 5);
@@ -482,7 +473,7 @@ describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut
 
       await proxy.restore();
       const all = [...beforeOutage, ...during];
-      const rows = await waitFor("delivery after Redis returns", async () => ((await effects(group, all)).length === 10 ? effects(group, all) : false), 30_000);
+      const rows = await until("delivery after Redis returns", async () => ((await effects(group, all)).length === 10 ? effects(group, all) : false), { timeoutMs: 30_000 });
       assert.deepEqual(rows.map((row) => row.event_id), all);
       assert.equal((await outboxBacklog(db.pool, "ledger")).unpublished, 0);
     } finally {
