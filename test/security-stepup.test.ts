@@ -138,6 +138,24 @@ describe("changePassword is no password oracle", () => {
   });
 });
 
+describe("the owner's own typos", () => {
+  test("a right password in between restarts the session's count: the owner is not signed out for occasional typos", async () => {
+    const email = uniqueEmail("typos");
+    await signUp(stack.routerUrl, { email, password: STRONG_PASSWORD, name: "Tia Typo" });
+    const session = await stolenToken(email); // the owner's own session, signed in an hour ago
+    const wrongTwice = async () => {
+      for (let i = 0; i < SESSION_FAILURES - 1; i += 1) {
+        assertCode(await graphql(stack.routerUrl, ENROLL, { pw: `typo-${i}-password` }, session), "INVALID_CREDENTIALS", `typo ${i}`);
+      }
+    };
+    await wrongTwice();
+    const enrolled = await graphql(stack.routerUrl, ENROLL, { pw: STRONG_PASSWORD }, session);
+    assert.equal(enrolled.body.errors, undefined, JSON.stringify(enrolled.body.errors));
+    await wrongTwice();
+    assert.equal(errorCode(await graphql(stack.routerUrl, `{ me { id } }`, {}, session)), undefined, "the session is still open");
+  });
+});
+
 describe("MFA changes need step-up", () => {
   test("a stolen token cannot enrol the attacker's authenticator (the owner would be locked out)", async () => {
     const email = uniqueEmail("enrol-theft");

@@ -81,7 +81,11 @@ export async function recordCredentialFailure(context: UsersContext, failure: Cr
   }
 }
 
-/** A check that succeeded clears this address's failures on the account. */
-export async function recordCredentialSuccess(context: UsersContext, email: string): Promise<void> {
+/**
+ * A check that succeeded clears this address's failures on the account, and the session's own count (only
+ * someone who knows the password or holds the authenticator gets here).
+ */
+export async function recordCredentialSuccess(context: UsersContext, email: string, sessionId?: string | null): Promise<void> {
   await context.throttle.recordSuccess(email, context.client.ip);
+  if (sessionId) await context.store.delete(`stepup:fail:${sessionId}`);
 }

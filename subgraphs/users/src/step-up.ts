@@ -43,7 +43,7 @@ function reauthenticationRequired(context: Pick<UsersContext, "stepUp">, what: s
 export async function checkCurrentPassword(context: UsersContext, caller: Caller, user: User, password: string): Promise<void> {
   await admitCredentialAttempt(context, user.email);
   if (await verifyPassword(user.passwordHash, password)) {
-    await recordCredentialSuccess(context, user.email);
+    await recordCredentialSuccess(context, user.email, caller.sessionId);
     return;
   }
   await recordCredentialFailure(context, { email: user.email, userId: user.id, reason: "wrong_password", sessionId: caller.sessionId });
