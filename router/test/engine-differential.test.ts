@@ -522,6 +522,30 @@ describe("engine vs stock @apollo/gateway", () => {
     }
   });
 
+  test("subscriptions: each event of the primary fetch is completed by the plan's rest like a query", async () => {
+    const live = `${FED(["@key"])}
+      type Subscription { reviewAdded: Review }
+      type Review @key(fields: "id") { id: ID! }`;
+    const liveSchema = buildSubgraphSchema([{ typeDefs: parse(live), resolvers: { Review: { __resolveReference: (ref: { id: string }) => ref } } as never }]);
+    const diff = await differential([...featureSubgraphs(), { name: "live", typeDefs: live, schema: liveSchema }]);
+    try {
+      const selection = "{ id body rating author { id name email } product { sku name shipping inStock } flaky }";
+      const prepared = diff.engine.prepare(parse(`subscription S { reviewAdded ${selection} }`), "S");
+      assert.equal(prepared.plan.node?.kind, "Subscription");
+      const expected = await diff.same(`query Q { review: topReview ${selection} }`);
+      for (const id of ["r1", "r2"]) {
+        const event = { data: { reviewAdded: { __typename: "Review", id } } };
+        const result = await diff.engine.resolveSubscriptionEvent(prepared, event, { variables: {}, context: {} });
+        const review = (result.data as { reviewAdded: { id: string; author: { name: string } } }).reviewAdded;
+        assert.equal(review.id, id);
+        if (id === "r1") assert.deepEqual(review, (expected.data as { review: unknown }).review);
+        else assert.equal(result.errors?.[0]?.path?.join("."), "reviewAdded.flaky");
+      }
+    } finally {
+      await diff.stop();
+    }
+  });
+
   test("entity representations are sent once per distinct key", async () => {
     const diff = await differential(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })));
     try {
