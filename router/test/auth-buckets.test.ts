@@ -1,6 +1,7 @@
 // The router's auth rate-limit buckets (protection/rate-limit.ts): every mutation that checks a password or a
 // one-time code is an auth attempt, counted per client IP and per account, like login. changePassword was a
-// password oracle limited only by the caller's general budget (issue 14 §2).
+// password oracle limited only by the caller's general budget (issue 14 §2). Sign-in is counted per (e-mail,
+// address), so guesses stop the guesser and never lock the customer out (§3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createLogger } from "../../kernel/logger.js";
@@ -68,8 +69,24 @@ test("the MFA mutations and any mutation given a password or a one-time code are
   }
 });
 
-test("login keeps its bucket keyed by the e-mail; mutations that check no credential are not auth attempts", () => {
-  assert.deepEqual(authBuckets(`mutation { login(email: "A@x.io ", password: "p") { accessToken } }`).map(([name]) => name), ["auth-ip", "auth-account"]);
+test("sign-in is counted per (e-mail, client address): a hard stop for the guesser, not a lock of the account", async () => {
+  const [, account] = authBuckets(`mutation { login(email: "A@x.io ", password: "p") { accessToken } }`);
+  assert.equal(account![0], "auth-account");
+  assert.match(String(account![1]), /^rl:auth:acct:email:[\w-]+:ip:192\.0\.2\.1$/);
+  assert.equal(authBuckets(`mutation { login(email: "a@x.io", password: "p") { accessToken } }`)[1]![1], account![1], "the e-mail is normalised");
+  const rateLimiter = limiter(3);
+  const login = (ip: string, password: string) =>
+    rateLimiter.check({ caller: null, ip, body: { query: `mutation L($p: String!) { login(email: "victim@x.io", password: $p) { accessToken } }`, variables: { p: password } } }, "r");
+  // Guesses from many addresses: none of them stops the owner's address at the router.
+  for (let index = 0; index < 10; index++) assert.equal((await login(`203.0.113.${index}`, `guess-${index}`)).kind, "allowed");
+  // Guesses from one address: that address is stopped on that account.
+  for (let index = 0; index < 3; index++) await login("203.0.113.200", `guess-${index}`);
+  const stopped = await login("203.0.113.200", "right-password");
+  assert.equal(stopped.kind === "limited" && stopped.limit, "auth-account");
+  assert.equal((await login("198.51.100.1", "right-password")).kind, "allowed", "the owner from a clean address");
+});
+
+test("mutations that check no credential are not auth attempts", () => {
   assert.deepEqual(authBuckets(`mutation { updateProfile(input: { name: "A" }) { id } logout }`), []);
   assert.deepEqual(authBuckets(`query { me { id } }`), []);
   assert.equal(checksCredential({ name: "transfer", args: { input: { amount: "1.00" } } }), false);

@@ -5,7 +5,10 @@
 //  - auth: every occurrence of a mutation that checks a credential (login, register, refreshToken, the MFA and
 //    password mutations, and any mutation given a `password`, `currentPassword`, `totp` or `code` argument:
 //    step-up checks) in the operation (aliases and fragments included) counts once against the client IP and
-//    once against the target account (the email argument, else the caller), in a stricter, longer window.
+//    once against the target account, in a stricter, longer window. For sign-in (login, register, refresh) the
+//    account bucket is per (e-mail, client IP): a hard stop for the guesser's address, never for the account as
+//    a whole, so nobody can lock a customer out by guessing from many addresses (the users service adds a
+//    progressive per-account delay, docs/security.md); for a signed-in caller's own checks it is the caller.
 // Fixed windows (INCRBY + PEXPIRE). Redis unreachable or slow: normal traffic falls back to a local in-memory
 // limiter (fail open) or is refused (fail closed), auth traffic is refused (fail closed) unless configured.
 // The same script call also reads the caller's session-revocation key when given one (`revocationKey`), so an
@@ -161,7 +164,7 @@ export class RateLimiter {
       // A signed-in caller's own credential (MFA, password change, step-up): the caller's account, whatever
       // e-mail the mutation names (changeEmail's is the new one).
       if (!signsIn && request.caller) account = `user:${request.caller.userId}`;
-      else if (typeof email === "string") account = `email:${hashed(email.trim().toLowerCase())}`;
+      else if (typeof email === "string") account = `email:${hashed(email.trim().toLowerCase())}:ip:${ip}`;
       if (account) accounts.set(account, (accounts.get(account) ?? 0) + 1);
     }
     if (ipAttempts > 0) {
