@@ -6,7 +6,7 @@
 // the background once it is listening, so the first page view does not wait.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -102,7 +102,8 @@ async function cacheKey(): Promise<string> {
     join(ROOT, "package-lock.json"),
   ];
   const hash = createHash("sha256");
-  for (const source of sources) hash.update(source).update(await readFile(source).catch(() => Buffer.alloc(0)));
+  // Relative names: the same sources in another checkout share the cache entry.
+  for (const source of sources) hash.update(relative(ROOT, source)).update(await readFile(source).catch(() => Buffer.alloc(0)));
   return hash.digest("hex").slice(0, 24);
 }
 
