@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "../kernel/db.js";
+import { eventually } from "./support/wait.js";
 import { buildCustomer } from "./support/builders.js";
 import { createTestDatabase, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
 import { errorCode, LOGIN_FULL, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
@@ -56,17 +57,6 @@ function assertCode(response: GraphQLResponse, code: string | undefined, what: s
   assert.equal(errorCode(response), code, `${what}: ${JSON.stringify(response.body.errors)}`);
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await read();
-  }
-  return last;
-}
-
 describe("an anonymous guesser cannot lock the owner out", () => {
   test(`${PER_ACCOUNT_ADDRESS} wrong passwords stop the guessing address; the owner signs in from another one`, async () => {
     const email = uniqueEmail("victim");
@@ -93,7 +83,7 @@ describe("an anonymous guesser cannot lock the owner out", () => {
     const owner = await loginFrom(freshAddress(), email, STRONG_PASSWORD);
     assertCode(owner, undefined, "the owner after ten failures from ten addresses");
     const token = (owner.body.data as { login: { accessToken: string } }).login.accessToken;
-    const alerts = await waitFor(
+    const alerts = await eventually(
       "a repeated-failures notification",
       async () => (await graphql(stack.routerUrl, `{ me { notifications(first: 20) { edges { node { kind title } } } } }`, {}, token)).body.data,
       (data) => JSON.stringify(data ?? {}).includes("SECURITY_ALERT"),

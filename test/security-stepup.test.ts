@@ -3,6 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "../kernel/db.js";
+import { eventually } from "./support/wait.js";
 import { createTestDatabase, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, refresh, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
@@ -39,18 +40,6 @@ const DISABLE = `mutation($code: String!, $pw: String) { disableMfa(code: $code,
 const CHANGE_PASSWORD = `mutation($current: String!, $next: String!, $totp: String) {
   changePassword(currentPassword: $current, newPassword: $next, totp: $totp) }`;
 const NOTIFICATIONS = `{ me { notifications(first: 50) { edges { node { kind title } } } } }`;
-
-/** Polls until `check` holds (the notification pipeline is asynchronous); fails with the last value. */
-async function waitFor<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await read();
-  }
-  return last;
-}
 
 async function notificationKinds(token: string): Promise<{ kind: string; title: string }[]> {
   const { body } = await graphql<{ me: { notifications: { edges: { node: { kind: string; title: string } }[] } } }>(stack.routerUrl, NOTIFICATIONS, {}, token);
@@ -91,7 +80,7 @@ describe("changePassword is no password oracle", () => {
     requestIds.push(String((last.body.errors![0]!.extensions as { requestId?: string }).requestId));
     // The audit trail records each guess as a failure, the revoking one as denied (never as a success because
     // it wrote security events).
-    const audit = await waitFor(
+    const audit = await eventually(
       "the audit records of the guesses",
       async () => (await db.pool.query(`SELECT outcome::text AS outcome, error_code FROM audit.audit_events WHERE action = 'changePassword' AND request_id = ANY($1)`, [requestIds])).rows,
       (rows) => rows.length >= requestIds.length,
@@ -104,7 +93,7 @@ describe("changePassword is no password oracle", () => {
     assertCode(await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: STRONG_PASSWORD, next: "attacker-owns-this-1" }, token), "UNAUTHENTICATED", "the revoked token");
     // The owner keeps their own session and password, and is told.
     assert.equal(errorCode(await graphql(stack.routerUrl, `{ me { id } }`, {}, owner.accessToken)), undefined);
-    const kinds = await waitFor("the owner's security alert", () => notificationKinds(owner.accessToken), (list) => list.some((n) => n.kind === "SECURITY_ALERT"));
+    const kinds = await eventually("the owner's security alert", () => notificationKinds(owner.accessToken), (list) => list.some((n) => n.kind === "SECURITY_ALERT"));
     assert.ok(kinds.some((n) => n.title === "A session was signed out"), JSON.stringify(kinds));
   });
 
@@ -133,7 +122,7 @@ describe("changePassword is no password oracle", () => {
     // (A recovery code: the one-time codes of this step and the next were used by the confirmation and the login.)
     const withCode = await graphql(stack.routerUrl, CHANGE_PASSWORD, { current: STRONG_PASSWORD, next: "a-brand-new-secret-77", totp: enrollment.recoveryCodes[0] }, token);
     assert.equal(withCode.body.data?.changePassword, true, JSON.stringify(withCode.body.errors));
-    const kinds = await waitFor("the password-changed notification", () => notificationKinds(token), (list) => list.some((n) => n.kind === "PASSWORD_CHANGED"));
+    const kinds = await eventually("the password-changed notification", () => notificationKinds(token), (list) => list.some((n) => n.kind === "PASSWORD_CHANGED"));
     assert.ok(kinds.length > 0);
   });
 });
@@ -187,7 +176,7 @@ describe("MFA changes need step-up", () => {
     const fresh = await signIn(stack.routerUrl, email, STRONG_PASSWORD, totpNow(secret, 1));
     const disabled = await graphql(stack.routerUrl, DISABLE, { code: recoveryCodes[0] }, fresh.accessToken);
     assert.equal(disabled.body.data?.disableMfa.mfaEnabled, false, JSON.stringify(disabled.body.errors));
-    const notes = await waitFor(
+    const notes = await eventually(
       "three MFA notifications (enrolment started, enabled, disabled)",
       () => notificationKinds(fresh.accessToken),
       (list) => list.filter((n) => n.kind === "MFA_CHANGED").length >= 3,
