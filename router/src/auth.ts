@@ -9,6 +9,7 @@
 // folded into the rate limiter's single Redis round trip by the HTTP path, see server.ts).
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from "jose";
+import { LRUCache } from "lru-cache";
 import { ROLES, type Caller, type Role } from "../../kernel/identity.js";
 import { isSessionRevoked } from "../../kernel/revocation.js";
 import { scopesOf, type Scope } from "../../kernel/scopes.js";
@@ -143,23 +144,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   const cacheSize = options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE;
-  /** Token hash → caller and the token's expiry (ms). Map order is recency order (re-inserted on a hit). */
-  const verified = new Map<string, { caller: VerifiedCaller; expiresAt: number }>();
+  /** Token hash → caller and the token's expiry (ms), least recently used evicted first (lru-cache). */
+  const verified = new LRUCache<string, { caller: VerifiedCaller; expiresAt: number }>({ max: Math.max(1, cacheSize) });
 
   async function verifyCached(token: string): Promise<VerifiedCaller> {
     if (cacheSize === 0) return (await verifySignatureAndClaims(token)).caller;
     const key = createHash("sha256").update(token).digest("base64url");
     const hit = verified.get(key);
     if (hit) {
-      verified.delete(key);
       // At `exp` the entry is dropped and jose decides again (with its clock skew), as for a new token.
-      if (hit.expiresAt > now()) {
-        verified.set(key, hit);
-        return hit.caller;
-      }
+      if (hit.expiresAt > now()) return hit.caller;
+      verified.delete(key);
     }
     const { caller, expiresAt } = await verifySignatureAndClaims(token);
-    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
     verified.set(key, { caller, expiresAt });
     return caller;
   }

@@ -35,6 +35,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from "graphql";
+import { LRUCache } from "lru-cache";
 import type { Caller } from "../../kernel/identity.js";
 import type { RouterContext } from "./context.js";
 
@@ -170,7 +171,7 @@ export interface OperationAnalysis {
 const PLACEHOLDER = "__fedbank_authz_empty";
 
 export class OperationAuthorizer {
-  private readonly cache = new Map<string, OperationAnalysis>();
+  private readonly cache: LRUCache<string, OperationAnalysis>;
   private readonly coordinateRequirements = new Map<string, Requirement[]>();
   /** Every policy name the schema uses, sorted. */
   private readonly policyNames: readonly string[];
@@ -178,8 +179,9 @@ export class OperationAuthorizer {
   constructor(
     private readonly metadata: AuthorizationMetadata,
     private readonly policies: Readonly<Record<string, PolicyEvaluator>> = POLICIES,
-    private readonly cacheSize = 2_000,
+    cacheSize = 2_000,
   ) {
+    this.cache = new LRUCache({ max: cacheSize });
     const names = new Set<string>();
     for (const requirement of [...metadata.types.values(), ...metadata.fields.values()]) {
       for (const lists of requirement.policies) for (const list of lists) for (const name of list) names.add(name);
@@ -330,7 +332,6 @@ export class OperationAuthorizer {
         queryHash: createHash("sha256").update(queryHash).update("\u0000authz\u0000").update([...removed].sort().join(",")).digest("hex"),
       };
     }
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(cacheKey, analysis);
     return analysis;
   }

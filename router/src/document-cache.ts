@@ -1,32 +1,32 @@
 // One parse per distinct operation text for the whole router: the operation limits, the root-field reader
 // (auth rate limits) and the cost estimate all read the same cached DocumentNode, so a request whose text
 // was seen before is not parsed again by any of them (Apollo Server keeps its own parsed+validated store).
-// Bounded LRU (ROUTER_DOCUMENT_CACHE_SIZE entries per process): a flood of distinct documents evicts the
-// least recently used ones instead of growing memory.
+// Bounded LRU (ROUTER_DOCUMENT_CACHE_SIZE entries per process, lru-cache): a flood of distinct documents
+// evicts the least recently used ones instead of growing memory.
 import { GraphQLError, parse, type DocumentNode } from "graphql";
+import { LRUCache } from "lru-cache";
 
-/** A bounded map whose least recently used entry goes first (a Map keeps insertion order). */
-export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
+/**
+ * A bounded map whose least recently used entry goes first: the `lru-cache` package behind the small
+ * interface the router's caches use (any value, `null` included, is kept).
+ */
+export class LruCache<K extends {}, V> {
+  private readonly entries: LRUCache<K, { value: V }>;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   get size() {
     return this.entries.size;
   }
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    return this.entries.get(key)?.value;
   }
 
   set(key: K, value: V) {
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
-    this.entries.set(key, value);
+    this.entries.set(key, { value });
   }
 }
 

@@ -142,6 +142,13 @@ describe("client IP", () => {
     assert.equal(resolve(request("172.16.0.1", "203.0.113.9")), "172.16.0.1", "an untrusted peer's header is ignored");
   });
 
+  test("an IPv4-mapped peer is matched against IPv4 proxies; a malformed hop makes the peer the client", () => {
+    const resolve = createClientIpResolver(parseTrustedProxies("10.0.0.0/8, 2001:db8::/32"));
+    assert.equal(resolve(request("::ffff:10.1.2.3", "203.0.113.9")), "203.0.113.9");
+    assert.equal(resolve(request("2001:db8::1", "2001:db8::2, 198.51.100.7")), "198.51.100.7");
+    assert.equal(resolve(request("10.1.2.3", "203.0.113.9, not-an-address")), "10.1.2.3");
+  });
+
   test("bad entries are refused", () => {
     assert.throws(() => parseTrustedProxies("10.0.0.0/33"));
     assert.throws(() => parseTrustedProxies("not-an-ip"));
