@@ -10,6 +10,7 @@
 //
 //   node --import tsx bench/subscriptions.ts
 //   BENCH_CUSTOMERS=500 BENCH_SOCKETS_PER_CUSTOMER=10 BENCH_TRANSFERS_PER_SECOND=100 BENCH_DURATION_SECONDS=20
+//   BENCH_SUBSCRIBERS=1000       (npm run bench) 1,000 sockets = 100 customers × 10
 //   BENCH_SOAK=1                 soak: BENCH_DURATION_SECONDS defaults to 60 (RSS sampled every 5 s; drift reported)
 //   BENCH_PROFILE_DIR=/tmp/prof  the platform process is CPU-profiled (bench/cpu-profile-hook.mjs: Node refuses
 //                                --cpu-prof in NODE_OPTIONS); <pid>.cpuprofile is written when it stops
@@ -25,8 +26,9 @@ import WebSocket from "ws";
 import { rssMiB } from "./support.js";
 import { ROOT, createTestDatabase, createTokenKey, demoUsers, graphql, mintAccessToken, startStack } from "../test/support/stack.js";
 
-const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500);
 const SOCKETS_PER_CUSTOMER = Number(process.env.BENCH_SOCKETS_PER_CUSTOMER ?? 10);
+/** BENCH_SUBSCRIBERS (total sockets, what `npm run bench` passes) is spread over customers of SOCKETS_PER_CUSTOMER. */
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? (process.env.BENCH_SUBSCRIBERS ? Math.ceil(Number(process.env.BENCH_SUBSCRIBERS) / SOCKETS_PER_CUSTOMER) : 500));
 const RATE = Number(process.env.BENCH_TRANSFERS_PER_SECOND ?? 100);
 const SOAK = process.env.BENCH_SOAK === "1";
 const DURATION_S = Math.min(Number(process.env.BENCH_DURATION_SECONDS ?? (SOAK ? 60 : 20)), Number(process.env.BENCH_MAX_SECONDS ?? 300));
@@ -274,11 +276,17 @@ async function main() {
     }
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     while (inFlight > 0) await sleep(10);
-    // ---- drain: every expected delivery arrives, or 15 s pass ----
+    // ---- drain: every expected delivery arrives, or nothing new arrives for 15 s (at most 120 s) ----
     const expectedDeliveries = transfers.size * 2 * SOCKETS_PER_CUSTOMER;
-    const drainUntil = performance.now() + 15_000;
+    const drainUntil = performance.now() + 120_000;
     const deliveredCount = () => sockets.reduce((sum, socket) => sum + [...socket.received.values()].reduce((a, b) => a + b, 0), 0);
-    while (deliveredCount() < expectedDeliveries && performance.now() < drainUntil) await sleep(100);
+    let [lastDelivered, lastArrival] = [-1, performance.now()];
+    while (deliveredCount() < expectedDeliveries && performance.now() < drainUntil && performance.now() - lastArrival < 15_000) {
+      const now = deliveredCount();
+      if (now !== lastDelivered) [lastDelivered, lastArrival] = [now, performance.now()];
+      await sleep(200);
+    }
+    const drainSeconds = (performance.now() - loadStarted) / 1000 - loadSeconds;
     clearInterval(sampler);
     const rssEnd = await rssMiB(pid);
     const metricsAfter = await routerMetrics(stack.ports.router);
@@ -329,6 +337,8 @@ async function main() {
       openSeconds: Number(openSeconds.toFixed(1)),
       soak: SOAK,
       loadSeconds: Number(loadSeconds.toFixed(1)),
+      /** After the load: until every delivery arrived or none arrived for 15 s. */
+      drainSeconds: Number(drainSeconds.toFixed(1)),
       transfersRequestedPerSecond: RATE,
       transfers: transfers.size,
       transfersPerSecond: Number((transfers.size / loadSeconds).toFixed(1)),
