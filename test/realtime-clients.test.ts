@@ -13,20 +13,22 @@ import { createClient as createSseClient, type Client as SseClient } from "graph
 import WebSocket from "ws";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { wsUrl } from "./support/realtime.js";
-import { createTestDatabase, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { createTestDatabase, createTokenKey, demoUsers, graphql, login, metricValue, mintAccessToken, startStack, type Stack, type TestDatabase, type TokenKey } from "./support/stack.js";
 
 const LIVE = "subscription Live { notificationReceived { id kind transaction { id amount { amount } } } }";
 type Live = { notificationReceived: { id: string; kind: string; transaction: { id: string; amount: { amount: string } } | null } };
 
 let database: TestDatabase;
 let stack: Stack;
+let key: TokenKey;
 const tokens: Record<string, string> = {};
 const accounts: Record<string, { id: string; number: string }> = {};
 const cleanups: (() => unknown)[] = [];
 
 before(async () => {
   database = await createTestDatabase();
-  stack = await startStack({ DATABASE_URL: database.url, SUBSCRIPTION_REVOCATION_CHECK_MS: "200" });
+  key = await createTokenKey();
+  stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, SUBSCRIPTION_REVOCATION_CHECK_MS: "200" });
   for (const who of ["alice", "bob"]) {
     tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
     const { body } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, tokens[who]);
@@ -167,6 +169,24 @@ describe("HTTP streaming transports share graphql-ws's admission and auth", () =
       const query = await post(accept, tokens.alice, { query: "{ me { id } }" });
       assert.equal(query.status, 400);
       assert.equal(((await query.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code, "BAD_REQUEST");
+    }
+  });
+
+  test("a token about to expire ends the stream retryably: multipart says TOKEN_EXPIRING and closes; SSE ends without complete", async () => {
+    const alice = (await demoUsers(database.url))["alice@demo.bank"]!;
+    for (const accept of ["multipart/mixed;boundary=graphql;subscriptionSpec=1.0,application/json", "text/event-stream"]) {
+      const now = Math.floor(Date.now() / 1000);
+      // Inside the refresh lead time (30 s by default): the stream lives until the token's expiry.
+      const token = await mintAccessToken(key, alice, { iat: now, exp: now + 2 });
+      const response = await post(accept, token, { query: LIVE });
+      assert.equal(response.status, 200);
+      const text = await response.text(); // ends when the router ends the stream
+      if (accept.startsWith("multipart")) {
+        assert.match(response.headers.get("content-type") ?? "", /multipart\/mixed;boundary="graphql";subscriptionSpec="1.0"/);
+        assert.match(text, /\{"payload":null,"errors":\[\{"message":"token expiring: reconnect with a refreshed token","extensions":\{"code":"TOKEN_EXPIRING"\}\}\]\}\r\n--graphql--\r\n$/);
+      } else {
+        assert.doesNotMatch(text, /event: complete/, "no complete: graphql-sse's client retries (with fresh headers)");
+      }
     }
   });
 
