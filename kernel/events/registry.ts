@@ -122,13 +122,20 @@ export function createEventRegistry<const Defs extends DefinitionMap>(definition
     if (key !== definition.type) throw new Error(`event registry key ${key} differs from its type ${definition.type}`);
   }
   const get = (type: string) => (Object.hasOwn(definitions, type) ? definitions[type] : undefined);
+  // `.strict()` builds a new schema each call (and zod compiles it again on first parse): once per type.
+  const strictPayloads = new Map<string, z.ZodType>();
+  const strictPayload = (definition: EventDefinition) => {
+    let schema = strictPayloads.get(definition.type);
+    if (!schema) strictPayloads.set(definition.type, (schema = definition.payload.strict()));
+    return schema;
+  };
   return {
     definitions,
     get,
     validatePayload(type, payload) {
       const definition = get(type);
       if (!definition) throw new EventSchemaError(`unknown event type ${type}`);
-      const result = definition.payload.strict().safeParse(payload);
+      const result = strictPayload(definition).safeParse(payload);
       if (!result.success) throw new EventSchemaError(`invalid ${type} payload: ${z.prettifyError(result.error)}`);
       return result.data as PayloadOf<Defs, typeof type>;
     },
