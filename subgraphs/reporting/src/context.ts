@@ -7,4 +7,6 @@ export interface ReportingContext extends RequestBase {
   /** Reporting's own tables (schema `reporting`) only. */
   db: ReportingDb;
   sessionWindowMinutes: number;
+  /** BANK_TIME_ZONE: where a statement month starts and ends. */
+  bankTimeZone: string;
 }

@@ -18,4 +18,6 @@ export interface AccountStatementView {
   totalDebitsMinor: bigint;
   closingBalanceMinor: bigint;
   entries: StatementEntryView[];
+  /** The period had not closed when the statement was built: later postings may still fall in it. */
+  provisional: boolean;
 }

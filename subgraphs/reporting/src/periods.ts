@@ -40,3 +40,50 @@ export function parseCurrency(value: string): string {
   if (!isSupportedCurrency(currency)) throw badUserInput("`currency` must be a supported ISO 4217 code", { field: "currency" });
   return currency;
 }
+
+/** True when `name` is a time zone this runtime knows (IANA names, and UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return wall - (instant - (instant % 1000));
+}
+
+/**
+ * The instant the wall clock of `timeZone` reads midnight starting the given day (month is 1-based, and may
+ * be 13 for January of the next year). Found from the UTC midnight, corrected by the zone's offset there
+ * and again at the result (a DST change between the two).
+ */
+export function localMidnight(year: number, month: number, day: number, timeZone: string): Date {
+  const utcMidnight = Date.UTC(year, month - 1, day);
+  let instant = utcMidnight - zoneOffsetMs(utcMidnight, timeZone);
+  instant = utcMidnight - zoneOffsetMs(instant, timeZone);
+  return new Date(instant);
+}
+
+/** A month (YYYY-MM) in the bank's time zone, as half-open instants. */
+export function parseZonedMonth(value: string, timeZone: string, field = "month"): DayRange {
+  const utc = parseMonth(value, field);
+  const year = utc.start.getUTCFullYear();
+  const month = utc.start.getUTCMonth() + 1;
+  return { start: localMidnight(year, month, 1, timeZone), end: localMidnight(year, month + 1, 1, timeZone) };
+}

@@ -54,6 +54,7 @@ export async function startReportingService(config: ReportingConfig, database?: 
       db: db.prisma,
       ledger: createLedgerClient(config.TRANSACTIONS_URL, base.callSubgraph),
       sessionWindowMinutes: config.REPORTING_SESSION_WINDOW_MINUTES,
+      bankTimeZone: config.BANK_TIME_ZONE,
     }),
   }).catch(async (error: unknown) => {
     await close();

@@ -10,7 +10,14 @@ export class ReconciliationError extends GraphQLError {
   }
 }
 
-export function buildStatement(slice: LedgerSlice, from: Date, to: Date): AccountStatementView {
+/**
+ * How long after a period's end its statement stays provisional: a ledger transaction stamps its postings
+ * when it starts and becomes visible when it commits, so a posting dated just before `to` can still appear
+ * for a moment after it (money movements are single statements bounded well under this).
+ */
+export const STATEMENT_SETTLEMENT_MS = 60_000;
+
+export function buildStatement(slice: LedgerSlice, from: Date, to: Date, now = new Date()): AccountStatementView {
   const opening = BigInt(slice.openingBalanceMinor);
   let running = opening;
   let credits = 0n;
@@ -46,5 +53,6 @@ export function buildStatement(slice: LedgerSlice, from: Date, to: Date): Accoun
     totalDebitsMinor: debits,
     closingBalanceMinor: running,
     entries,
+    provisional: now.getTime() < to.getTime() + STATEMENT_SETTLEMENT_MS,
   };
 }

@@ -26,6 +26,7 @@ describe("CSV cells (RFC 4180, spreadsheet-safe)", () => {
       accountId: "a", from: new Date("2026-01-01T00:00:00.000Z"), to: new Date("2026-02-01T00:00:00.000Z"), currency: "BHD",
       openingBalanceMinor: 1_000n, totalCreditsMinor: 0n, totalDebitsMinor: -250n, closingBalanceMinor: 750n,
       entries: [{ transactionId: "t1", postedAt: new Date("2026-01-02T00:00:00.000Z"), currency: "BHD", amountMinor: -250n, balanceAfterMinor: 750n, reference: "-fee", kind: "WITHDRAWAL" }],
+      provisional: false,
     });
     assert.equal(
       csv,

@@ -34,6 +34,11 @@ export type AccountStatement = {
   from: Scalars['DateTime']['output'];
   /** Balance at the start of the period. */
   openingBalance: Money;
+  /**
+   * True while the period has not closed (its end is in the future, or less than a minute ago): postings may
+   * still fall in it, so the balances are not final. A statement of a closed period never changes.
+   */
+  provisional: Scalars['Boolean']['output'];
   /** End of the period (exclusive). */
   to: Scalars['DateTime']['output'];
   /** Sum of the credits in the period. */
@@ -189,6 +194,12 @@ export type Query = {
   dailySummary: PeriodSummary;
   /** Analysts and administrators: key figures over a range of days. */
   kpis: Kpis;
+  /**
+   * Statement of an account for a calendar month (YYYY-MM) in the bank's time zone (BANK_TIME_ZONE, UTC by
+   * default): from local midnight on the 1st to local midnight on the 1st of the next month. The current
+   * month's statement is `provisional`. Same readers and errors as `accountStatement`.
+   */
+  monthlyStatement?: Maybe<AccountStatement>;
   /** Analysts and administrators: a UTC month's activity (month YYYY-MM) in one currency. */
   monthlySummary: PeriodSummary;
 };
@@ -216,6 +227,12 @@ export type QueryDailySummaryArgs = {
 
 export type QueryKpisArgs = {
   range: DateRange;
+};
+
+
+export type QueryMonthlyStatementArgs = {
+  accountId: Scalars['ID']['input'];
+  month: Scalars['String']['input'];
 };
 
 
@@ -366,6 +383,7 @@ export type ResolversTypes = {
   Account: ResolverTypeWrapper<Account>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountStatement: ResolverTypeWrapper<AccountStatementView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CurrencyKpis: ResolverTypeWrapper<CurrencyKpis>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -377,7 +395,6 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MovementTotals: ResolverTypeWrapper<MovementTotals>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PeriodSummary: ResolverTypeWrapper<PeriodSummary>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReconciliationDifference: ResolverTypeWrapper<ReconciliationDifference>;
@@ -392,6 +409,7 @@ export type ResolversParentTypes = {
   Account: Account;
   ID: Scalars['ID']['output'];
   AccountStatement: AccountStatementView;
+  Boolean: Scalars['Boolean']['output'];
   CurrencyKpis: CurrencyKpis;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
@@ -403,7 +421,6 @@ export type ResolversParentTypes = {
   Money: Money;
   MovementTotals: MovementTotals;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   PeriodSummary: PeriodSummary;
   Query: Record<PropertyKey, never>;
   ReconciliationDifference: ReconciliationDifference;
@@ -423,6 +440,7 @@ export type AccountStatementResolvers<ContextType = ReportingContext, ParentType
   entries?: Resolver<Array<ResolversTypes['StatementEntry']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   openingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  provisional?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   totalCredits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   totalDebits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -496,6 +514,7 @@ export type QueryResolvers<ContextType = ReportingContext, ParentType extends Re
   accountStatementCsv?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryAccountStatementCsvArgs, 'accountId' | 'from' | 'to'>>;
   dailySummary?: Resolver<ResolversTypes['PeriodSummary'], ParentType, ContextType, RequireFields<QueryDailySummaryArgs, 'currency' | 'date'>>;
   kpis?: Resolver<ResolversTypes['Kpis'], ParentType, ContextType, RequireFields<QueryKpisArgs, 'range'>>;
+  monthlyStatement?: Resolver<Maybe<ResolversTypes['AccountStatement']>, ParentType, ContextType, RequireFields<QueryMonthlyStatementArgs, 'accountId' | 'month'>>;
   monthlySummary?: Resolver<ResolversTypes['PeriodSummary'], ParentType, ContextType, RequireFields<QueryMonthlySummaryArgs, 'currency' | 'month'>>;
 };
 

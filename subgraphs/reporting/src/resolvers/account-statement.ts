@@ -6,6 +6,7 @@ import type { ReportingContext } from "../context.js";
 import { statementCsv } from "../csv.js";
 import { dateTimeArgument } from "../date-time-argument.js";
 import type { AccountStatementView } from "../mappers.js";
+import { parseZonedMonth } from "../periods.js";
 import { buildStatement } from "../statement.js";
 
 const MAX_PERIOD_MS = 366 * 24 * 60 * 60 * 1000;
@@ -33,3 +34,8 @@ export const accountStatement: QueryResolvers["accountStatement"] = (_parent, { 
 
 export const accountStatementCsv: QueryResolvers["accountStatementCsv"] = async (_parent, { accountId, from, to }, context) =>
   statementCsv(await loadStatement(context, accountId, from, to));
+
+export const monthlyStatement: QueryResolvers["monthlyStatement"] = (_parent, { accountId, month }, context) => {
+  const period = parseZonedMonth(month, context.bankTimeZone);
+  return loadStatement(context, accountId, period.start, period.end);
+};

@@ -1,6 +1,6 @@
 import { DateTimeArgumentScalar } from "../date-time-argument.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
-import { accountStatement, accountStatementCsv } from "./account-statement.js";
+import { accountStatement, accountStatementCsv, monthlyStatement } from "./account-statement.js";
 import { dashboardMetrics } from "./dashboard-metrics.js";
 import { reconcileReporting } from "./reconcile-reporting.js";
 import { AccountStatement, StatementEntry } from "./statement-fields.js";
