@@ -177,6 +177,14 @@ export function engineSubgraphCall(settings: SubgraphCallSettings): SubgraphCall
         throw new Error(`subgraph ${subgraph} refused the request`);
       }
       resilience.logger.warn({ err: error, subgraph, reason, requestId }, "subgraph fetch failed");
+      if (request.parts) {
+        // A batch of entity fetches (router/src/engine/batch.ts): each part's errors at its own alias.
+        return {
+          errors: request.parts.flatMap((part) =>
+            unavailableErrors(subgraph, reason, part.query, part.variables).map((error) => (error.path ? { ...error, path: [part.alias, ...error.path.slice(1)] } : error)),
+          ) as GraphQLFormattedError[],
+        };
+      }
       return { errors: unavailableErrors(subgraph, reason, request.query, request.variables) as GraphQLFormattedError[] };
     }
   };
@@ -218,6 +226,8 @@ export function createGateway(
     supergraphSdl,
     call: (subgraph, request, info) => call(subgraph, request, info),
     onPlanCacheLookup: observe ? (hit) => observe.planCacheLookup(hit) : undefined,
+    // Entity fetches to one subgraph ready together share one request; failures answered per part below.
+    batchEntityFetches: true,
   });
   // The subgraph URLs are known from the supergraph (and the overrides) before any gateway loads.
   for (const { name, url } of engine.subgraphs) {

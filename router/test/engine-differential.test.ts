@@ -74,21 +74,24 @@ async function differential(subgraphs: SubgraphDefinition[]) {
     },
   });
   const documents = new Map<string, DocumentNode>();
-  const engine = createEngine<Record<string, unknown>>({
-    supergraphSdl,
-    call: async (name, request) => {
-      fetches.engine++;
-      if (down.has(name)) throw new Error(`${name} is down`);
-      let document = documents.get(request.query);
-      if (!document) documents.set(request.query, (document = parse(request.query)));
-      const result = await execute({ schema: schemas.get(name)!, document, variableValues: request.variables, operationName: request.operationName, contextValue: {} });
-      return result as never;
-    },
-  });
+  const call = (count: boolean) => async (name: string, request: { query: string; variables: Record<string, unknown>; operationName: string | undefined }) => {
+    if (count) fetches.engine++;
+    if (down.has(name)) throw new Error(`${name} is down`);
+    let document = documents.get(request.query);
+    if (!document) documents.set(request.query, (document = parse(request.query)));
+    const result = await execute({ schema: schemas.get(name)!, document, variableValues: request.variables, operationName: request.operationName, contextValue: {} });
+    // Through JSON, as over HTTP (the batch splits answers by alias).
+    return JSON.parse(JSON.stringify(result)) as never;
+  };
+  const engine = createEngine<Record<string, unknown>>({ supergraphSdl, call: call(true) });
+  // The same engine with entity fetches batched per subgraph (engine/batch.ts): must answer identically.
+  const batchingEngine = createEngine<Record<string, unknown>>({ supergraphSdl, call: call(false), batchEntityFetches: true });
   const stock = new ApolloServer({ gateway: stockGateway, includeStacktraceInErrorResponses: false });
   const ours = new ApolloServer({ gateway: engineGateway(engine, supergraphSdl), includeStacktraceInErrorResponses: false });
+  const batching = new ApolloServer({ gateway: engineGateway(batchingEngine, supergraphSdl), includeStacktraceInErrorResponses: false });
   await stock.start();
   await ours.start();
+  await batching.start();
 
   async function run(server: ApolloServer, query: string, variables?: Record<string, unknown>, operationName?: string) {
     const response = await server.executeOperation({ query, variables, operationName });
@@ -105,6 +108,10 @@ async function differential(subgraphs: SubgraphDefinition[]) {
     /** Runs `query` through both and asserts identical responses; returns the parsed response. */
     async same(query: string, variables?: Record<string, unknown>, operationName?: string) {
       const expected = await run(stock, query, variables, operationName);
+      const batched = await run(batching, query, variables, operationName);
+      if (batched !== expected && !sameUpToSharedErrorOrder(batched, expected)) {
+        assert.fail(`batched entity fetches answer differently for\n${query}\nvariables ${JSON.stringify(variables)}\nbatched: ${batched.slice(0, 1500)}\nstock:   ${expected.slice(0, 1500)}`);
+      }
       const actual = await run(ours, query, variables, operationName);
       if (actual !== expected && sameUpToSharedErrorOrder(actual, expected)) {
         // Entities that share one representation are fetched once; the subgraph's errors for it are repeated
@@ -122,6 +129,7 @@ async function differential(subgraphs: SubgraphDefinition[]) {
     async stop() {
       await stock.stop();
       await ours.stop();
+      await batching.stop();
     },
   };
 }

@@ -58,7 +58,7 @@ describe("engine subgraph calls", () => {
     for (const server of servers) await new Promise((resolve) => server.close(resolve));
   });
 
-  function engineFor(subgraphUrls: Map<string, string>) {
+  function engineFor(subgraphUrls: Map<string, string>, batchEntityFetches = true) {
     const policies = new SubgraphPolicies(
       { retries: 1, retryBaseDelayMs: 5, breakerFailures: 50, breakerCooldownMs: 1_000 },
       { retry: () => undefined, failure: () => undefined, stateChange: () => undefined },
@@ -69,7 +69,7 @@ describe("engine subgraph calls", () => {
       timeoutMs: 5_000,
       resilience: { policies, logger: createLogger("test", "silent") },
     });
-    return createEngine<RouterContext>({ supergraphSdl: composeFederationSupergraph(), call });
+    return createEngine<RouterContext>({ supergraphSdl: composeFederationSupergraph(), call, batchEntityFetches });
   }
 
   const context = (): RouterContext => ({
@@ -79,7 +79,7 @@ describe("engine subgraph calls", () => {
   });
 
   test("every fetch is signed and accepted, several to one subgraph in one operation", async () => {
-    const engine = engineFor(urls);
+    const engine = engineFor(urls, false);
     const request = context();
     const result = await engine.execute({ document: parse(FEDERATION_QUERY), operationName: "TestQuery", context: request });
     assert.equal(result.errors, undefined);
@@ -101,5 +101,31 @@ describe("engine subgraph calls", () => {
     assert.equal(result.errors?.[0]?.extensions.code, "SUBGRAPH_UNAVAILABLE");
     assert.deepEqual(result.errors?.[0]?.path, ["topProducts", 0, "inStock"]);
     assert.ok(!JSON.stringify(result.errors).includes("127.0.0.1"), "no URL in the errors");
+  });
+
+  test("entity fetches of one subgraph ready together travel as one request", async () => {
+    const engine = engineFor(urls);
+    const request = context();
+    const result = await engine.execute({ document: parse(FEDERATION_QUERY), operationName: "TestQuery", context: request });
+    assert.equal(result.errors, undefined);
+    const requests = seen.filter((entry) => entry.requestId === request.requestId).length;
+    // The plan has 16 fetches; batched, fewer requests reach the subgraphs with the same answer.
+    assert.ok(requests < 16, `${requests} subgraph requests`);
+    const unbatched = createEngine<RouterContext>({
+      supergraphSdl: composeFederationSupergraph(),
+      call: engineSubgraphCall({ urls, signer: new IdentitySigner(secret), timeoutMs: 5_000 }),
+    });
+    const plain = await unbatched.execute({ document: parse(FEDERATION_QUERY), operationName: "TestQuery", context: context() });
+    assert.equal(JSON.stringify(result.data), JSON.stringify(plain.data));
+  });
+
+  test("a subgraph down under batching: every batched entity field gets its SUBGRAPH_UNAVAILABLE error", async () => {
+    const down = new Map(urls);
+    down.set("inventory", "http://127.0.0.1:9/graphql");
+    const engine = engineFor(down);
+    const result = await engine.execute({ document: parse("{ topProducts { upc inStock shippingEstimate } }"), operationName: null, context: context() });
+    const paths = (result.errors ?? []).map((error) => error.path?.join("."));
+    assert.ok(paths.includes("topProducts.0.inStock") && paths.includes("topProducts.4.shippingEstimate"), JSON.stringify(paths));
+    assert.ok((result.errors ?? []).every((error) => error.extensions.code === "SUBGRAPH_UNAVAILABLE"));
   });
 });

@@ -5,6 +5,7 @@
 // client's paths the way @apollo/gateway maps them (`_entities.<i>.<field>` → the entity's path).
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from "@apollo/query-planner";
+import type { BatchPart, EntityBatcher } from "./batch.js";
 
 export type ResponsePath = (string | number)[];
 type ResultMap = Record<string, unknown>;
@@ -14,6 +15,8 @@ export interface SubgraphRequest {
   query: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** Set when several entity fetches travel as one request (engine/batch.ts): what each part was. */
+  parts?: BatchPart[];
 }
 
 /** A subgraph's GraphQL answer. A transport failure is answered with errors (partial results), or thrown. */
@@ -45,6 +48,8 @@ export interface PlanRun<C> {
   variableDefaults: Record<string, unknown>;
   isOfType: TypeConditionCheck;
   errors: GraphQLError[];
+  /** Entity fetches to one subgraph ready in the same turn share a request (engine/batch.ts). */
+  batcher?: EntityBatcher<C>;
 }
 
 /** Runs `node` against `data` (the response tree, mutated in place). */
@@ -57,9 +62,18 @@ async function executeNode<C>(run: PlanRun<C>, node: PlanNode, path: ResponsePat
     case "Sequence":
       for (const child of node.nodes) await executeNode(run, child, path, current, root);
       return;
-    case "Parallel":
-      await Promise.all(node.nodes.map((child) => executeNode(run, child, path, current, root)));
+    case "Parallel": {
+      // The children's first fetches start synchronously: held, those to one subgraph share a request.
+      run.batcher?.hold();
+      let children: Promise<void[]>;
+      try {
+        children = Promise.all(node.nodes.map((child) => executeNode(run, child, path, current, root)));
+      } finally {
+        run.batcher?.release();
+      }
+      await children;
       return;
+    }
     case "Flatten": {
       const inner = flattenAtPath(current, node.path);
       if (inner === undefined || inner === null) return;
@@ -144,7 +158,11 @@ async function executeFetch<C>(run: PlanRun<C>, fetch: FetchNode, path: Response
   }
   if (representations.length === 0) return;
   if ("representations" in variables) throw new Error('Variables cannot contain key "representations"');
-  const response = await run.call(fetch.serviceName, { ...request, variables: { ...variables, representations } }, info);
+  const fetchVariables = { ...variables, representations };
+  const response =
+    run.batcher && run.batcher.batchable(fetch)
+      ? await run.batcher.send(fetch, fetchVariables, info)
+      : await run.call(fetch.serviceName, { ...request, variables: fetchVariables }, info);
   if (response.errors) pushEntityErrors(run, response.errors, fetch.serviceName, path, root, unique);
   const received = response.data;
   if (!received) return;

@@ -42,6 +42,7 @@ import {
 import { LRUCache } from "lru-cache";
 import { executePlanNode as runPlanNode, type PlanRun, type SubgraphCall } from "./execute.js";
 import { compileProjection, shapeResponse, type Projection } from "./shape.js";
+import { createEntityBatcher } from "./batch.js";
 
 export type { SubgraphCall, SubgraphCallInfo, SubgraphRequest, SubgraphResponse, ResponsePath } from "./execute.js";
 
@@ -52,6 +53,11 @@ export interface EngineOptions<C> {
   planCacheSize?: number;
   /** Told about every plan-cache look-up (metrics). */
   onPlanCacheLookup?: (hit: boolean) => void;
+  /**
+   * Entity fetches to one subgraph that are ready in the same turn travel as one request (engine/batch.ts).
+   * The `call` then gets `request.parts` and must answer a failure per part (router/src/gateway.ts does).
+   */
+  batchEntityFetches?: boolean;
   /** Validate the supergraph on load (slower start); defaults to off in production like @apollo/gateway. */
   validateSupergraph?: boolean;
 }
@@ -169,7 +175,8 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   }
 
   function planRun(prepared: PreparedOperation, variables: Record<string, unknown>, context: C, errors: GraphQLError[]): PlanRun<C> {
-    return { call: options.call, context, operationKind: prepared.kind, variables, variableDefaults: prepared.variableDefaults, isOfType, errors };
+    const batcher = options.batchEntityFetches ? createEntityBatcher(options.call) : undefined;
+    return { call: options.call, context, operationKind: prepared.kind, variables, variableDefaults: prepared.variableDefaults, isOfType, errors, batcher };
   }
 
   function shape(prepared: PreparedOperation, data: Record<string, unknown> | null | undefined, variables: Record<string, unknown>, errors: GraphQLError[]): EngineResult {
