@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { IDENTITY_HEADER, IdentitySigner } from "../kernel/identity.js";
-import { DEMO_PASSWORD, LOGIN, createTestDatabase, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { DEMO_PASSWORD, LOGIN, login, type Stack } from "./support/stack.js";
 
 const SERVICES = ["router", "users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
 const SUBGRAPHS = SERVICES.filter((name) => name !== "router");
@@ -130,22 +131,15 @@ async function acceptedByUsers(stack: Stack): Promise<number> {
 const LOGIN_AS_ALICE = `mutation { login(email: "alice@demo.bank", password: "${DEMO_PASSWORD}") { accessToken } }`;
 
 describe("GraphQL over HTTP: errors, limits and authentication", () => {
-  let database: TestDatabase;
+  // Known to the test so it can sign a genuine router identity as a control for the forged one. Its own
+  // platform: it counts the users subgraph's requests, which other suites' traffic would move.
+  const identitySecret = randomBytes(32).toString("hex");
+  const platform = usePlatform({ ROUTER_IDENTITY_SECRET: identitySecret });
   let stack: Stack;
   let router: string;
-  // Known to the test so it can sign a genuine router identity as a control for the forged one.
-  const identitySecret = randomBytes(32).toString("hex");
-
-  before(async () => {
-    database = await createTestDatabase();
-    stack = await startStack({ DATABASE_URL: database.url, ROUTER_IDENTITY_SECRET: identitySecret });
+  before(() => {
+    stack = platform.stack;
     router = stack.routerUrl;
-  });
-
-  after(async () => {
-    const code = await stack?.stop();
-    await database?.drop();
-    assert.equal(code, 0, "the platform must stop cleanly on SIGTERM");
   });
 
   describe("malformed requests are refused with 400 before anything runs", () => {

@@ -1,10 +1,11 @@
 // The foundation's user journeys through the real router, subgraphs, Postgres and Redis.
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "../kernel/db.js";
 import { buildAccountsWithHistory, buildCustomer } from "./support/builders.js";
 import { settled } from "./support/wait.js";
-import { DEMO_PASSWORD, LOGIN, createTestDatabase, graphql, login, sqlStatementCount, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { DEMO_PASSWORD, LOGIN, graphql, login, sqlStatementCount } from "./support/stack.js";
 
 const DASHBOARD = /* GraphQL */ `
   {
@@ -40,32 +41,22 @@ interface Dashboard {
 const BIG_CUSTOMER = "many-accounts@test.bank";
 const BIG_PASSWORD = "a-long-test-password-1";
 
-let database: TestDatabase;
 let db: Database;
-let stack: Stack;
-
-before(async () => {
-  database = await createTestDatabase();
+const platform = usePlatform(async (database) => {
   db = createDatabase({ url: database.url, poolSize: 10 });
   // A customer with 50 accounts × 20 transactions, to show the statement count does not grow with data.
   const big = await buildCustomer(db.prisma, BIG_CUSTOMER, BIG_PASSWORD);
   await buildAccountsWithHistory(db.prisma, big.id, 50, 20);
   // The N+1 test counts SQL statements process-wide: background pollers (e-mail/webhook dispatcher, hold
   // expiry, chain verification) are slowed down so that they do not run inside its measurement.
-  stack = await startStack({ DATABASE_URL: database.url, DELIVERY_POLL_INTERVAL_MS: "60000", HOLD_EXPIRY_INTERVAL_MS: "3600000", AUDIT_VERIFY_INTERVAL_SECONDS: "0" });
+  return { DELIVERY_POLL_INTERVAL_MS: "60000", HOLD_EXPIRY_INTERVAL_MS: "3600000", AUDIT_VERIFY_INTERVAL_SECONDS: "0" };
 });
-
-after(async () => {
-  const code = await stack?.stop();
-  await db?.close();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly on SIGTERM");
-});
+after(() => db?.close());
 
 describe("a customer's dashboard through the router", () => {
   test("alice logs in and sees her seeded accounts, balances and history in one query", async () => {
-    const token = await login(stack.routerUrl, "alice@demo.bank");
-    const { status, body } = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
+    const token = await login(platform.stack.routerUrl, "alice@demo.bank");
+    const { status, body } = await graphql<Dashboard>(platform.stack.routerUrl, DASHBOARD, {}, token);
     assert.equal(status, 200);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     const me = body.data!.me;
@@ -99,17 +90,17 @@ describe("a customer's dashboard through the router", () => {
   });
 
   test("history pages follow each other with cursors and never repeat an entry", async () => {
-    const token = await login(stack.routerUrl, "alice@demo.bank");
+    const token = await login(platform.stack.routerUrl, "alice@demo.bank");
     const page = /* GraphQL */ `
       query Page($after: String) {
         me { accounts { number transactions(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }
       }`;
     const first = await graphql<{ me: { accounts: { number: string; transactions: DashboardAccount["transactions"] & { edges: { cursor: string; node: { id: string } }[] } }[] } }>(
-      stack.routerUrl, page, {}, token);
+      platform.stack.routerUrl, page, {}, token);
     const checking = first.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     assert.equal(checking.transactions.edges.length, 2);
     assert.equal(checking.transactions.pageInfo.hasNextPage, true);
-    const second = await graphql<typeof first.body.data>(stack.routerUrl, page, { after: checking.transactions.pageInfo.endCursor }, token);
+    const second = await graphql<typeof first.body.data>(platform.stack.routerUrl, page, { after: checking.transactions.pageInfo.endCursor }, token);
     const next = second.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     const ids = [...checking.transactions.edges, ...next.transactions.edges].map((edge) => edge.node.id);
     assert.equal(new Set(ids).size, 4);
@@ -117,11 +108,11 @@ describe("a customer's dashboard through the router", () => {
   });
 
   test("a statement reconciles: opening + entries = closing = the ledger balance", async () => {
-    const token = await login(stack.routerUrl, "alice@demo.bank");
-    const me = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
+    const token = await login(platform.stack.routerUrl, "alice@demo.bank");
+    const me = await graphql<Dashboard>(platform.stack.routerUrl, DASHBOARD, {}, token);
     const checking = me.body.data!.me.accounts.find((a) => a.number === "FB65FDBK12817536338047")!;
     const { body } = await graphql<{ accountStatement: { openingBalance: { amount: string }; closingBalance: { amount: string }; totalCredits: { amount: string }; totalDebits: { amount: string }; entries: { amount: { amount: string }; balanceAfter: { amount: string }; transaction: { id: string; kind: string } }[] } }>(
-      stack.routerUrl,
+      platform.stack.routerUrl,
       `query S($id: ID!, $from: DateTime!, $to: DateTime!) {
          accountStatement(accountId: $id, from: $from, to: $to) {
            openingBalance { amount } closingBalance { amount } totalCredits { amount } totalDebits { amount }
@@ -144,9 +135,9 @@ describe("a customer's dashboard through the router", () => {
   });
 
   test("bob sees his own notifications", async () => {
-    const token = await login(stack.routerUrl, "bob@demo.bank");
+    const token = await login(platform.stack.routerUrl, "bob@demo.bank");
     const { body } = await graphql<{ me: { notifications: { edges: { node: { kind: string; title: string; read: boolean } }[] } } }>(
-      stack.routerUrl, `{ me { notifications(first: 10) { edges { node { kind title read } } } } }`, {}, token);
+      platform.stack.routerUrl, `{ me { notifications(first: 10) { edges { node { kind title read } } } } }`, {}, token);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     assert.deepEqual(body.data!.me.notifications.edges.map((edge) => edge.node.title), ["You received 125.50 USD"]);
   });
@@ -154,7 +145,7 @@ describe("a customer's dashboard through the router", () => {
 
 describe("authentication and authorization", () => {
   test("without a token, `me` is UNAUTHENTICATED", async () => {
-    const { status, body } = await graphql(stack.routerUrl, DASHBOARD);
+    const { status, body } = await graphql(platform.stack.routerUrl, DASHBOARD);
     assert.equal(status, 200);
     assert.equal(body.data ?? null, null);
     assert.equal(body.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
@@ -162,7 +153,7 @@ describe("authentication and authorization", () => {
 
   test("a wrong password or an unknown email fail the same way and issue no token", async () => {
     for (const [email, password] of [["alice@demo.bank", "not-her-password"], ["nobody@demo.bank", "demo-password-123"]]) {
-      const { body } = await graphql(stack.routerUrl, `mutation { login(email: "${email}", password: "${password}") { accessToken } }`);
+      const { body } = await graphql(platform.stack.routerUrl, `mutation { login(email: "${email}", password: "${password}") { accessToken } }`);
       assert.equal(body.data ?? null, null);
       assert.equal(body.errors?.[0]?.extensions?.code, "INVALID_CREDENTIALS");
       assert.equal(body.errors?.[0]?.message, "Invalid email or password");
@@ -170,17 +161,17 @@ describe("authentication and authorization", () => {
   });
 
   test("email is matched case-insensitively at login: it is alice who is signed in", async () => {
-    const { body } = await graphql<{ login: { accessToken: string; user: { email: string } } }>(stack.routerUrl, LOGIN, { email: "  Alice@Demo.BANK ", password: DEMO_PASSWORD });
+    const { body } = await graphql<{ login: { accessToken: string; user: { email: string } } }>(platform.stack.routerUrl, LOGIN, { email: "  Alice@Demo.BANK ", password: DEMO_PASSWORD });
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     assert.equal(body.data!.login.user.email, "alice@demo.bank");
-    const me = await graphql<Dashboard>(stack.routerUrl, `{ me { email name } }`, {}, body.data!.login.accessToken);
+    const me = await graphql<Dashboard>(platform.stack.routerUrl, `{ me { email name } }`, {}, body.data!.login.accessToken);
     assert.deepEqual(me.body.data?.me, { email: "alice@demo.bank", name: "Alice Martin" });
   });
 
   test("a customer cannot read another customer's user, accounts, balances, transactions or statements", async () => {
-    const alice = await login(stack.routerUrl, "alice@demo.bank");
-    const bob = await login(stack.routerUrl, "bob@demo.bank");
-    const bobView = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, bob);
+    const alice = await login(platform.stack.routerUrl, "alice@demo.bank");
+    const bob = await login(platform.stack.routerUrl, "bob@demo.bank");
+    const bobView = await graphql<Dashboard>(platform.stack.routerUrl, DASHBOARD, {}, bob);
     const bobId = bobView.body.data!.me.id;
     const bobAccount = bobView.body.data!.me.accounts[0]!;
     const bobOnlyTransaction = bobAccount.transactions.edges.find((edge) => edge.node.kind === "WITHDRAWAL")!.node.id;
@@ -196,7 +187,7 @@ describe("authentication and authorization", () => {
       ],
     ];
     for (const [field, query, variables] of attempts) {
-      const { body } = await graphql(stack.routerUrl, query, variables, alice);
+      const { body } = await graphql(platform.stack.routerUrl, query, variables, alice);
       assert.equal(body.errors?.[0]?.extensions?.code, "FORBIDDEN", `${field}: ${JSON.stringify(body)}`);
       assert.equal((body.data as Record<string, unknown> | null)?.[field] ?? null, null, field);
       assert.doesNotMatch(JSON.stringify(body), new RegExp(bobAccount.balance.amount.replace(".", "\\.")), field);
@@ -204,11 +195,11 @@ describe("authentication and authorization", () => {
   });
 
   test("a teller may read any customer's accounts", async () => {
-    const bob = await login(stack.routerUrl, "bob@demo.bank");
-    const bobAccount = (await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, bob)).body.data!.me.accounts[0]!;
-    const teller = await login(stack.routerUrl, "teller@demo.bank");
+    const bob = await login(platform.stack.routerUrl, "bob@demo.bank");
+    const bobAccount = (await graphql<Dashboard>(platform.stack.routerUrl, DASHBOARD, {}, bob)).body.data!.me.accounts[0]!;
+    const teller = await login(platform.stack.routerUrl, "teller@demo.bank");
     const { body } = await graphql<{ account: { number: string; balance: { amount: string }; owner: { name: string } } }>(
-      stack.routerUrl, `query($id: ID!) { account(id: $id) { number balance { amount } owner { name } } }`, { id: bobAccount.id }, teller);
+      platform.stack.routerUrl, `query($id: ID!) { account(id: $id) { number balance { amount } owner { name } } }`, { id: bobAccount.id }, teller);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     assert.equal(body.data!.account.number, bobAccount.number);
     assert.equal(body.data!.account.balance.amount, bobAccount.balance.amount);
@@ -217,10 +208,10 @@ describe("authentication and authorization", () => {
 
   test("the audit trail is for auditors, not customers", async () => {
     const query = `{ auditEvents(first: 5) { edges { node { sequence action outcome hash prevHash } } } }`;
-    const customer = await graphql(stack.routerUrl, query, {}, await login(stack.routerUrl, "alice@demo.bank"));
+    const customer = await graphql(platform.stack.routerUrl, query, {}, await login(platform.stack.routerUrl, "alice@demo.bank"));
     assert.equal(customer.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
     const auditor = await graphql<{ auditEvents: { edges: { node: { action: string; hash: string; prevHash: string } }[] } }>(
-      stack.routerUrl, query, {}, await login(stack.routerUrl, "auditor@demo.bank"));
+      platform.stack.routerUrl, query, {}, await login(platform.stack.routerUrl, "auditor@demo.bank"));
     assert.equal(auditor.body.errors, undefined, JSON.stringify(auditor.body.errors));
     const events = auditor.body.data!.auditEvents.edges.map((edge) => edge.node);
     assert.equal(events.length, 5);
@@ -234,20 +225,20 @@ describe("no N+1: SQL statements per request do not grow with the data", () => {
    * Waits until no background work (event consumers reacting to the logins, for instance) sends SQL, so
    * the process-wide counter measures the dashboard query alone.
    */
-  const quiescent = () => settled(() => sqlStatementCount(stack.ports.users));
+  const quiescent = () => settled(() => sqlStatementCount(platform.stack.ports.users));
 
   async function statementsFor(token: string) {
     await quiescent();
-    const before = await sqlStatementCount(stack.ports.users);
-    const { body } = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
-    const after = await sqlStatementCount(stack.ports.users);
+    const before = await sqlStatementCount(platform.stack.ports.users);
+    const { body } = await graphql<Dashboard>(platform.stack.routerUrl, DASHBOARD, {}, token);
+    const after = await sqlStatementCount(platform.stack.ports.users);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return { statements: after - before, accounts: body.data!.me.accounts };
   }
 
   test("the dashboard query costs the same for 2 accounts as for 50 accounts × 20 transactions", async () => {
-    const bobToken = await login(stack.routerUrl, "bob@demo.bank");
-    const bigToken = await login(stack.routerUrl, BIG_CUSTOMER, BIG_PASSWORD);
+    const bobToken = await login(platform.stack.routerUrl, "bob@demo.bank");
+    const bigToken = await login(platform.stack.routerUrl, BIG_CUSTOMER, BIG_PASSWORD);
     const small = await statementsFor(bobToken);
     const big = await statementsFor(bigToken);
     assert.equal(small.accounts.length, 2);

@@ -8,21 +8,19 @@ import { after, before, describe, test } from "node:test";
 import {
   LOGIN,
   TEST_REDIS_URL,
-  createTestDatabase,
   createTokenKey,
   demoUsers,
   freePort,
   metricValue,
   mintAccessToken,
   startExtraRouter,
-  startStack,
   type Stack,
-  type TestDatabase,
   type TokenKey,
 } from "./support/stack.js";
 import { createDatabase, type Database } from "../kernel/db.js";
 import type { Role } from "../kernel/identity.js";
 import { buildCustomer } from "./support/builders.js";
+import { usePlatform } from "./support/platform.js";
 import { eventually } from "./support/wait.js";
 
 // Long enough that a sequence of requests never outlasts its window even on a busy machine; every
@@ -92,7 +90,6 @@ let nextIp = 0;
 const uniqueIp = () => `198.51.100.${++nextIp}`;
 
 describe("router rate limits", () => {
-  let database: TestDatabase;
   let stack: Stack;
   let key: TokenKey;
   let users: Record<string, { id: string; role: string }>;
@@ -105,20 +102,17 @@ describe("router rate limits", () => {
     return mintAccessToken(key, { id: user.id, role });
   };
 
-  before(async () => {
-    database = await createTestDatabase();
+  // Its own platform: low limits of its own.
+  const platform = usePlatform(async () => {
     key = await createTokenKey();
-    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: secret, ...LIMITS });
-    users = await demoUsers(database.url);
-    db = createDatabase({ url: database.url, poolSize: 2 });
+    return { JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: secret, ...LIMITS };
   });
-
-  after(async () => {
-    const code = await stack?.stop();
-    await db?.close();
-    await database?.drop();
-    assert.equal(code, 0, "the platform stops cleanly");
+  before(async () => {
+    stack = platform.stack;
+    users = await demoUsers(platform.database.url);
+    db = createDatabase({ url: platform.database.url, poolSize: 2 });
   });
+  after(() => db?.close());
 
   test("per user: the role's budget per window, RateLimit headers on every response, other users unaffected, reset after the window", async () => {
     const alice = await token("alice@demo.bank");
