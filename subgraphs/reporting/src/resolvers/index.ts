@@ -8,7 +8,7 @@ import { dailySummary, kpis, monthlySummary } from "./summaries.js";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeArgumentScalar,
-  Query: { accountStatement, accountStatementCsv, dailySummary, monthlySummary, kpis },
+  Query: { accountStatement, accountStatementCsv, monthlyStatement, dailySummary, monthlySummary, kpis },
   Mutation: { reconcileReporting },
   Subscription: { dashboardMetrics },
   AccountStatement,
