@@ -8,8 +8,7 @@
 // Execution: queries and mutations run through the router's engine (router/src/engine, createEngine) with
 // `engineSubgraphCall` below as its only way out (same signing, timeout, retries, circuit breaker, metrics,
 // tracing and partial errors as the data sources). `ROUTER_ENGINE=apollo` runs stock @apollo/gateway's
-// executor instead (diagnosis only). The ApolloGateway is built either way: its data sources still serve
-// the subscription transport until it moves to `engine.resolveSubscriptionEvent`.
+// executor instead (diagnosis only); otherwise the ApolloGateway is built but never loaded.
 // Connections: each data source's fetcher (router/src/subgraph-fetcher.ts) keeps sockets alive and pools
 // them per subgraph origin (node:http keep-alive agent, 256 sockets, no retries of its own).
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
@@ -195,9 +194,8 @@ export type ExecutorChoice = "engine" | "apollo";
 
 /**
  * The gateway Apollo Server runs, over `supergraphSdl` (already stripped of what @apollo/gateway refuses,
- * see authorization.ts). `gateway` is what to hand Apollo Server; `apolloGateway` is the stock gateway (its
- * data sources serve subscriptions today); `engine` the router's engine (also with `executor: "apollo"`,
- * for subscriptions and diagnosis).
+ * see authorization.ts). `gateway` is what to hand Apollo Server; `apolloGateway` the stock gateway (loaded
+ * only when it is `gateway`, with `executor: "apollo"`); `engine` the router's engine.
  */
 export function createGateway(
   supergraphSdl: string,
@@ -238,18 +236,6 @@ export function createGateway(
   }
   const call = engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs, resilience, observe });
   if (executor === "apollo") return { gateway: apolloGateway, apolloGateway, engine, subgraphUrls };
-  const ours = engineGateway(engine, supergraphSdl, { onPlan: (context, plan) => recordQueryPlan(context as RouterContext, plan) });
-  const gateway: GatewayInterface = {
-    onSchemaLoadOrUpdate: (callback) => ours.onSchemaLoadOrUpdate(callback),
-    async load(options) {
-      // Loaded for its data sources (the subscription transport); its executor is not used.
-      await apolloGateway.load(options);
-      return ours.load(options);
-    },
-    async stop() {
-      await ours.stop();
-      await apolloGateway.stop();
-    },
-  };
+  const gateway = engineGateway(engine, supergraphSdl, { onPlan: (context, plan) => recordQueryPlan(context as RouterContext, plan) });
   return { gateway, apolloGateway, engine, subgraphUrls };
 }
