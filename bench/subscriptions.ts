@@ -24,7 +24,7 @@ import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
 import { rssMiB } from "./support.js";
-import { ROOT, createTestDatabase, createTokenKey, demoUsers, graphql, mintAccessToken, startStack } from "../test/support/stack.js";
+import { ROOT, createTestDatabase, createTokenKey, demoUsers, graphql, metricsUrl, mintAccessToken, startStack } from "../test/support/stack.js";
 
 const SOCKETS_PER_CUSTOMER = Number(process.env.BENCH_SOCKETS_PER_CUSTOMER ?? 10);
 /** BENCH_SUBSCRIBERS (total sockets, what `npm run bench` passes) is spread over customers of SOCKETS_PER_CUSTOMER. */
@@ -220,7 +220,7 @@ async function main() {
     let subscribed = 0;
     let [lastCount, lastProgress] = [-1, Date.now()];
     for (;;) {
-      const text = await (await fetch(`http://127.0.0.1:${stack.ports.router}/metrics`)).text();
+      const text = await (await fetch(metricsUrl(stack.ports.router))).text();
       subscribed = Number(/^fedbank_router_subscriptions_active (\d+)/m.exec(text)?.[1] ?? 0);
       if (subscribed >= SOCKETS) break;
       if (subscribed !== lastCount) [lastCount, lastProgress] = [subscribed, Date.now()];
@@ -385,7 +385,7 @@ async function main() {
 
 /** Every sample of the router's /metrics, by its full name (labels included). */
 async function routerMetrics(port: number): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await fetch(metricsUrl(port))).text();
   const values: Record<string, number> = {};
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || !line.startsWith("fedbank_router_subscription")) continue;

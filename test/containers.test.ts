@@ -238,10 +238,15 @@ test("compose: start order: postgres -> migrate -> subgraphs -> router (with red
 
 test("compose: secrets come from the environment, never from the file", () => {
   assertRequiredInterpolation(envOf("postgres").POSTGRES_PASSWORD, "POSTGRES_PASSWORD", "postgres: POSTGRES_PASSWORD");
+  // Two roles (docs/ledger.md): migrations as the owner, services as the application role.
   assert.ok(
-    envOf("migrate").DATABASE_URL?.includes(":${POSTGRES_PASSWORD:?"),
-    "DATABASE_URL must take its password from ${POSTGRES_PASSWORD:?...}",
+    envOf("migrate").MIGRATION_DATABASE_URL?.includes("fedbank:${POSTGRES_PASSWORD:?"),
+    "MIGRATION_DATABASE_URL (the owner) must take its password from ${POSTGRES_PASSWORD:?...}",
   );
+  for (const name of ["migrate", "users", "transactions", "router"].filter((candidate) => candidate in services)) {
+    const url = envOf(name).DATABASE_URL;
+    if (url !== undefined) assert.ok(url.includes("fedbank_app:${APP_DATABASE_PASSWORD:?"), `${name}: DATABASE_URL must be the application role with \${APP_DATABASE_PASSWORD:?...}`);
+  }
   for (const name of Object.keys(services)) {
     for (const [key, value] of Object.entries(envOf(name))) {
       if (/SECRET|PASSWORD|PRIVATE_KEY$|ENCRYPTION_KEY$/.test(key)) assertRequiredInterpolation(value, key, `${name}: ${key}`);

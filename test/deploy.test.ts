@@ -18,7 +18,7 @@ import { reportingConfigSchema } from "../subgraphs/reporting/src/config.js";
 import { transactionsConfigSchema } from "../subgraphs/transactions/src/config.js";
 import { usersConfigSchema } from "../subgraphs/users/src/config.js";
 import { useSharedPlatform, type SharedPlatform } from "./support/platform.js";
-import { ROOT } from "./support/stack.js";
+import { ROOT, metricsUrl } from "./support/stack.js";
 
 const DEPLOY = join(ROOT, "deploy");
 const K8S = join(DEPLOY, "k8s");
@@ -586,7 +586,7 @@ describe("the probed endpoints answer on the real platform", () => {
   });
 
   test("every metric an alert rule or a dashboard panel uses is served by at least one running service", async () => {
-    const texts = await Promise.all(Object.values(stack.ports).map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+    const texts = await Promise.all(Object.values(stack.ports).map(async (port) => (await fetch(metricsUrl(port))).text()));
     const servedFamilies = new Set(texts.flatMap((text) => [...text.matchAll(/^# TYPE (\w+) /gm)].map((match) => match[1]!)));
     const rules = parseYaml(readFileSync(join(DEPLOY, "prometheus/alerts.yml"), "utf8")) as { groups: { rules: { alert: string; expr: string }[] }[] };
     const dashboard = JSON.parse(readFileSync(join(DEPLOY, "grafana/fedbank-dashboard.json"), "utf8")) as { panels: { title: string; targets: { expr: string }[] }[] };
@@ -622,7 +622,7 @@ describe("the probed endpoints answer on the real platform", () => {
       } else {
         assert.equal(scrapePort, container.ports[0].containerPort);
       }
-      const text = await (await fetch(`http://127.0.0.1:${stack.ports[name]}${annotations["prometheus.io/path"]}`)).text();
+      const text = await (await fetch(metricsUrl(stack.ports[name]).replace(/\/metrics$/, annotations["prometheus.io/path"]))).text();
       assert.match(text, name === "router" ? /^# TYPE fedbank_router_requests_total counter/m : /^# TYPE fedbank_sql_statements_total gauge/m, name);
     }
   });

@@ -8,7 +8,7 @@ import { connect } from "node:net";
 import { before, describe, test } from "node:test";
 import { IDENTITY_HEADER, IdentitySigner } from "../kernel/identity.js";
 import { usePlatform } from "./support/platform.js";
-import { DEMO_PASSWORD, LOGIN, login, type Stack } from "./support/stack.js";
+import { DEMO_PASSWORD, LOGIN, login, metricsUrl, type Stack } from "./support/stack.js";
 
 const SERVICES = ["router", "users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
 const SUBGRAPHS = SERVICES.filter((name) => name !== "router");
@@ -301,8 +301,9 @@ describe("GraphQL over HTTP: errors, limits and authentication", () => {
       for (const subgraph of SUBGRAPHS) assert.equal(checks[subgraph], "ok", `${subgraph}: ${response.text}`);
     });
 
-    test("router /metrics exposes request counts, including the refused requests above", async () => {
-      const response = await send(`http://127.0.0.1:${stack.ports.router}/metrics`);
+    test("router /metrics (admin port only) exposes request counts, including the refused requests above", async () => {
+      assert.equal((await send(`http://127.0.0.1:${stack.ports.router}/metrics`)).status, 404, "never on the public port");
+      const response = await send(metricsUrl(stack.ports.router));
       assert.equal(response.status, 200);
       assert.match(response.text, /^# TYPE fedbank_router_requests_total counter$/m);
       const clientErrors = /^fedbank_router_requests_total\{status="4xx"\} (\d+)/m.exec(response.text);

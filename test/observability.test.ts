@@ -12,7 +12,7 @@ import { createLogger, withRequestId } from "../kernel/logger.js";
 import { startSqlSpan, tracingEnabled, tracingWanted, withServerSpan } from "../kernel/tracing.js";
 import { introspectionPolicy, playgroundMode, selectsIntrospection } from "../router/src/playground/index.js";
 import { parse } from "graphql";
-import { createTestDatabase, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { createTestDatabase, graphql, login, metricValue, metricsUrl, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 
 interface ExportedSpan {
   service: string;
@@ -106,7 +106,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 
 /** A histogram's `_count` sample (metricValue checks the family by the sample's own name). */
 async function histogramCount(port: number, sample: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await fetch(metricsUrl(port))).text();
   assert.match(text, new RegExp(`^# TYPE ${sample.split("{")[0]!.replace(/_count$/, "")} histogram`, "m"));
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
   return line ? Number(line.slice(sample.length + 1)) : 0;
@@ -246,7 +246,7 @@ describe("tracing, logs and metrics on a traced platform", () => {
     const unknownBefore = await metricValue(port, unknown);
     await post(stack.routerUrl, { query: tooManyAliases("Attacker123"), operationName: "Attacker123" }, { authorization: `Bearer ${token}` });
     assert.equal(await metricValue(port, unknown), unknownBefore + 1);
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(metricsUrl(port))).text();
     assert.doesNotMatch(text, /operation="Attacker123"/);
 
     // Anonymous operations and GraphQL errors have their own labels.

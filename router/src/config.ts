@@ -38,11 +38,6 @@ export const routerConfigSchema = z.object({
    */
   ROUTER_ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   ROUTER_ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
-  /**
-   * /metrics also on the public port: never in production (refused there: 404), on outside production unless
-   * `false`, for `npm start` and the test harness, which read metrics from the router's port.
-   */
-  ROUTER_PUBLIC_METRICS: booleanFlag,
   /** The composed supergraph to serve. */
   SUPERGRAPH_PATH: z.string().min(1).default("schema/supergraph.graphql"),
   /** Per-subgraph URL overrides; the supergraph's own URLs are used otherwise. */

@@ -29,11 +29,11 @@ import type { GraphQLSchema } from "graphql";
 import { OperationLimiter } from "./protection/operation-limits.js";
 import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
 import { TrustedDocuments, sharedApqCache } from "./protection/trusted-documents.js";
-import { createAdmission } from "./admission.js";
 import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-policy.js";
 import { withoutServiceName } from "./resilience/partial-errors.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createStreamingTransports } from "./streaming/index.js";
+import { createAdmission } from "./admission.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
 import { createReadiness } from "./readiness.js";
@@ -73,7 +73,6 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   // GraphiQL for browsers at GET /graphql, served from this process (router/src/playground).
   const playground = createPlayground({ enabled: playgroundEnabled(config), logger });
   const metrics = createRouterMetrics();
-  const publicMetrics = config.NODE_ENV !== "production" && config.ROUTER_PUBLIC_METRICS !== false;
   // Authorization denials, rate-limit rejections and refused tokens go to the audit trail (best effort).
   const securityEvents = createRouterSecurityEvents({ redisUrl: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger, registry: metrics.registry });
   const operationMetrics = createOperationMetrics(metrics.registry, { maxNames: config.OPERATION_METRICS_MAX_NAMES });
@@ -371,12 +370,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
         const report = await readiness.check(url.searchParams.get("subgraphs") === "all");
         return sendJson(res, report.status, report.body);
       }
-      case "/metrics":
-        // Operational endpoints live on the admin port (startAdminServer); here only outside production.
-        if (!publicMetrics) return sendJson(res, 404, { error: "not found" });
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        return res.end(await metrics.registry.metrics());
       default:
+        // /metrics is served on the admin port only (startAdminServer), never on this public one.
         return sendJson(res, 404, { error: "not found" });
     }
   }

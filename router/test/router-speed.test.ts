@@ -22,7 +22,7 @@ import { InflightReads } from "../src/inflight.js";
 import { HeaderMap } from "@apollo/server";
 import { Registry } from "prom-client";
 import { createSubgraphFetcher } from "../src/subgraph-fetcher.js";
-import { TEST_REDIS_URL, createTokenKey, freePort, metricValue, mintAccessToken, type TokenKey } from "../../test/support/stack.js";
+import { TEST_REDIS_URL, createTokenKey, freePort, metricValue, mintAccessToken, registerRouterAdminPort, type TokenKey } from "../../test/support/stack.js";
 import { writeFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -197,10 +197,13 @@ describe("router on the benchmark supergraph", () => {
     dir = await mkdtemp(join(tmpdir(), "fedbank-speed-"));
     await writeFile(join(dir, "supergraph.graphql"), composeFederationSupergraph());
     routerPort = await freePort();
+    const adminPort = await freePort();
+    registerRouterAdminPort(routerPort, adminPort);
     router = spawnTs("router/src/main.ts", {
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
       ROUTER_PORT: String(routerPort),
+      ROUTER_ADMIN_PORT: String(adminPort),
       SUPERGRAPH_PATH: join(dir, "supergraph.graphql"),
       SUBGRAPH_ACCOUNTS_URL: subgraphs.urls.accounts,
       SUBGRAPH_INVENTORY_URL: subgraphs.urls.inventory,

@@ -8,7 +8,7 @@ import { createPrivateKey, randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import { createTestDatabase, createTokenKey, startStack, type Stack, type TestDatabase, type TokenKey } from "./stack.js";
+import { createTestDatabase, createTokenKey, registerRouterAdminPort, startStack, type Stack, type TestDatabase, type TokenKey } from "./stack.js";
 
 export interface Platform {
   readonly stack: Stack;
@@ -70,6 +70,7 @@ export interface SharedPlatform {
 interface Descriptor {
   routerUrl: string;
   ports: Stack["ports"];
+  adminPort: number;
   redisKeyPrefix: string;
   databaseUrl: string;
   identitySecret: string;
@@ -91,6 +92,7 @@ export async function startSharedPlatform(): Promise<{ descriptor: Descriptor; s
       descriptor: {
         routerUrl: stack.routerUrl,
         ports: stack.ports,
+        adminPort: stack.adminPort,
         redisKeyPrefix: stack.redisKeyPrefix,
         databaseUrl: database.url,
         identitySecret,
@@ -110,6 +112,7 @@ export async function startSharedPlatform(): Promise<{ descriptor: Descriptor; s
 }
 
 function fromDescriptor(descriptor: Descriptor): SharedPlatform {
+  registerRouterAdminPort(descriptor.ports.router, descriptor.adminPort);
   return {
     routerUrl: descriptor.routerUrl,
     ports: descriptor.ports,

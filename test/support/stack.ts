@@ -216,6 +216,8 @@ export const GENEROUS_RATE_LIMITS: NodeJS.ProcessEnv = {
 export interface Stack {
   routerUrl: string;
   ports: Record<"router" | "users" | "accounts" | "transactions" | "notifications" | "audit" | "reporting", number>;
+  /** The router's admin port (loopback): /metrics. */
+  adminPort: number;
   process: ChildProcess;
   /** The Redis key prefix the platform uses (shared state such as session revocation lives under it). */
   redisKeyPrefix: string;
@@ -248,6 +250,7 @@ async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
     audit: await freePort(),
     reporting: await freePort(),
   };
+  const adminPort = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), "fedbank-test-")));
   const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? `fedbank-test-${randomBytes(4).toString("hex")}:`;
   const child = spawnNode("scripts/start.ts", {
@@ -265,10 +268,12 @@ async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
     NOTIFICATIONS_PORT: String(ports.notifications),
     AUDIT_PORT: String(ports.audit),
     REPORTING_PORT: String(ports.reporting),
+    ROUTER_ADMIN_PORT: String(adminPort),
     ...GENEROUS_RATE_LIMITS,
     ...env,
     ...applicationRoleEnv(env),
   });
+  registerRouterAdminPort(ports.router, Number(env.ROUTER_ADMIN_PORT ?? adminPort));
   try {
     // The whole platform: the router and every subgraph (the router alone is ready with a subgraph down).
     await waitUntilReady(child, `http://127.0.0.1:${ports.router}/ready?subgraphs=all`, 120_000, "platform");
@@ -279,6 +284,7 @@ async function startStackOnce(env: NodeJS.ProcessEnv): Promise<Stack> {
   return {
     routerUrl: `http://127.0.0.1:${ports.router}/graphql`,
     ports,
+    adminPort: Number(env.ROUTER_ADMIN_PORT ?? adminPort),
     process: child.process,
     redisKeyPrefix,
     output: child.output,
@@ -406,8 +412,24 @@ export async function demoUsers(databaseUrl: string): Promise<Record<string, { i
 }
 
 /** A counter from a service's /metrics (first sample whose line starts with `sample`), 0 when absent. */
+/**
+ * A router's public port → its admin port: the router serves /metrics only on the admin port (loopback), so
+ * `metricValue(routerPort, …)` reads it there. Filled by every helper that starts a router.
+ */
+const routerAdminPorts = new Map<number, number>();
+
+export function registerRouterAdminPort(routerPort: number, adminPort: number): void {
+  routerAdminPorts.set(routerPort, adminPort);
+}
+
+/** Where the process listening on `port` serves /metrics (a router: on its admin port). */
+export function metricsUrl(port: number): string {
+  return `http://127.0.0.1:${routerAdminPorts.get(port) ?? port}/metrics`;
+}
+
+/** A sample from the /metrics of the process on `port`. */
 export async function metricValue(port: number, sample: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await fetch(metricsUrl(port))).text();
   // A labelled sample not observed yet is absent (0), but its metric must exist: a misspelt name would
   // otherwise read as "unchanged" and let an assertion pass vacuously.
   const family = sample.split("{")[0]!;
@@ -426,6 +448,7 @@ export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Pr
 
 async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
   const port = await freePort();
+  const adminPort = await freePort();
   const subgraphs = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
   const child = spawnNode("router/src/main.ts", {
     PATH: process.env.PATH,
@@ -434,11 +457,13 @@ async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promi
     LOG_LEVEL: "warn",
     REDIS_URL: TEST_REDIS_URL,
     ROUTER_PORT: String(port),
+    ROUTER_ADMIN_PORT: String(adminPort),
     JWKS_URL: `http://127.0.0.1:${stack.ports.users}/.well-known/jwks.json`,
     ...GENEROUS_RATE_LIMITS,
     ...Object.fromEntries(subgraphs.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `http://127.0.0.1:${stack.ports[name]}/graphql`])),
     ...env,
   });
+  registerRouterAdminPort(port, Number(env.ROUTER_ADMIN_PORT ?? adminPort));
   await waitUntilReady(child, `http://127.0.0.1:${port}/ready?subgraphs=all`, 60_000, "router");
   return {
     url: `http://127.0.0.1:${port}/graphql`,
