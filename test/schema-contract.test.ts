@@ -61,3 +61,15 @@ test("ErrorCode documents every code clients can receive, each value with a desc
   assert.deepEqual(answered.filter((code) => !documented.has(code)), [], "codes missing from ErrorCode (subgraphs/users/schema.graphql)");
   for (const [name, description] of documented) assert.ok(description.length > 10, `${name} has a description`);
 });
+
+test("every mutation's description lists its codes (`Errors: A, B`), each one an ErrorCode value", () => {
+  const schema = buildSchema(committed);
+  const codes = new Set((schema.getType("ErrorCode") as GraphQLEnumType).getValues().map((value) => value.name));
+  const mutations = Object.values(schema.getMutationType()?.getFields() ?? {});
+  assert.ok(mutations.length > 0, "schema/api.graphql has mutations");
+  for (const field of mutations) {
+    const listed = /^Errors: (.+)$/m.exec(field.description ?? "")?.[1]?.split(", ") ?? [];
+    assert.ok(listed.length > 0, `Mutation.${field.name}: its description has no "Errors: ..." line`);
+    assert.deepEqual(listed.filter((code) => !codes.has(code)), [], `Mutation.${field.name} lists codes that are not ErrorCode values`);
+  }
+});

@@ -104,9 +104,12 @@ export type DepositInput = {
 
 /**
  * Every `extensions.code` a client can receive in `errors[]`: branch on the code, never on the message
- * (messages are for people and may change). Any operation can meet UNAUTHENTICATED, FORBIDDEN,
- * BAD_USER_INPUT, RATE_LIMITED, SUBGRAPH_UNAVAILABLE, SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR and the
- * request errors; the domain codes belong to the fields whose descriptions name them.
+ * (messages are for people and may change). Each mutation's description ends with a line `Errors: A, B`:
+ * the codes that field itself answers with, UNAUTHENTICATED where it needs a sign-in and FORBIDDEN where a
+ * role or scope applies. Not repeated there, any operation can also meet RATE_LIMITED, SUBGRAPH_UNAVAILABLE,
+ * SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR, UNAUTHENTICATED (a token sent but invalid or revoked) and the
+ * request errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT for variables,
+ * BAD_REQUEST, PERSISTED_QUERY_NOT_FOUND, OPERATION_NOT_TRUSTED, OPERATION_LIMIT, COST_LIMIT_EXCEEDED).
  */
 export type ErrorCode =
   /** The account is closed. */

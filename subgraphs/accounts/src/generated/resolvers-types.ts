@@ -85,16 +85,24 @@ export type Mutation = {
   /**
    * Closes an account for good (owner or staff). Only with a zero balance and no pending holds
    * (ACCOUNT_NOT_EMPTY otherwise); a closed account can be neither debited nor credited.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, ACCOUNT_NOT_EMPTY
    */
   closeAccount: Account;
-  /** Staff: stops every debit of the account that starts after this returns. Credits still arrive. */
+  /**
+   * Staff: stops every debit of the account that starts after this returns. Credits still arrive.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_STATE
+   */
   freezeAccount: Account;
   /**
    * Opens an account: customers for themselves, staff for any customer. Usable for deposits and transfers
    * the moment this returns.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, INVALID_AMOUNT
    */
   openAccount: Account;
-  /** Staff: makes a frozen account usable again. */
+  /**
+   * Staff: makes a frozen account usable again.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_STATE
+   */
   unfreezeAccount: Account;
 };
 

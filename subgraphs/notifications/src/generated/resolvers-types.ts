@@ -38,21 +38,37 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Marks all the caller's notifications read; returns how many were unread. */
+  /**
+   * Marks all the caller's notifications read; returns how many were unread.
+   * Errors: UNAUTHENTICATED, FORBIDDEN
+   */
   markAllNotificationsRead: Scalars['Int']['output'];
-  /** Marks one of the caller's notifications read (idempotent). Another user's notification is NOT_FOUND. */
+  /**
+   * Marks one of the caller's notifications read (idempotent). Another user's notification is NOT_FOUND.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND
+   */
   markNotificationRead: Notification;
-  /** Removes the caller's webhook endpoint; returns whether there was one. */
+  /**
+   * Removes the caller's webhook endpoint; returns whether there was one.
+   * Errors: UNAUTHENTICATED, FORBIDDEN
+   */
   removeNotificationWebhook: Scalars['Boolean']['output'];
-  /** Admin: runs dead letters (all of the source, or the given ids) through the consumer again. */
+  /**
+   * Admin: runs dead letters (all of the source, or the given ids) through the consumer again.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT
+   */
   replayNotificationDeadLetters: Array<NotificationDeadLetterReplay>;
   /**
    * Registers (or replaces) the caller's webhook endpoint for notifications of the kinds whose `webhook` preference
    * is on; returns a new signing secret, shown only this once. The URL must be http(s) and must not point to a
    * private or loopback address.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT
    */
   setNotificationWebhook: NotificationWebhookRegistration;
-  /** Changes the caller's notification settings and returns them. */
+  /**
+   * Changes the caller's notification settings and returns them.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT
+   */
   updateNotificationPreferences: NotificationPreferences;
 };
 

@@ -148,6 +148,7 @@ export type Mutation = {
    * which the projection differs. With `repair: true` (administrators only) the day's ledger figures replace
    * the projection's; repair a day only when its events have been consumed (a past day, or a quiet moment).
    * Failed transfers and active users have no ledger record and are not checked.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT
    */
   reconcileReporting: ReconciliationReport;
 };

@@ -177,26 +177,51 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Reserves funds on the source account for a later capture: the available balance drops, the balance does not. */
+  /**
+   * Reserves funds on the source account for a later capture: the available balance drops, the balance does not.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_ACCOUNT_NUMBER, INVALID_AMOUNT, SAME_ACCOUNT, CURRENCY_MISMATCH, INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT, RATE_LIMITED
+   */
   authorizeTransfer: HoldResult;
-  /** Settles a pending hold with a transfer of all or part of it; the rest is released. */
+  /**
+   * Settles a pending hold with a transfer of all or part of it; the rest is released.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_AMOUNT, HOLD_NOT_PENDING, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT
+   */
   captureTransfer: TransactionResult;
-  /** Teller/admin: cash paid in to a customer account. */
+  /**
+   * Teller/admin: cash paid in to a customer account.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_ACCOUNT_NUMBER, INVALID_AMOUNT, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT
+   */
   deposit: TransactionResult;
-  /** Internal (accounts service): records a new customer account; usable as soon as this returns. */
+  /**
+   * Internal (accounts service): records a new customer account; usable as soon as this returns.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, INVALID_ACCOUNT_NUMBER, INVALID_STATE
+   */
   registerLedgerAccount: LedgerAccountState;
-  /** Admin: posts the exact opposite of a transaction. A transaction can be reversed once. */
+  /**
+   * Admin: posts the exact opposite of a transaction. A transaction can be reversed once.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_STATE, ALREADY_REVERSED, INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT
+   */
   reverseTransaction: TransactionResult;
   /**
    * Internal (accounts service): sets an account's status under its ledger lock, after in-flight debits;
    * every debit that starts after this returns sees the new status.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_STATE, ACCOUNT_NOT_EMPTY
    */
   setLedgerAccountState: LedgerAccountState;
-  /** Moves money from one of the caller's accounts (any account for staff) to another account. */
+  /**
+   * Moves money from one of the caller's accounts (any account for staff) to another account.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_ACCOUNT_NUMBER, INVALID_AMOUNT, SAME_ACCOUNT, CURRENCY_MISMATCH, INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT, RATE_LIMITED
+   */
   transfer: TransactionResult;
-  /** Releases a pending hold without moving money. */
+  /**
+   * Releases a pending hold without moving money.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, HOLD_NOT_PENDING, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT
+   */
   voidTransfer: HoldResult;
-  /** Teller/admin: cash paid out of a customer account. */
+  /**
+   * Teller/admin: cash paid out of a customer account.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, INVALID_ACCOUNT_NUMBER, INVALID_AMOUNT, INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ACCOUNT_CLOSED, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_CONFLICT
+   */
   withdraw: TransactionResult;
 };
 

@@ -51,9 +51,12 @@ export type CreateUserInput = {
 
 /**
  * Every `extensions.code` a client can receive in `errors[]`: branch on the code, never on the message
- * (messages are for people and may change). Any operation can meet UNAUTHENTICATED, FORBIDDEN,
- * BAD_USER_INPUT, RATE_LIMITED, SUBGRAPH_UNAVAILABLE, SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR and the
- * request errors; the domain codes belong to the fields whose descriptions name them.
+ * (messages are for people and may change). Each mutation's description ends with a line `Errors: A, B`:
+ * the codes that field itself answers with, UNAUTHENTICATED where it needs a sign-in and FORBIDDEN where a
+ * role or scope applies. Not repeated there, any operation can also meet RATE_LIMITED, SUBGRAPH_UNAVAILABLE,
+ * SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR, UNAUTHENTICATED (a token sent but invalid or revoked) and the
+ * request errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT for variables,
+ * BAD_REQUEST, PERSISTED_QUERY_NOT_FOUND, OPERATION_NOT_TRUSTED, OPERATION_LIMIT, COST_LIMIT_EXCEEDED).
  */
 export type ErrorCode =
   /** The account is closed. */
@@ -151,52 +154,77 @@ export type Mutation = {
    * counts like a failed login (INVALID_CREDENTIALS; TOO_MANY_ATTEMPTS when the address is stopped); after a few,
    * the session is signed out (UNAUTHENTICATED). With MFA on, `totp` is needed too unless the session's login is
    * recent (MFA_REQUIRED).
+   * Errors: UNAUTHENTICATED, REAUTHENTICATION_REQUIRED, INVALID_CREDENTIALS, MFA_REQUIRED, INVALID_MFA_CODE, TOO_MANY_ATTEMPTS, WEAK_PASSWORD
    */
   changePassword: Scalars['Boolean']['output'];
   /**
    * Turns MFA on with a current code from the enrolled authenticator. Step-up as for `enrollMfa`. A wrong code
    * counts like a failed login; after a few, the session is signed out.
+   * Errors: UNAUTHENTICATED, INVALID_STATE, REAUTHENTICATION_REQUIRED, INVALID_CREDENTIALS, INVALID_MFA_CODE, TOO_MANY_ATTEMPTS
    */
   confirmMfa: User;
-  /** Admin: creates a user with any role. */
+  /**
+   * Admin: creates a user with any role.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, WEAK_PASSWORD, EMAIL_TAKEN
+   */
   createUser: User;
   /**
    * Turns MFA off; needs a current one-time code or a recovery code, and step-up as for `enrollMfa`. Wrong codes
    * or passwords count like failed logins; after a few, the session is signed out.
+   * Errors: UNAUTHENTICATED, INVALID_STATE, REAUTHENTICATION_REQUIRED, INVALID_CREDENTIALS, INVALID_MFA_CODE, TOO_MANY_ATTEMPTS
    */
   disableMfa: User;
   /**
    * Starts MFA enrollment: returns a new TOTP secret and recovery codes, shown only this once. Step-up: needs
    * `currentPassword` unless the session's password login is recent (REAUTHENTICATION_REQUIRED otherwise). The
    * owner is notified.
+   * Errors: UNAUTHENTICATED, INVALID_STATE, REAUTHENTICATION_REQUIRED, INVALID_CREDENTIALS, TOO_MANY_ATTEMPTS
    */
   enrollMfa: MfaEnrollment;
   /**
    * Admin: erases a user's personal data (GDPR): email, name, password, MFA and client addresses are removed, the
    * user is locked and signed out. The id stays as a pseudonym so ledger and audit history remain consistent.
    * Needs a login in the last 15 minutes.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND
    */
   eraseUser: User;
   /**
    * Signs in with email and password (and `totp`, a one-time or recovery code, once MFA is enabled). Wrong email
    * or password fail the same way, with INVALID_CREDENTIALS; MFA_REQUIRED or INVALID_MFA_CODE when a code is
    * missing or wrong; TOO_MANY_ATTEMPTS (with `extensions.retryAfterSeconds`) after repeated failures.
+   * Errors: INVALID_CREDENTIALS, ACCOUNT_LOCKED, MFA_REQUIRED, INVALID_MFA_CODE, TOO_MANY_ATTEMPTS
    */
   login: AuthPayload;
-  /** Ends the current session: its refresh token and access tokens stop working at once. */
+  /**
+   * Ends the current session: its refresh token and access tokens stop working at once.
+   * Errors: UNAUTHENTICATED, BAD_USER_INPUT
+   */
   logout: Scalars['Boolean']['output'];
-  /** Ends every session of the signed-in user; returns how many were ended. */
+  /**
+   * Ends every session of the signed-in user; returns how many were ended.
+   * Errors: UNAUTHENTICATED
+   */
   logoutEverywhere: Scalars['Int']['output'];
-  /** Exchanges a refresh token for new tokens (rotation). INVALID_REFRESH_TOKEN when used, expired or revoked. */
+  /**
+   * Exchanges a refresh token for new tokens (rotation). INVALID_REFRESH_TOKEN when used, expired or revoked.
+   * Errors: INVALID_REFRESH_TOKEN
+   */
   refreshToken: AuthPayload;
   /**
    * Creates a customer and signs them in. Fails with WEAK_PASSWORD (policy in the message), EMAIL_TAKEN or
    * BAD_USER_INPUT.
+   * Errors: BAD_USER_INPUT, WEAK_PASSWORD, EMAIL_TAKEN
    */
   register: AuthPayload;
-  /** Admin: locks or unlocks a user. Locking ends all the user's sessions at once. */
+  /**
+   * Admin: locks or unlocks a user. Locking ends all the user's sessions at once.
+   * Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND
+   */
   setUserStatus: User;
-  /** Updates the signed-in user's profile. */
+  /**
+   * Updates the signed-in user's profile.
+   * Errors: UNAUTHENTICATED, BAD_USER_INPUT
+   */
   updateProfile: User;
 };
 
