@@ -98,6 +98,12 @@ const ROWS: Row[] = [
     variables: (f) => ({ id: f.aliceAccountId, ...period }),
     expect: [D, A, D, A, A, D, D],
   },
+  {
+    field: "Query.monthlyStatement",
+    query: 'query($id: ID!) { monthlyStatement(accountId: $id, month: "2026-01") { account { id } closingBalance { amount } } }',
+    variables: (f) => ({ id: f.aliceAccountId }),
+    expect: [D, A, D, A, A, D, D],
+  },
   { field: "Query.dailySummary", query: '{ dailySummary(date: "2026-01-01", currency: "USD") { period activeUsers } }', expect: [D, D, D, D, A, D, A] },
   { field: "Query.monthlySummary", query: '{ monthlySummary(month: "2026-01", currency: "USD") { period newAccounts } }', expect: [D, D, D, D, A, D, A] },
   { field: "Query.kpis", query: '{ kpis(range: { from: "2026-01-01", to: "2026-01-31" }) { days activeUsers } }', expect: [D, D, D, D, A, D, A] },
@@ -411,6 +417,7 @@ describe("customer A never reads customer B's objects, whatever the shape", () =
     for (const [query, variables] of [
       ["query($id: ID!) { transaction(id: $id) { id postings { account { number } } } }", { id: bob.depositId }],
       [`query($id: ID!) { accountStatement(accountId: $id, from: "2000-01-01T00:00:00.000Z", to: "2100-01-01T00:00:00.000Z") { closingBalance { amount } entries { reference } } }`, { id: bob.accountIds[0] }],
+      [`query($id: ID!) { monthlyStatement(accountId: $id, month: "2026-12") { closingBalance { amount } entries { reference } } }`, { id: bob.accountIds[0] }],
       ["query($id: ID!) { user(id: $id) { notifications { edges { node { title body } } } } }", { id: bob.id }],
     ] as const) {
       const response = await graphql(stack.routerUrl, query, variables, alice);
