@@ -144,8 +144,16 @@ async function main() {
   // Migrations run as the owner (MIGRATION_DATABASE_URL) when services connect as the application role
   // (DATABASE_URL); with one URL (embedded mode, a laptop) everything runs as that one role (docs/ledger.md).
   if (await migrationsPending(env.MIGRATION_DATABASE_URL || databaseUrl)) {
-    const { migrateWithRoles } = await import("./migrate.js");
-    await migrateWithRoles({ DATABASE_URL: databaseUrl, MIGRATION_DATABASE_URL: env.MIGRATION_DATABASE_URL });
+    if (embedded) {
+      // The embedded database is this process's own: its scripts applied directly, recorded as Prisma
+      // records them (scripts/embedded-migrations.ts); every real Postgres gets `prisma migrate deploy`.
+      const { applyMigrations } = await import("./embedded-migrations.js");
+      const applied = await applyMigrations(databaseUrl, join(ROOT, "prisma/migrations"));
+      log.info({ applied: applied.length }, "migrations applied to the embedded database");
+    } else {
+      const { migrateWithRoles } = await import("./migrate.js");
+      await migrateWithRoles({ DATABASE_URL: databaseUrl, MIGRATION_DATABASE_URL: env.MIGRATION_DATABASE_URL });
+    }
   } else {
     log.info("migrations: every migration in prisma/migrations is applied");
   }
