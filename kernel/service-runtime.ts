@@ -149,3 +149,17 @@ export function exitOnStartupError(error: unknown, prefix = "fedbank"): never {
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }
+
+/**
+ * A service started alone (its own main.ts, as in containers): stops on signals once started; a start-up
+ * failure (port in use, database unreachable ...) ends the process with one line naming the service and,
+ * for a busy port, its variable.
+ */
+export async function runAlone(service: string, portVariable: string, log: Logger, start: () => Promise<Stoppable>): Promise<void> {
+  try {
+    const running = await start();
+    stopOnSignals(log, () => [running]);
+  } catch (error) {
+    exitOnStartupError(listenError(error, service, portVariable), service.replace(/^the /, ""));
+  }
+}

@@ -74,3 +74,26 @@ test("Redis unreachable fails fast with a message instead of never becoming read
   assertOneLine(output, new RegExp(`^fedbank: cannot start: Redis is unreachable at 127\\.0\\.0\\.1:${closed} \\(REDIS_URL\\): connection refused`));
   assert.doesNotMatch(output, /r3dis-pw/);
 });
+
+test("a service started alone (as in a container) on a busy port says so in one line too", async () => {
+  const port = await freePort();
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(port, "0.0.0.0", resolve));
+  try {
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/accounts/src/main.ts"], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATABASE_URL: ADMIN_DATABASE_URL, ACCOUNTS_PORT: String(port), ROUTER_IDENTITY_SECRET: "x".repeat(32), DATA_DIR: dataDir },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk));
+      child.once("exit", (exitCode) => resolve({ code: exitCode, output: text }));
+    });
+    assert.equal(code, 1);
+    assertOneLine(output, new RegExp(`^accounts subgraph: cannot start: port ${port} is already in use: the accounts subgraph cannot listen there; .*set ACCOUNTS_PORT`));
+  } finally {
+    blocker.close();
+  }
+});
