@@ -1,6 +1,6 @@
-// The embedded database's migrations (`npm start` with no DATABASE_URL): the committed migration scripts,
-// applied the way `prisma migrate deploy` applies them, without starting Prisma's CLI and its WASM schema
-// engine (11 s of a 20 s first start here, against 0.2 s for the SQL itself). Production, compose and the
+// Migrations without Prisma's CLI: whether any is pending (every `npm start`), and, for the embedded database
+// only (`npm start` with no DATABASE_URL), applying the committed migration scripts the way `prisma migrate
+// deploy` applies them, without starting Prisma's CLI and its WASM schema engine (11 s of a 20 s first start here, against 0.2 s for the SQL itself). Production, compose and the
 // tests keep `prisma migrate deploy` (scripts/migrate.ts); this writes the same `_prisma_migrations` rows,
 // so Prisma's CLI sees these migrations as applied (test/embedded-migrations.test.ts proves both: the same
 // schema as Prisma builds, and nothing left for `prisma migrate deploy` to do).
@@ -42,6 +42,29 @@ export async function readMigrations(folder: string): Promise<Migration[]> {
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),
   );
+}
+
+/**
+ * True when a migration of `folder` is not applied (or was edited since) according to Prisma's own
+ * `_prisma_migrations` table: one query, instead of starting Prisma's CLI to find out. A database without
+ * that table (a new one) has everything pending.
+ */
+export async function migrationsPending(url: string, folder: string): Promise<boolean> {
+  const migrations = await readMigrations(folder);
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    return migrations.some((migration) => applied.get(migration.name) !== migration.checksum);
+  } catch {
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**

@@ -8,11 +8,10 @@
 // after the router is ready (or read from its cache), never on the first request. What cannot work is said
 // in one line before anything starts: a port in use (naming the service and its variable), Postgres or
 // Redis unreachable.
-import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../kernel/config.js";
+import { migrationsPending } from "./embedded-migrations.js";
 import { createLogger } from "../kernel/logger.js";
 import {
   assertPortsFree,
@@ -35,33 +34,6 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const log = createLogger("platform", process.env.LOG_LEVEL ?? "info");
 const running: Stoppable[] = [];
 stopOnSignals(log, () => running);
-
-/**
- * True when a migration in prisma/migrations is not applied (or was edited since) according to Prisma's
- * own `_prisma_migrations` table: one query, instead of starting Prisma's CLI to find out.
- */
-async function migrationsPending(databaseUrl: string): Promise<boolean> {
-  const folder = join(ROOT, "prisma/migrations");
-  const names = (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  const expected = await Promise.all(
-    names.map(async (name) => [name, createHash("sha256").update(await readFile(join(folder, name, "migration.sql"))).digest("hex")] as const),
-  );
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: databaseUrl });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      "SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
-    const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
-    return expected.some(([name, checksum]) => applied.get(name) !== checksum);
-  } catch {
-    return true; // no migrations table yet (a new database): Prisma decides
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -143,7 +115,7 @@ async function main() {
 
   // Migrations run as the owner (MIGRATION_DATABASE_URL) when services connect as the application role
   // (DATABASE_URL); with one URL (embedded mode, a laptop) everything runs as that one role (docs/ledger.md).
-  if (await migrationsPending(env.MIGRATION_DATABASE_URL || databaseUrl)) {
+  if (await migrationsPending(env.MIGRATION_DATABASE_URL || databaseUrl, join(ROOT, "prisma/migrations"))) {
     if (embedded) {
       // The embedded database is this process's own: its scripts applied directly, recorded as Prisma
       // records them (scripts/embedded-migrations.ts); every real Postgres gets `prisma migrate deploy`.

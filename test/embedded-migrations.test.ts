@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { applyMigrations, readMigrations } from "../scripts/embedded-migrations.js";
+import { applyMigrations, migrationsPending, readMigrations } from "../scripts/embedded-migrations.js";
 import { migrateDatabase } from "../scripts/migrate.js";
 import { ROOT, createTestDatabase, type TestDatabase } from "./support/stack.js";
 
@@ -54,8 +54,11 @@ describe("embedded migrations", () => {
   });
 
   test("build the same database as prisma migrate deploy, and leave Prisma nothing to apply", async () => {
+    assert.equal(await migrationsPending(direct.url, MIGRATIONS), true, "a new database has every migration pending");
     await migrateDatabase(viaPrisma.url, true);
+    assert.equal(await migrationsPending(viaPrisma.url, MIGRATIONS), false, "nothing pending after prisma migrate deploy");
     const applied = await applyMigrations(direct.url, MIGRATIONS);
+    assert.equal(await migrationsPending(direct.url, MIGRATIONS), false, "nothing pending after the direct path");
     assert.deepEqual(applied, (await readMigrations(MIGRATIONS)).map((migration) => migration.name));
     const [expected, actual] = await Promise.all([catalog(viaPrisma.url), catalog(direct.url)]);
     for (const key of Object.keys(expected)) assert.deepEqual(actual[key], expected[key], key);
