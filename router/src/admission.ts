@@ -27,13 +27,13 @@
 //   5. rate limits (protection/rate-limit.ts: requests, cost points, auth buckets; with the revocation read);
 //   6. graphql-js validation (cached per parsed document and schema);
 //   7. authorization directives (authorization.ts, memoised per fragment, cached per caller class).
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "../../kernel/logger.js";
 import type { Caller } from "../../kernel/identity.js";
 import { revocationKey } from "./auth.js";
-import type { OperationAnalysis, OperationAuthorizer } from "./authorization.js";
+import { authorizationErrors, type OperationAnalysis, type OperationAuthorizer } from "./authorization.js";
 import type { createRouterMetrics } from "./metrics.js";
 import { operationCost } from "./protection/cost.js";
 import type { OperationLimiter } from "./protection/operation-limits.js";
@@ -129,14 +129,6 @@ function validateCached(schema: GraphQLSchema, document: DocumentNode): readonly
   const errors = validate(schema, document);
   validations.set(document, { schema, errors });
   return errors;
-}
-
-export function authorizationErrors(analysis: OperationAnalysis): AdmissionError[] {
-  return analysis.errors.map((removed) => ({
-    message: removed.code === "UNAUTHENTICATED" ? `Authentication required for ${removed.coordinate}` : `Not authorized to access ${removed.coordinate}`,
-    path: removed.path,
-    extensions: { code: removed.code },
-  }));
 }
 
 export function createAdmission(deps: AdmissionDeps) {
@@ -282,7 +274,7 @@ export function createAdmission(deps: AdmissionDeps) {
       };
     }
     // Apollo Server keys its plans by this same hash: its own authorization pass then hits the same cache entry.
-    const analysis = deps.authorizer.analyze(schema, document, operationName ?? null, createHash("sha256").update(query).digest("hex"), caller);
+    const analysis = deps.authorizer.analyze(schema, document, operationName ?? null, sha256Hex(query), caller);
     if (analysis.removed.size > 0) {
       deps.securityEvent?.({
         kind: "AUTHORIZATION_DENIED",

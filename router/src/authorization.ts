@@ -491,23 +491,21 @@ export function nullRemovedFields(
   return shapeObject(operation.selectionSet, rootType, data) ? data : null;
 }
 
-/** The Apollo Server plugin: analyze (cached) → rewrite before planning, refuse when empty, shape the response. */
-export function authorizationPlugin(
-  authorizer: OperationAuthorizer,
-  /** Told of every operation from which fields were refused (router/src/security-events.ts). */
-  onDenied?: (context: RouterContext, coordinates: string[], operationName: string | null) => void,
-): ApolloServerPlugin<RouterContext> {
+/** The refused fields of an operation as GraphQL errors, already in response form (one wording everywhere). */
+export function authorizationErrors(analysis: OperationAnalysis) {
+  return analysis.errors.map((removed) => ({
+    message: removed.code === "UNAUTHENTICATED" ? `Authentication required for ${removed.coordinate}` : `Not authorized to access ${removed.coordinate}`,
+    path: removed.path,
+    extensions: { code: removed.code },
+  }));
+}
+
+/**
+ * The Apollo Server plugin: analyze (cached) → rewrite before planning, refuse when empty, shape the response.
+ * Denials are recorded by the admission step (router/src/admission.ts), which runs the same analysis first.
+ */
+export function authorizationPlugin(authorizer: OperationAuthorizer): ApolloServerPlugin<RouterContext> {
   const analyses = new WeakMap<object, { analysis: OperationAnalysis; original: DocumentNode }>();
-  // Already in response form: these are added after Apollo Server has formatted the others.
-  const toGraphQLErrors = (analysis: OperationAnalysis) =>
-    analysis.errors.map((removed) => ({
-      message:
-        removed.code === "UNAUTHENTICATED"
-          ? `Authentication required for ${removed.coordinate}`
-          : `Not authorized to access ${removed.coordinate}`,
-      path: removed.path,
-      extensions: { code: removed.code },
-    }));
   return {
     async requestDidStart() {
       return {
@@ -516,7 +514,6 @@ export function authorizationPlugin(
           const analysis = authorizer.analyze(schema, document, operationName ?? null, queryHash, contextValue.caller);
           if (analysis.removed.size === 0) return;
           analyses.set(requestContext.request, { analysis, original: document });
-          onDenied?.(contextValue, [...new Set(analysis.errors.map((removed) => removed.coordinate))], operationName ?? null);
           if (analysis.document && analysis.queryHash) {
             // The gateway plans `document` and caches plans by `queryHash`: both must change together.
             const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string };
@@ -531,7 +528,7 @@ export function authorizationPlugin(
           // HTTP: the response has a data entry); no subgraph is called.
           return {
             http: requestContext.response.http,
-            body: { kind: "single", singleResult: { data: null, errors: toGraphQLErrors(entry.analysis) } },
+            body: { kind: "single", singleResult: { data: null, errors: authorizationErrors(entry.analysis) } },
           };
         },
         async willSendResponse(requestContext) {
@@ -545,7 +542,7 @@ export function authorizationPlugin(
             entry.analysis.removed,
             result.data as Record<string, unknown> | null | undefined,
           );
-          result.errors = [...toGraphQLErrors(entry.analysis), ...(result.errors ?? [])];
+          result.errors = [...authorizationErrors(entry.analysis), ...(result.errors ?? [])];
         },
       };
     },

@@ -205,19 +205,16 @@ export function createGateway(
   resilience?: GatewayResilience,
   observe?: OperationMetrics,
   executor: ExecutorChoice = "engine",
-): { gateway: GatewayInterface; apolloGateway: ApolloGateway; engine: Engine<RouterContext>; subgraphUrls: Map<string, string> } {
+): { gateway: GatewayInterface; apolloGateway: ApolloGateway; engine: Engine<RouterContext>; subgraphUrls: Map<string, string>; call: SubgraphCall<RouterContext> } {
   const subgraphUrls = new Map<string, string>();
   const apolloGateway = new ApolloGateway({
     supergraphSdl,
     ...(observe ? { queryPlannerConfig: { cache: countingQueryPlanCache(observe) } } : {}),
     // The plan that runs, for staff asking for it (router/src/query-plan-extension.ts).
     experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => recordQueryPlan(requestContext.context, queryPlan),
-    buildService({ name, url }) {
-      const target = urlOverrides[name] ?? url;
-      if (!target) throw new Error(`subgraph ${name} has no URL: set SUBGRAPH_${name.toUpperCase()}_URL`);
-      subgraphUrls.set(name, target);
-      resilience?.policies.register(name);
-      return new SignedIdentityDataSource(target, name, signer, timeoutMs, resilience, observe);
+    // Loaded only with ROUTER_ENGINE=apollo, after the loop below has resolved every URL and policy.
+    buildService({ name }) {
+      return new SignedIdentityDataSource(subgraphUrls.get(name)!, name, signer, timeoutMs, resilience, observe);
     },
   });
   const engine = createEngine<RouterContext>({
@@ -235,7 +232,7 @@ export function createGateway(
     resilience?.policies.register(name);
   }
   const call = engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs, resilience, observe });
-  if (executor === "apollo") return { gateway: apolloGateway, apolloGateway, engine, subgraphUrls };
+  if (executor === "apollo") return { gateway: apolloGateway, apolloGateway, engine, subgraphUrls, call };
   const gateway = engineGateway(engine, supergraphSdl, { onPlan: (context, plan) => recordQueryPlan(context as RouterContext, plan) });
-  return { gateway, apolloGateway, engine, subgraphUrls };
+  return { gateway, apolloGateway, engine, subgraphUrls, call };
 }

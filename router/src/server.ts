@@ -22,7 +22,7 @@ import { operationTypeOf } from "./protection/root-fields.js";
 import { createClientIpResolver, parseTrustedProxies } from "./client-ip.js";
 import { subgraphUrlOverrides, type RouterConfig } from "./config.js";
 import type { RouterContext } from "./context.js";
-import { createGateway, engineSubgraphCall } from "./gateway.js";
+import { createGateway } from "./gateway.js";
 import { DEFAULT_ADMIN_PORT, createRouterMetrics, startAdminServer } from "./metrics.js";
 import { createRouterSecurityEvents } from "./security-events.js";
 import type { GraphQLSchema } from "graphql";
@@ -146,7 +146,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   );
   const resilience = { policies: subgraphPolicies, logger: logger.child({ component: "gateway" }) };
   // Queries and mutations run through the router's engine (router/src/engine) unless ROUTER_ENGINE=apollo.
-  const { gateway, apolloGateway, subgraphUrls } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics, config.ROUTER_ENGINE);
+  const { gateway, subgraphUrls, call: subgraphCall } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics, config.ROUTER_ENGINE);
   const trustedDocuments = await TrustedDocuments.load(config.TRUSTED_DOCUMENTS, config.TRUSTED_DOCUMENTS_PATH, logger);
   // APQ on by default; the registered documents live in the shared store so every replica knows them.
   const apqCache = config.APQ_ENABLED === false ? undefined : sharedApqCache(store, config.APQ_TTL_SECONDS, logger);
@@ -385,7 +385,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
           server,
           config,
           logger,
-          subgraphCall: engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, resilience, observe: operationMetrics }),
+          // The same signed, resilient posters (and keep-alive pools) as queries use.
+          subgraphCall,
           gatewaySdl,
           subgraphUrls,
           signer,

@@ -15,7 +15,7 @@ import { isSessionRevoked } from "../../../kernel/revocation.js";
 import type { SharedStore } from "../../../kernel/shared-store.js";
 import { AuthError, AuthUnavailableError, type TokenVerifier, type VerifiedCaller } from "../auth.js";
 import { admitSubscription, type AdmittedSubscription, type RouterAdmission } from "../admission.js";
-import { nullRemovedFields, type OperationAnalysis } from "../authorization.js";
+import { authorizationErrors, nullRemovedFields, type OperationAnalysis } from "../authorization.js";
 import type { RouterConfig } from "../config.js";
 import type { RouterContext } from "../context.js";
 import type { createRouterMetrics } from "../metrics.js";
@@ -226,14 +226,6 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     }
     const groupKey = [scopeOf(caller), planKey, operationName ?? "", JSON.stringify(coerced.coerced)].join("\u0000");
     return { caller, client, operation: prepared, analysis, original: document, planned, operationName, variables: coerced.coerced, requestId, groupKey, schema };
-  }
-
-  function authorizationErrors(analysis: OperationAnalysis) {
-    return analysis.errors.map((removed) => ({
-      message: removed.code === "UNAUTHENTICATED" ? `Authentication required for ${removed.coordinate}` : `Not authorized to access ${removed.coordinate}`,
-      path: removed.path,
-      extensions: { code: removed.code },
-    }));
   }
 
   /** The group of `prepared`: one upstream subscription, each event resolved once with its scope's identity. */
