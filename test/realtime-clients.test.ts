@@ -14,6 +14,7 @@ import WebSocket from "ws";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { wsUrl } from "./support/realtime.js";
 import { createTestDatabase, createTokenKey, demoUsers, graphql, login, metricValue, mintAccessToken, startStack, type Stack, type TestDatabase, type TokenKey } from "./support/stack.js";
+import { until } from "./support/wait.js";
 
 const LIVE = "subscription Live { notificationReceived { id kind transaction { id amount { amount } } } }";
 type Live = { notificationReceived: { id: string; kind: string; transaction: { id: string; amount: { amount: string } } | null } };
@@ -45,16 +46,9 @@ after(async () => {
 
 const activeSubscriptions = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
 
-async function until(condition: () => Promise<boolean> | boolean, intervalMs = 50): Promise<void> {
-  for (;;) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** Waits until a new subscription is live on the router, transfers bob → alice, and returns its id. */
 async function transferOnceSubscribed(before: number): Promise<string> {
-  await until(async () => (await activeSubscriptions()) > before);
+  await until("the new subscription is live on the router", async () => (await activeSubscriptions()) > before, { intervalMs: 50 });
   const { body } = await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount: "2.22", idempotencyKey: randomUUID() } }, tokens.bob);
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
   return (body.data as { transfer: { transaction: { id: string } } }).transfer.transaction.id;
@@ -114,7 +108,7 @@ describe("real clients receive a transfer's notification through the router", ()
     assert.equal((result.data as Live).notificationReceived.transaction!.amount.amount, "2.22");
     subscription.unsubscribe();
     // The request ends when the client unsubscribes: the router releases the subscription.
-    await until(async () => (await activeSubscriptions()) <= before);
+    await until("the subscription is released", async () => (await activeSubscriptions()) <= before, { intervalMs: 50 });
   });
 
   test("urql with subscriptionExchange over graphql-ws", async () => {
@@ -196,7 +190,7 @@ describe("HTTP streaming transports share graphql-ws's admission and auth", () =
     const response = await post("text/event-stream", token, { query: LIVE });
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
-    await until(async () => (await activeSubscriptions()) > before);
+    await until("the new subscription is live on the router", async () => (await activeSubscriptions()) > before, { intervalMs: 50 });
     const { body } = await graphql(stack.routerUrl, "mutation { logout }", {}, token);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     const text = await response.text(); // ends when the router ends the stream

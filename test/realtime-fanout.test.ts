@@ -8,6 +8,7 @@ import type { RouterContext } from "../router/src/context.js";
 import type { SubgraphCall, SubgraphRequest } from "../router/src/engine/index.js";
 import { batchingCall } from "../router/src/subscriptions/entity-batcher.js";
 import { SubscriptionFanout, type GroupSource } from "../router/src/subscriptions/fanout.js";
+import { until } from "./support/wait.js";
 
 const caller = (userId: string) => ({ userId, role: "CUSTOMER" as const, sessionId: `s-${userId}`, scopes: ["banking:read"] as const });
 const info = (userId: string) => ({ context: { caller: caller(userId), requestId: "r", client: { ip: null, userAgent: null } } as unknown as RouterContext, operationKind: "subscription" as const, path: [] });
@@ -73,7 +74,7 @@ describe("shared groups", () => {
     const member = (name: string) => ({ deliver: (result: FormattedExecutionResult) => received[name]!.push((result.data as { resolved: number }).resolved), end: () => undefined });
     const leaveA = fanout.join("alice|Feed", source, member("a"));
     const leaveB = fanout.join("alice|Feed", source, member("b"));
-    while (received.b!.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until("member b received three events", () => received.b!.length >= 3, { intervalMs: 5, timeoutMs: 5_000 });
     assert.equal(started, 1, "one upstream subscription for the group");
     assert.deepEqual(received, { a: [1, 2, 3], b: [1, 2, 3] });
     assert.deepEqual(resolutions, [2, 2, 2], "each event resolved once for both members");

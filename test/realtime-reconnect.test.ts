@@ -11,6 +11,7 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { liveClient, wsUrl, type LiveClient } from "./support/realtime.js";
+import { until } from "./support/wait.js";
 import {
   createTestDatabase,
   createTokenKey,
@@ -76,13 +77,6 @@ async function transferToAlice(amount: string): Promise<string> {
 
 const activeSubscriptions = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
 
-async function until(condition: () => Promise<boolean>, intervalMs = 50): Promise<void> {
-  for (;;) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 describe("connection_init", () => {
   test("authorization, Authorization and headers.authorization are all accepted", async () => {
     const token = await mint("alice");
@@ -90,7 +84,7 @@ describe("connection_init", () => {
       const before = await activeSubscriptions();
       const client = open(params);
       const live = client.subscribe(LIVE);
-      await until(async () => (await activeSubscriptions()) > before || live.errors.length > 0);
+      await until("the subscription is counted or refused", async () => (await activeSubscriptions()) > before || live.errors.length > 0, { intervalMs: 50 });
       assert.deepEqual(live.errors, [], JSON.stringify(params).slice(0, 40));
       live.stop();
       await client.dispose();
@@ -168,7 +162,11 @@ describe("token refresh and catching up", () => {
       // And the resubscribed subscription keeps delivering live.
       const afterwards = await transferToAlice("4.56");
       while (!live.some((each) => each.notificationReceived.transaction?.id === afterwards)) await new Promise<void>((resolve) => (wake = resolve));
-      assert.ok(seen.has(missed.id));
+      const liveAfter = live.find((each) => each.notificationReceived.transaction?.id === afterwards)!.notificationReceived;
+      // The merged view: the missed notification (from the catch-up query) and the live one, each once.
+      assert.notEqual(liveAfter.id, missed.id);
+      assert.deepEqual([...seen.keys()].filter((id) => id === missed.id || id === liveAfter.id).sort(), [missed.id, liveAfter.id].sort());
+      assert.equal(seen.size, new Set(live.map((each) => each.notificationReceived.id)).size + 1, "every live notification plus the missed one");
       assert.equal(connects, 2);
     } finally {
       await client.dispose();
@@ -178,24 +176,22 @@ describe("token refresh and catching up", () => {
 
 /** The recipe's catch-up query, until the notification of the transfer of `amount` is there (written asynchronously). */
 async function catchUp(token: string, amount: string): Promise<{ id: string; kind: string }> {
-  for (;;) {
+  return until(`the catch-up query lists the notification of ${amount}`, async () => {
     const { body } = await graphql<{ me: { notifications: { edges: { node: { id: string; kind: string; title: string } }[] } } }>(stack.routerUrl, CATCH_UP, {}, token);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    const found = body.data?.me.notifications.edges.find((edge) => edge.node.kind === "MONEY_RECEIVED" && edge.node.title.includes(amount));
-    if (found) return found.node;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return body.data?.me.notifications.edges.find((edge) => edge.node.kind === "MONEY_RECEIVED" && edge.node.title.includes(amount))?.node;
+  });
 }
 
 describe("shared resolution", () => {
   test("three sockets of one customer: one resolution of the event, three deliveries; another customer gets nothing", async () => {
     const token = await mint("alice");
     // The earlier tests' clients are gone (their subscriptions released) before counting.
-    await until(async () => (await activeSubscriptions()) === 0);
+    await until("earlier subscriptions released", async () => (await activeSubscriptions()) === 0, { intervalMs: 50 });
     const before = 0;
     const subscriptions = [0, 1, 2].map(() => open({ authorization: `Bearer ${token}` }).subscribe(LIVE));
     const bob = open({ authorization: `Bearer ${await mint("bob")}` }).subscribe("subscription { notificationReceived { id kind } }");
-    await until(async () => (await activeSubscriptions()) >= before + 4);
+    await until("four subscriptions counted", async () => (await activeSubscriptions()) >= before + 4, { intervalMs: 50 });
     const resolutions = await metricValue(stack.ports.router, "fedbank_router_subscription_event_resolutions_total");
     const transactionId = await transferToAlice("1.11");
     const events = await Promise.all(subscriptions.map((live) => live.next((event) => (event.data as Live | null)?.notificationReceived.transaction?.id === transactionId)));

@@ -1,6 +1,7 @@
 // Issue 14, §4 (subgraph side), reproduced as the attacker did it through the real router: guessable account
 // numbers, a payee's full name and currency revealed to anyone naming a number, unlimited number look-ups, a
 // malformed DateTime answered as an internal error, and LIKE wildcards in the staff user search.
+import { isValidAccountNumber } from "../kernel/account-number.js";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -63,7 +64,10 @@ describe("account numbers", () => {
     }
     const bodies = [...me.accounts.map((a) => a.number), ...opened].map((number) => BigInt(number.slice(8))).sort((a, b) => (a < b ? -1 : 1));
     for (let i = 1; i < bodies.length; i += 1) assert.ok(bodies[i]! - bodies[i - 1]! > 1000n, `neighbouring numbers: ${bodies.join(", ")}`);
-    for (const number of opened) assert.match(number, /^FB\d{2}FDBK\d{14}$/);
+    for (const number of [...me.accounts.map((a) => a.number), ...opened]) {
+      assert.match(number, /^FB\d{2}FDBK\d{14}$/);
+      assert.ok(isValidAccountNumber(number), `mod-97 check digits of ${number}`);
+    }
   });
 });
 

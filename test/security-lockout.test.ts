@@ -77,9 +77,14 @@ describe("an anonymous guesser cannot lock the owner out", () => {
   test("a distributed guesser (a new address per guess) meets only the per-account delay; the owner still signs in and is told", async () => {
     const email = uniqueEmail("spray-target");
     await buildCustomer(db.prisma, email, STRONG_PASSWORD);
+    let lastGuessMs = 0;
     for (let i = 0; i < PER_ACCOUNT_ADDRESS * 2; i += 1) {
+      const started = performance.now();
       assertCode(await loginFrom(freshAddress(), email, `wrong-password-${i}`), "INVALID_CREDENTIALS", `guess ${i}`);
+      lastGuessMs = performance.now() - started;
     }
+    // The per-account delay has grown to its cap (LOGIN_ACCOUNT_DELAY_MAX_MS, 100 ms) by the tenth guess.
+    assert.ok(lastGuessMs >= 90, `the tenth guess waited ${lastGuessMs.toFixed(0)} ms`);
     const owner = await loginFrom(freshAddress(), email, STRONG_PASSWORD);
     assertCode(owner, undefined, "the owner after ten failures from ten addresses");
     const token = (owner.body.data as { login: { accessToken: string } }).login.accessToken;
