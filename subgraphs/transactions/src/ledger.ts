@@ -57,12 +57,11 @@ export interface LockedAccount {
   overdraft_limit_minor: bigint;
 }
 
-/** Settlement rows per currency (SQL: ledger.settlement_shards()). */
-export const SETTLEMENT_SHARDS = 8;
-
 /**
  * One of the bank's settlement accounts for a currency: the other side of deposits and withdrawals, spread
- * over SETTLEMENT_SHARDS rows so cash movements do not queue on one row lock (SQL: ledger.settlement_account_id).
+ * over several rows so cash movements do not queue on one row lock. The SQL functions
+ * `ledger.settlement_shards()` and `ledger.settlement_account_id` are the source of truth; this computes the
+ * same ids for code that needs one without a query (shard 0 by default).
  */
 export function settlementAccountId(currency: string, shard = 0): string {
   // Deterministic per currency and shard so every process and the seed agree without a lookup.
@@ -121,13 +120,12 @@ export async function lockAccounts(tx: LedgerTx, ids: string[]): Promise<Map<str
  * locked: in READ COMMITTED each statement sees every hold committed before it started, and a new hold
  * needs the same lock, so none can appear until we commit.
  */
-export async function activeHolds(tx: LedgerTx, accountIds: string[], excludeHoldId: string | null = null) {
+export async function activeHolds(tx: LedgerTx, accountIds: string[]) {
   if (accountIds.length === 0) return new Map<string, bigint>();
   const rows = await tx.$queryRaw<{ account_id: string; held: bigint }[]>(Prisma.sql`
     SELECT account_id::text AS account_id, SUM(amount_minor)::bigint AS held
       FROM ledger.holds
      WHERE account_id = ANY(${accountIds}::uuid[]) AND status = 'PENDING' AND expires_at > clock_timestamp()
-       AND id IS DISTINCT FROM ${excludeHoldId}::uuid
      GROUP BY account_id`);
   return new Map(rows.map((row) => [row.account_id, row.held]));
 }

@@ -15,6 +15,9 @@ export interface StepUpSettings {
   maxFailuresPerSession: number;
 }
 
+/** Wrong passwords and codes counted against one signed-in session (3 revoke it). */
+const sessionFailuresKey = (sessionId: string) => `stepup:fail:${sessionId}`;
+
 export function tooManyAttempts(retryAfterSeconds: number) {
   return domainError(ErrorCode.TOO_MANY_ATTEMPTS, `Too many failed attempts; try again in ${retryAfterSeconds} seconds`, {
     retryAfterSeconds,
@@ -49,7 +52,7 @@ export async function recordCredentialFailure(context: UsersContext, failure: Cr
   const { lockedOutNow, accountFailures, alertOwnerNow } = await context.throttle.recordFailure(failure.email, context.client.ip);
   const sessionId = failure.sessionId ?? null;
   const sessionFailures = sessionId
-    ? await context.store.increment(`stepup:fail:${sessionId}`, context.throttle.settings.windowSeconds)
+    ? await context.store.increment(sessionFailuresKey(sessionId), context.throttle.settings.windowSeconds)
     : 0;
   const revokeSession = sessionId !== null && failure.userId !== null && sessionFailures >= context.stepUp.maxFailuresPerSession;
   const { userId } = failure;
@@ -87,5 +90,5 @@ export async function recordCredentialFailure(context: UsersContext, failure: Cr
  */
 export async function recordCredentialSuccess(context: UsersContext, email: string, sessionId?: string | null): Promise<void> {
   await context.throttle.recordSuccess(email, context.client.ip);
-  if (sessionId) await context.store.delete(`stepup:fail:${sessionId}`);
+  if (sessionId) await context.store.delete(sessionFailuresKey(sessionId));
 }

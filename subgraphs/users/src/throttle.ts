@@ -51,9 +51,14 @@ export class LoginThrottle {
     readonly settings: ThrottleSettings,
   ) {}
 
+  /** The (account, address) stop's name: the hard stop for one guesser, cleared by the owner's success. */
+  private accountAddressStop(email: string, ip: string | null): string {
+    return `aa:${sha256Hex(email)}:${ip ?? UNKNOWN_ADDRESS}`;
+  }
+
   private keys(email: string, ip: string | null) {
     const account = sha256Hex(email);
-    const stops = [{ name: `aa:${account}:${ip ?? UNKNOWN_ADDRESS}`, max: this.settings.maxPerAccountAddress }];
+    const stops = [{ name: this.accountAddressStop(email, ip), max: this.settings.maxPerAccountAddress }];
     // Without an address (a call not through the router) only the (account, "unknown") stop applies.
     if (ip) stops.push({ name: `ip:${ip}`, max: this.settings.maxPerIp });
     return { stops, account: `login:fail:acct:${account}` };
@@ -103,6 +108,6 @@ export class LoginThrottle {
    * address's (one good login must not reset a spray).
    */
   async recordSuccess(email: string, ip: string | null): Promise<void> {
-    await this.store.delete(`login:fail:aa:${sha256Hex(email)}:${ip ?? UNKNOWN_ADDRESS}`);
+    await this.store.delete(`login:fail:${this.accountAddressStop(email, ip)}`);
   }
 }
