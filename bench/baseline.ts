@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { IdentitySigner, type Caller } from "../kernel/identity.js";
+import { IdentitySigner, type Caller } from "#kernel/identity.js";
 import { splitSecurityDirectives } from "../router/src/authorization.js";
 import { createGateway } from "../router/src/gateway.js";
 import { createSubgraphFetcher } from "../router/src/subgraph-fetcher.js";

@@ -4,8 +4,8 @@
 // bounded (≤ 60 s of load). Run: node --import tsx bench/events.ts [--events 2000]
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createDatabase, type Database } from "../kernel/db.js";
-import { createLogger } from "../kernel/logger.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { createLogger } from "#kernel/logger.js";
 import {
   MemoryEventTransport,
   RedisEventTransport,
@@ -14,7 +14,7 @@ import {
   createOutboxRelay,
   outboxBacklog,
   type EventTransport,
-} from "../kernel/events/index.js";
+} from "#kernel/events/index.js";
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisKeys } from "../test/support/stack.js";
 import { until } from "../test/support/wait.js";
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import pg from "pg";
-import { createDatabase } from "../kernel/db.js";
+import { createDatabase } from "#kernel/db.js";
 import { buildAccountsWithHistory, buildCustomer } from "../test/support/builders.js";
 import { ADMIN_DATABASE_URL, DEMO_PASSWORD, createTestDatabase, graphql, login, startStack } from "../test/support/stack.js";
 import { DASHBOARD_QUERY } from "./dashboard-query.js";

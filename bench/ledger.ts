@@ -16,7 +16,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseArgs } from "node:util";
-import { createDatabase } from "../kernel/db.js";
+import { createDatabase } from "#kernel/db.js";
 import { fingerprint } from "../subgraphs/transactions/src/idempotency.js";
 import { callLedger, prepareOutboxRows } from "../subgraphs/transactions/src/ledger-sql.js";
 import { LEDGER_OPS } from "../test/support/builders.js";

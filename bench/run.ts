@@ -23,9 +23,9 @@ import { parseArgs } from "node:util";
 import { decodeJwt, exportJWK } from "jose";
 import pg from "pg";
 import { createClient } from "redis";
-import { createDatabase } from "../kernel/db.js";
-import { scopesOf } from "../kernel/scopes.js";
-import type { Role } from "../kernel/identity.js";
+import { createDatabase } from "#kernel/db.js";
+import { scopesOf } from "#kernel/scopes.js";
+import type { Role } from "#kernel/identity.js";
 import { buildAccountsWithHistory, buildCustomer, LEDGER_OPS } from "../test/support/builders.js";
 import {
   DEMO_PASSWORD,

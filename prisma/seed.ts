@@ -1,9 +1,9 @@
 // Demo data for `npm start` and `npm run seed`: a user for every role, accounts in several currencies, and
 // a ledger history built from balanced postings (balances are derived, never typed in). Idempotent: a
 // second run changes nothing. Refuses to run in production.
-import type { PrismaClient } from "../kernel/db.js";
-import { parseAmount } from "../kernel/money.js";
-import type { Role } from "../kernel/identity.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { parseAmount } from "#kernel/money.js";
+import type { Role } from "#kernel/identity.js";
 import { ensureUser } from "../subgraphs/users/src/users.js";
 import { openAccount } from "../subgraphs/accounts/src/accounts.js";
 import { ensureSettlementAccount, postTransaction, registerLedgerAccount, settlementAccountId } from "../subgraphs/transactions/src/ledger.js";

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { decodeJwt } from "jose";
 import { parse as parseYaml } from "yaml";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { liveClient } from "../test/support/realtime.js";
 import { buildCustomer } from "../test/support/builders.js";
 import { createTestDatabase, createTokenKey, freePort, mintAccessToken, startStack, type Stack, type TestDatabase, type TokenKey } from "../test/support/stack.js";

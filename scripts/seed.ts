@@ -1,5 +1,5 @@
 // `npm run seed`: loads the demo data into DATABASE_URL (idempotent; refuses in production).
-import { createDatabase } from "../kernel/db.js";
+import { createDatabase } from "#kernel/db.js";
 import { seedDemoData } from "../prisma/seed.js";
 
 const url = process.env.DATABASE_URL;

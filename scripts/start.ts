@@ -10,9 +10,9 @@
 // Redis unreachable.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfigOrExit } from "../kernel/config.js";
+import { loadConfigOrExit } from "#kernel/config.js";
 import { migrationsPending } from "./embedded-migrations.js";
-import { createLogger } from "../kernel/logger.js";
+import { createLogger } from "#kernel/logger.js";
 import {
   assertPortsFree,
   assertPostgresReachable,
@@ -21,7 +21,7 @@ import {
   listenError,
   stopOnSignals,
   type Stoppable,
-} from "../kernel/service-runtime.js";
+} from "#kernel/service-runtime.js";
 import { routerConfigSchema } from "../router/src/config.js";
 import { accountsConfigSchema } from "../subgraphs/accounts/src/config.js";
 import { auditConfigSchema } from "../subgraphs/audit/src/config.js";
@@ -40,7 +40,7 @@ async function main() {
   const dataDir = env.DATA_DIR ?? join(ROOT, ".data");
 
   if (env.NODE_ENV !== "production") {
-    const { ensureDevSecrets } = await import("../kernel/dev-secrets.js");
+    const { ensureDevSecrets } = await import("#kernel/dev-secrets.js");
     const secrets = await ensureDevSecrets(dataDir);
     env.ROUTER_IDENTITY_SECRET ??= secrets.identitySecret;
     if (!env.JWT_PRIVATE_KEY && !env.JWT_PRIVATE_KEY_FILE) env.JWT_PRIVATE_KEY_FILE = secrets.jwtPrivateKeyFile;
@@ -89,9 +89,9 @@ async function main() {
 
   // The services' code loads while the database opens and migrations are checked (file reads overlap).
   const loading = Promise.all([
-    import("../kernel/db.js"),
+    import("#kernel/db.js"),
     import("../prisma/seed.js"),
-    import("../kernel/events/runtime.js"),
+    import("#kernel/events/runtime.js"),
     import("../subgraphs/users/src/service.js"),
     import("../subgraphs/accounts/src/service.js"),
     import("../subgraphs/transactions/src/service.js"),
@@ -103,7 +103,7 @@ async function main() {
   loading.catch(() => undefined); // awaited below; a failure is reported there
 
   if (embedded) {
-    const { startEmbeddedPostgres } = await import("../kernel/embedded-postgres.js");
+    const { startEmbeddedPostgres } = await import("#kernel/embedded-postgres.js");
     const postgres = await startEmbeddedPostgres(join(dataDir, "pglite"), embeddedPort);
     running.push(postgres);
     for (const config of [configs.users, configs.accounts, configs.transactions, configs.notifications, configs.audit, configs.reporting]) {

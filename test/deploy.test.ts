@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { parseConfig } from "../kernel/config.js";
+import { parseConfig } from "#kernel/config.js";
 import { routerConfigSchema } from "../router/src/config.js";
 import { accountsConfigSchema } from "../subgraphs/accounts/src/config.js";
 import { auditConfigSchema } from "../subgraphs/audit/src/config.js";

@@ -6,8 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { auditServer } from "graphql-http";
-import { parseConfig } from "../kernel/config.js";
-import type { RunningService } from "../kernel/subgraph-server.js";
+import { parseConfig } from "#kernel/config.js";
+import type { RunningService } from "#kernel/subgraph-server.js";
 import { routerConfigSchema } from "../router/src/config.js";
 import { answersWithLegacyJson } from "../router/src/graphql-over-http.js";
 import { startRouter } from "../router/src/server.js";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { before, describe, test } from "node:test";
-import { IDENTITY_HEADER, IdentitySigner } from "../kernel/identity.js";
+import { IDENTITY_HEADER, IdentitySigner } from "#kernel/identity.js";
 import { usePlatform } from "./support/platform.js";
 import { DEMO_PASSWORD, LOGIN, login, metricsUrl, type Stack } from "./support/stack.js";
 

@@ -1,7 +1,7 @@
 // Administration, profile and password changes, GDPR export and erasure, through the real router.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { createTestDatabase, DEMO_PASSWORD, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, ME, refresh, signIn, signUp, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
 

@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { createDatabase } from "../kernel/db.js";
+import { createDatabase } from "#kernel/db.js";
 import { signingKeyFromPem } from "../subgraphs/users/src/keys.js";
 import { createTestDatabase, DEMO_PASSWORD, graphql, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, ME, refresh, signIn } from "./support/identity.js";

@@ -1,7 +1,7 @@
 // Brute-force protection and no user enumeration, through the real router (counters in the real Redis).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { buildCustomer } from "./support/builders.js";
 import { createTestDatabase, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
 import { errorCode, LOGIN_FULL, loginFull, signIn, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";

@@ -2,7 +2,7 @@
 // without a code, code reuse, recovery codes (single use), disabling.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { createTestDatabase, graphql, startStack, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 

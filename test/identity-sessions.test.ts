@@ -2,10 +2,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { createDatabase, type Database } from "../kernel/db.js";
-import { createSharedStore, type SharedStore } from "../kernel/shared-store.js";
-import { isSessionRevoked } from "../kernel/revocation.js";
-import { createLogger } from "../kernel/logger.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { createSharedStore, type SharedStore } from "#kernel/shared-store.js";
+import { isSessionRevoked } from "#kernel/revocation.js";
+import { createLogger } from "#kernel/logger.js";
 import { createTestDatabase, DEMO_PASSWORD, graphql, startStack, TEST_REDIS_URL, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, ME, refresh, registerUser, signIn, signUp, STRONG_PASSWORD, uniqueEmail, loginFull } from "./support/identity.js";
 

@@ -1,7 +1,7 @@
 // The foundation's user journeys through the real router, subgraphs, Postgres and Redis.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { buildAccountsWithHistory, buildCustomer } from "./support/builders.js";
 import { settled } from "./support/wait.js";
 import { usePlatform } from "./support/platform.js";

@@ -17,8 +17,8 @@ import {
   type Stack,
   type TokenKey,
 } from "./support/stack.js";
-import { createDatabase, type Database } from "../kernel/db.js";
-import type { Role } from "../kernel/identity.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import type { Role } from "#kernel/identity.js";
 import { buildCustomer } from "./support/builders.js";
 import { usePlatform } from "./support/platform.js";
 import { eventually } from "./support/wait.js";

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildSchema, parse, validate, type GraphQLEnumType } from "graphql";
-import { ErrorCode } from "../kernel/errors.js";
+import { ErrorCode } from "#kernel/errors.js";
 import { apiSchemaOf, composeSupergraph } from "../scripts/compose.js";
 import { committedApiSchema, compareApiSchemas } from "../scripts/schema-check.js";
 import { ROOT } from "./support/stack.js";

@@ -1,7 +1,7 @@
 // Issue 14, §4 (subgraph side), reproduced as the attacker did it through the real router: guessable account
 // numbers, a payee's full name and currency revealed to anyone naming a number, unlimited number look-ups, a
 // malformed DateTime answered as an internal error, and LIKE wildcards in the staff user search.
-import { isValidAccountNumber } from "../kernel/account-number.js";
+import { isValidAccountNumber } from "#kernel/account-number.js";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";

@@ -3,7 +3,7 @@
 // lock the account against everyone, the owner included.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { eventually } from "./support/wait.js";
 import { buildCustomer } from "./support/builders.js";
 import { createTestDatabase, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { IDENTITY_HEADER, IdentitySigner } from "../kernel/identity.js";
+import { IDENTITY_HEADER, IdentitySigner } from "#kernel/identity.js";
 import {
   createTestDatabase,
   createTokenKey,

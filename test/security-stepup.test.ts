@@ -2,7 +2,7 @@
 // router: the token of a session signed in an hour ago (so no recent login), without the password.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { eventually } from "./support/wait.js";
 import { createTestDatabase, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, refresh, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";

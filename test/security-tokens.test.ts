@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { SignJWT, exportJWK } from "jose";
-import { createLogger } from "../kernel/logger.js";
-import { revokeSessions } from "../kernel/revocation.js";
-import { createSharedStore, type SharedStore } from "../kernel/shared-store.js";
+import { createLogger } from "#kernel/logger.js";
+import { revokeSessions } from "#kernel/revocation.js";
+import { createSharedStore, type SharedStore } from "#kernel/shared-store.js";
 import {
   DEMO_PASSWORD,
   LOGIN,

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createDatabase } from "../kernel/db.js";
+import { createDatabase } from "#kernel/db.js";
 import { ROOT, createTestDatabase } from "./support/stack.js";
 
 const COUNTS = `

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { IdentitySigner } from "../../kernel/identity.js";
+import { IdentitySigner } from "#kernel/identity.js";
 import { createGateway } from "../../router/src/gateway.js";
 import type { RouterContext } from "../../router/src/context.js";
 import { spawnTs, waitFor } from "../support.js";

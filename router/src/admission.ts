@@ -30,8 +30,8 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
-import type { Logger } from "../../kernel/logger.js";
-import type { Caller } from "../../kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
+import type { Caller } from "#kernel/identity.js";
 import { revocationKey } from "./auth.js";
 import { authorizationErrors, type OperationAnalysis, type OperationAuthorizer } from "./authorization.js";
 import type { createRouterMetrics } from "./metrics.js";

@@ -10,10 +10,10 @@
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from "jose";
 import { LRUCache } from "lru-cache";
-import { ROLES, type Caller, type Role } from "../../kernel/identity.js";
-import { isSessionRevoked } from "../../kernel/revocation.js";
-import { scopesOf, type Scope } from "../../kernel/scopes.js";
-import type { SharedStore } from "../../kernel/shared-store.js";
+import { ROLES, type Caller, type Role } from "#kernel/identity.js";
+import { isSessionRevoked } from "#kernel/revocation.js";
+import { scopesOf, type Scope } from "#kernel/scopes.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 
 /** Only asymmetric algorithms: `none`, HMAC (key confusion with the public key) and RSA are refused. */
 export const ALLOWED_ALGORITHMS = ["EdDSA", "ES256"];

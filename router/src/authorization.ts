@@ -36,7 +36,7 @@ import {
   type ValueNode,
 } from "graphql";
 import { LRUCache } from "lru-cache";
-import type { Caller } from "../../kernel/identity.js";
+import type { Caller } from "#kernel/identity.js";
 import type { RouterContext } from "./context.js";
 
 const SECURITY_SPECS = {

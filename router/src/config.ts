@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl, identitySecret, logLevel, nodeEnv, port, redisUrl, tracingConfigFields } from "../../kernel/config.js";
+import { httpUrl, identitySecret, logLevel, nodeEnv, port, redisUrl, tracingConfigFields } from "#kernel/config.js";
 import { parseTrustedProxies } from "./client-ip.js";
 import { parseRoleLimits } from "./protection/rate-limit.js";
 

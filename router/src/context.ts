@@ -1,4 +1,4 @@
-import type { Caller, ClientInfo } from "../../kernel/identity.js";
+import type { Caller, ClientInfo } from "#kernel/identity.js";
 
 export interface RouterContext {
   caller: Caller | null;

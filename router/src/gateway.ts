@@ -14,11 +14,11 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from "graphql";
-import { endClientSpan, startClientSpan, tracingEnabled } from "../../kernel/tracing.js";
+import { endClientSpan, startClientSpan, tracingEnabled } from "#kernel/tracing.js";
 import { createEngine, type Engine, type SubgraphCall, type SubgraphResponse } from "./engine/index.js";
 import { engineGateway } from "./engine/apollo-server.js";
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "../../kernel/identity.js";
-import type { Logger } from "../../kernel/logger.js";
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "#kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
 import type { RouterContext } from "./context.js";
 import { createSubgraphFetcher, createSubgraphPoster } from "./subgraph-fetcher.js";
 import { recordQueryPlan } from "./query-plan-extension.js";

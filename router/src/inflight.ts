@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HTTPGraphQLRequest, HTTPGraphQLResponse } from "@apollo/server";
 import { Counter, type Registry } from "prom-client";
-import { toHeaderMap } from "../../kernel/http.js";
+import { toHeaderMap } from "#kernel/http.js";
 
 /** A complete response, replayable to every request that joined it. */
 export interface SharedResponse {

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Logger } from "../../kernel/logger.js";
+import type { Logger } from "#kernel/logger.js";
 
 export function createRouterMetrics() {
   const registry = new Registry();

@@ -7,7 +7,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RemoteGraphQLDataSource } from "@apollo/gateway";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { endClientSpan, startClientSpan, tracingEnabled } from "../../kernel/tracing.js";
+import { endClientSpan, startClientSpan, tracingEnabled } from "#kernel/tracing.js";
 import type { RouterContext } from "./context.js";
 
 export type OperationOutcome = "success" | "partial" | "error" | "rejected" | "server_error";

@@ -7,7 +7,7 @@
 //   or a deploy script waits for before sending traffic end to end).
 // - `fedbank_router_subgraph_up{subgraph}` (1/0), probed when /metrics is scraped, for alerts.
 import { Gauge, type Registry } from "prom-client";
-import type { SharedStore } from "../../kernel/shared-store.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 import type { CircuitStateName } from "./resilience/subgraph-policy.js";
 
 export interface ReadinessOptions {

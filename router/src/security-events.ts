@@ -6,14 +6,14 @@
 // `fedbank_router_security_events_total{outcome="dropped"}` and logged.
 import { randomUUID } from "node:crypto";
 import { Counter, type Registry } from "prom-client";
-import type { EventActor, EventEnvelope } from "../../kernel/events/registry.js";
-import { eventRegistry } from "../../kernel/events/catalog.js";
-import { sharedMemoryTransport } from "../../kernel/events/memory-transport.js";
-import { RedisEventTransport } from "../../kernel/events/redis-transport.js";
-import type { EventTransport } from "../../kernel/events/transport.js";
-import { redactAuditDetails } from "../../kernel/audit-trail.js";
-import type { Caller } from "../../kernel/identity.js";
-import type { Logger } from "../../kernel/logger.js";
+import type { EventActor, EventEnvelope } from "#kernel/events/registry.js";
+import { eventRegistry } from "#kernel/events/catalog.js";
+import { sharedMemoryTransport } from "#kernel/events/memory-transport.js";
+import { RedisEventTransport } from "#kernel/events/redis-transport.js";
+import type { EventTransport } from "#kernel/events/transport.js";
+import { redactAuditDetails } from "#kernel/audit-trail.js";
+import type { Caller } from "#kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
 
 export type RouterSecurityEventKind = "AUTHORIZATION_DENIED" | "RATE_LIMITED" | "TOKEN_REFUSED";
 

@@ -4,9 +4,9 @@
 // address), so guesses stop the guesser and never lock the customer out (§3).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createLogger } from "../../kernel/logger.js";
-import { createMemoryStore } from "../../kernel/shared-store.js";
-import type { Caller } from "../../kernel/identity.js";
+import { createLogger } from "#kernel/logger.js";
+import { createMemoryStore } from "#kernel/shared-store.js";
+import type { Caller } from "#kernel/identity.js";
 import { RateLimiter, checksCredential } from "../src/protection/rate-limit.js";
 
 const caller: Caller = { userId: "user-7", role: "CUSTOMER", sessionId: "session-7" };

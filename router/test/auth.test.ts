@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { SignJWT, calculateJwkThumbprint, exportJWK, type JWK } from "jose";
-import type { SharedStore } from "../../kernel/shared-store.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 import { AuthError, AuthUnavailableError, createTokenVerifier } from "../src/auth.js";
 import { createClientIpResolver, parseTrustedProxies } from "../src/client-ip.js";
 

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { ApolloGateway } from "@apollo/gateway";
 import { buildSchema, parse, print } from "graphql";
-import type { Caller } from "../../kernel/identity.js";
-import { scopesOf } from "../../kernel/scopes.js";
+import type { Caller } from "#kernel/identity.js";
+import { scopesOf } from "#kernel/scopes.js";
 import { OperationAuthorizer, nullRemovedFields, splitSecurityDirectives } from "../src/authorization.js";
 
 const SDL = /* GraphQL */ `

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { SignJWT, calculateJwkThumbprint, createLocalJWKSet, exportJWK } from "jose";
-import { createMemoryStore } from "../../kernel/shared-store.js";
+import { createMemoryStore } from "#kernel/shared-store.js";
 import { AuthError, CLOCK_SKEW_SECONDS, createTokenVerifier } from "../src/auth.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("ed25519");

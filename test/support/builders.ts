@@ -1,6 +1,6 @@
 // Seed builders for tests: create data through each domain's own functions, as the services would.
-import type { PrismaClient } from "../../kernel/db.js";
-import type { Role } from "../../kernel/identity.js";
+import type { PrismaClient } from "#kernel/db.js";
+import type { Role } from "#kernel/identity.js";
 import { openAccount } from "../../subgraphs/accounts/src/accounts.js";
 import { ensureSettlementAccount, postTransaction, registerLedgerAccount, settlementAccountId } from "../../subgraphs/transactions/src/ledger.js";
 import { ensureUser } from "../../subgraphs/users/src/users.js";

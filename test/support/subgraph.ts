@@ -8,10 +8,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
 import { execute, parse, type GraphQLSchema } from "graphql";
-import type { Caller, Role } from "../../kernel/identity.js";
-import { createLogger } from "../../kernel/logger.js";
-import { scopesOf } from "../../kernel/scopes.js";
-import type { RequestBase } from "../../kernel/subgraph-server.js";
+import type { Caller, Role } from "#kernel/identity.js";
+import { createLogger } from "#kernel/logger.js";
+import { scopesOf } from "#kernel/scopes.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import { ROOT } from "./stack.js";
 
 export interface ExecutionResult<T> {

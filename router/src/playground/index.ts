@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, visit, type DocumentNode } from "graphql";
-import type { Logger } from "../../../kernel/logger.js";
+import type { Logger } from "#kernel/logger.js";
 import type { RouterContext } from "../context.js";
 import { loadPlaygroundAssets, type PlaygroundBundle } from "./assets.js";
 

@@ -14,9 +14,9 @@
 // The same script call also reads the caller's session-revocation key when given one (`revocationKey`), so an
 // authenticated request costs one Redis round trip in all; that read always fails closed (503).
 import { createHash } from "node:crypto";
-import type { Logger } from "../../../kernel/logger.js";
-import { createMemoryStore, type CounterBucket, type CounterState, type SharedStore } from "../../../kernel/shared-store.js";
-import type { Caller } from "../../../kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
+import { createMemoryStore, type CounterBucket, type CounterState, type SharedStore } from "#kernel/shared-store.js";
+import type { Caller } from "#kernel/identity.js";
 import { operationShape } from "./root-fields.js";
 
 export const AUTH_FIELDS = new Set(["login", "register", "refreshToken", "enrollMfa", "confirmMfa", "disableMfa", "changePassword"]);

@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
-import type { Logger } from "../../../kernel/logger.js";
-import type { SharedStore } from "../../../kernel/shared-store.js";
+import type { Logger } from "#kernel/logger.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 
 export type TrustedDocumentsMode = "off" | "log" | "strict";
 

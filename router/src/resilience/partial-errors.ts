@@ -3,7 +3,7 @@
 // `_entities.<i>.<field>` becomes e.g. `account.balance`), so the client gets everything the other subgraphs
 // could answer plus an error exactly where data is missing. Messages name the subgraph, never its URL.
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from "graphql";
-import { ErrorCode } from "../../../kernel/errors.js";
+import { ErrorCode } from "#kernel/errors.js";
 
 /** More would only repeat the same news for every element of a long list. */
 const MAX_ERRORS = 100;

@@ -10,7 +10,7 @@
 // Wiring (server.ts): `if (streaming && (await streaming.handle(req, res))) return;` before the HTTP handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, type FormattedExecutionResult } from "graphql";
-import { HttpError, readRawBody, sendJson } from "../../../kernel/http.js";
+import { HttpError, readRawBody, sendJson } from "#kernel/http.js";
 import type { RouterConfig } from "../config.js";
 import type { createRouterMetrics } from "../metrics.js";
 import { CLOSE, checkBearer } from "../subscriptions/connection-auth.js";

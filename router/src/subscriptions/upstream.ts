@@ -7,9 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
 import WebSocket from "ws";
-import type { Caller, ClientInfo, IdentitySigner } from "../../../kernel/identity.js";
-import type { Logger } from "../../../kernel/logger.js";
-import { SUBSCRIPTION_CONNECT_REQUEST, subscribeSigningRequest } from "../../../kernel/subgraph-server.js";
+import type { Caller, ClientInfo, IdentitySigner } from "#kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
+import { SUBSCRIPTION_CONNECT_REQUEST, subscribeSigningRequest } from "#kernel/subgraph-server.js";
 
 export interface UpstreamOperation {
   query: string;

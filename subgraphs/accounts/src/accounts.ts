@@ -2,12 +2,12 @@
 // whether money may move; this service writes there first and records the outcome here, in the ledger's
 // order (status_version), so both sides converge whatever the interleaving. See docs/ledger.md.
 import { randomUUID } from "node:crypto";
-import type { AccountType, AccountStatus } from "../../../kernel/generated/prisma/client.js";
-import { Prisma } from "../../../kernel/db.js";
-import { isSupportedCurrency } from "../../../kernel/money.js";
-import { badUserInput } from "../../../kernel/errors.js";
-import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
-import type { EventActor } from "../../../kernel/events/registry.js";
+import type { AccountType, AccountStatus } from "#kernel/generated/prisma/client.js";
+import { Prisma } from "#kernel/db.js";
+import { isSupportedCurrency } from "#kernel/money.js";
+import { badUserInput } from "#kernel/errors.js";
+import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import type { EventActor } from "#kernel/events/registry.js";
 import { generateAccountNumber } from "./account-number.js";
 import type { AccountsDb } from "./db.js";
 import type { LedgerAccountState, LedgerClient } from "./ledger-client.js";

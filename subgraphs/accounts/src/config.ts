@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { httpUrl, port, subgraphBaseConfig } from "../../../kernel/config.js";
-import { eventsRuntimeConfigShape } from "../../../kernel/events/runtime.js";
+import { httpUrl, port, subgraphBaseConfig } from "#kernel/config.js";
+import { eventsRuntimeConfigShape } from "#kernel/events/runtime.js";
 
 export const accountsConfigSchema = subgraphBaseConfig.extend({
   ACCOUNTS_PORT: port(4002),

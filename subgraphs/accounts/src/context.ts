@@ -1,4 +1,4 @@
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { AccountsDb } from "./db.js";
 import type { LedgerClient } from "./ledger-client.js";
 import type { AccountLoaders } from "./loaders.js";

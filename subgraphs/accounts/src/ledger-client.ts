@@ -1,6 +1,6 @@
 // The accounts service's calls to the ledger's internal (@inaccessible) mutations, signed as the current
 // caller, so the ledger applies its own authorization to the same person.
-import type { SubgraphCaller } from "../../../kernel/internal-client.js";
+import type { SubgraphCaller } from "#kernel/internal-client.js";
 
 export interface LedgerAccountState {
   accountId: string;

@@ -1,8 +1,8 @@
 // Resolver-side rules of the account lifecycle: who may do what, and the not-yours-looks-unknown rule.
-import { BANKING_STAFF, mayAccessCustomerData, requireCaller } from "../../../kernel/authz.js";
-import { isUuid } from "../../../kernel/batch.js";
-import { ErrorCode, badUserInput, domainError } from "../../../kernel/errors.js";
-import type { Account } from "../../../kernel/generated/prisma/client.js";
+import { BANKING_STAFF, mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { isUuid } from "#kernel/batch.js";
+import { ErrorCode, badUserInput, domainError } from "#kernel/errors.js";
+import type { Account } from "#kernel/generated/prisma/client.js";
 import { accountEventContext, recordLedgerStatus } from "./accounts.js";
 import type { AccountsContext } from "./context.js";
 import type { LedgerAccountState } from "./ledger-client.js";

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import { loadByIds, loadGroupedByIds } from "../../../kernel/batch.js";
-import type { Account, AccountStatusChange } from "../../../kernel/generated/prisma/client.js";
+import { loadByIds, loadGroupedByIds } from "#kernel/batch.js";
+import type { Account, AccountStatusChange } from "#kernel/generated/prisma/client.js";
 import type { AccountsDb } from "./db.js";
 
 export interface AccountLoaders {

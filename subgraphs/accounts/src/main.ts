@@ -1,7 +1,7 @@
 // Starts the accounts subgraph alone (one process per service, as in containers).
-import { loadConfigOrExit } from "../../../kernel/config.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { runAlone } from "../../../kernel/service-runtime.js";
+import { loadConfigOrExit } from "#kernel/config.js";
+import { createLogger } from "#kernel/logger.js";
+import { runAlone } from "#kernel/service-runtime.js";
 import { accountsConfigSchema } from "./config.js";
 import { startAccountsService } from "./service.js";
 

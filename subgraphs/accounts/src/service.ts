@@ -1,8 +1,8 @@
-import type { Database } from "../../../kernel/db.js";
-import { startServiceRelay } from "../../../kernel/events/runtime.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
+import type { Database } from "#kernel/db.js";
+import { startServiceRelay } from "#kernel/events/runtime.js";
+import { createLogger } from "#kernel/logger.js";
+import { readSchemaFile } from "#kernel/service-runtime.js";
+import { type RunningService, startDatabaseSubgraph } from "#kernel/subgraph-server.js";
 import type { AccountsConfig } from "./config.js";
 import type { AccountsContext } from "./context.js";
 import { createLedgerClient } from "./ledger-client.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { port, subgraphBaseConfig } from "../../../kernel/config.js";
-import { eventsRuntimeConfigShape } from "../../../kernel/events/runtime.js";
+import { port, subgraphBaseConfig } from "#kernel/config.js";
+import { eventsRuntimeConfigShape } from "#kernel/events/runtime.js";
 
 export const auditConfigSchema = subgraphBaseConfig
   .extend({

@@ -3,7 +3,7 @@
 // redelivered event appends nothing) under the chain's advisory lock. The record's id is the event's id: a
 // second guard against duplicates. Records arrive for changes made while this service was down, because the
 // producers' outboxes and the streams keep them until the group has read them.
-import type { PrismaClient } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
 import {
   consumerSettings,
   createEventConsumer,
@@ -13,10 +13,10 @@ import {
   type EventHandlers,
   type EventsConfig,
   type PlatformEvent,
-} from "../../../kernel/events/index.js";
-import type { StreamDomain } from "../../../kernel/events/registry.js";
-import type { EventTransport } from "../../../kernel/events/transport.js";
-import type { Logger } from "../../../kernel/logger.js";
+} from "#kernel/events/index.js";
+import type { StreamDomain } from "#kernel/events/registry.js";
+import type { EventTransport } from "#kernel/events/transport.js";
+import type { Logger } from "#kernel/logger.js";
 import { appendAuditEventInTransaction, type AuditEventInput } from "./chain.js";
 import { auditMetrics } from "./metrics.js";
 

@@ -1,4 +1,4 @@
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { AuditDb } from "./db.js";
 import type { AuditSigningKey } from "./digest.js";
 import type { AuditLoaders } from "./loaders.js";

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "../../../kernel/db.js";
+import type { Prisma, PrismaClient } from "#kernel/db.js";
 
 /** The audit domain sees only its own table. */
 export type AuditDb = Pick<PrismaClient, "auditEvent" | "$transaction">;

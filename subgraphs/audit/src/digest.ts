@@ -5,7 +5,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureDevSecrets } from "../../../kernel/dev-secrets.js";
+import { ensureDevSecrets } from "#kernel/dev-secrets.js";
 import { GENESIS_HASH, canonicalJson } from "./chain.js";
 import type { AuditDb } from "./db.js";
 

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import { loadByIds } from "../../../kernel/batch.js";
-import type { AuditEvent } from "../../../kernel/generated/prisma/client.js";
+import { loadByIds } from "#kernel/batch.js";
+import type { AuditEvent } from "#kernel/generated/prisma/client.js";
 import type { AuditDb } from "./db.js";
 
 export interface AuditLoaders {

@@ -1,7 +1,7 @@
 // Starts the audit subgraph alone (one process per service, as in containers).
-import { loadConfigOrExit } from "../../../kernel/config.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { runAlone } from "../../../kernel/service-runtime.js";
+import { loadConfigOrExit } from "#kernel/config.js";
+import { createLogger } from "#kernel/logger.js";
+import { runAlone } from "#kernel/service-runtime.js";
 import { auditConfigSchema } from "./config.js";
 import { startAuditService } from "./service.js";
 

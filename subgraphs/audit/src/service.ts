@@ -1,12 +1,12 @@
 // The audit service: the GraphQL API over the trail (auditors and admins), the consumers that append every
 // stream's audit events to the hash chain, the signing key of the digest (public key at
 // /.well-known/audit-key) and a periodic verification that keeps `fedbank_audit_chain_valid` current.
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { openServiceTransport } from "../../../kernel/events/runtime.js";
-import { sendJson } from "../../../kernel/http.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { openServiceTransport } from "#kernel/events/runtime.js";
+import { sendJson } from "#kernel/http.js";
+import { createLogger } from "#kernel/logger.js";
+import { readSchemaFile } from "#kernel/service-runtime.js";
+import { type RunningService, startDatabaseSubgraph } from "#kernel/subgraph-server.js";
 import { verifyAuditChain } from "./chain.js";
 import type { AuditConfig } from "./config.js";
 import { createAuditConsumers } from "./consumers.js";

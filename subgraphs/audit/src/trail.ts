@@ -1,8 +1,8 @@
 // Reading the trail for auditors: newest first, keyset-paginated on the sequence.
-import { badUserInput } from "../../../kernel/errors.js";
-import { isUuid } from "../../../kernel/batch.js";
-import type { Prisma } from "../../../kernel/db.js";
-import type { AuditEvent, AuditOutcome } from "../../../kernel/generated/prisma/client.js";
+import { badUserInput } from "#kernel/errors.js";
+import { isUuid } from "#kernel/batch.js";
+import type { Prisma } from "#kernel/db.js";
+import type { AuditEvent, AuditOutcome } from "#kernel/generated/prisma/client.js";
 import type { AuditDb } from "./db.js";
 
 export const MAX_AUDIT_PAGE_SIZE = 200;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { createDatabase, type Database } from "../../../kernel/db.js";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/stack.js";
 import {
   GENESIS_HASH,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { port, subgraphBaseConfig } from "../../../kernel/config.js";
-import { eventsRuntimeConfigShape } from "../../../kernel/events/runtime.js";
+import { port, subgraphBaseConfig } from "#kernel/config.js";
+import { eventsRuntimeConfigShape } from "#kernel/events/runtime.js";
 import { channelsConfigShape } from "./channels/config.js";
 
 export const notificationsConfigSchema = subgraphBaseConfig.extend({

@@ -1,7 +1,7 @@
 // The notifications consumers: one consumer group ("notifications") per producing domain's stream. Each
 // handler runs in the consumer's database transaction, after the processed-events row (docs/events.md), so a
 // redelivered event creates nothing; the unique (event_id, user_id, kind) index is a second guard.
-import type { PrismaClient } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
 import {
   consumerSettings,
   createEventConsumer,
@@ -9,11 +9,11 @@ import {
   type EventConsumer,
   type EventHandlers,
   type EventsConfig,
-} from "../../../kernel/events/index.js";
-import type { EventTransport } from "../../../kernel/events/transport.js";
-import type { Logger } from "../../../kernel/logger.js";
-import type { Notification } from "../../../kernel/generated/prisma/client.js";
-import { currencyExponent } from "../../../kernel/money.js";
+} from "#kernel/events/index.js";
+import type { EventTransport } from "#kernel/events/transport.js";
+import type { Logger } from "#kernel/logger.js";
+import type { Notification } from "#kernel/generated/prisma/client.js";
+import { currencyExponent } from "#kernel/money.js";
 import { enqueueChannelDeliveries } from "./channels/enqueue.js";
 import { NotificationKind, templates, type RenderedNotification } from "./templates.js";
 

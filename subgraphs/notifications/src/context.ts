@@ -1,5 +1,5 @@
-import type { EventConsumer } from "../../../kernel/events/consumer.js";
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { EventConsumer } from "#kernel/events/consumer.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { NotificationsDb } from "./db.js";
 import type { NotificationsLive } from "./live.js";
 import type { NotificationLoaders } from "./loaders.js";

@@ -1,5 +1,5 @@
 // Dead letters of the notifications consumers, as the admin API shows them (ids, type, error; no payload).
-import type { DeadLetter } from "../../../kernel/events/transport.js";
+import type { DeadLetter } from "#kernel/events/transport.js";
 import type { EventSource } from "./generated/resolvers-types.js";
 
 export function sourceOf(source: EventSource): "users" | "accounts" | "ledger" {

@@ -4,9 +4,9 @@
 // of each user subscribed to it, so a client on any router replica (whose upstream socket reaches any
 // notifications replica) gets it. Channel per user: a replica receives only its subscribers' traffic.
 // The row is already stored when it is published, so a client that reconnects catches up by query.
-import type { Notification } from "../../../kernel/generated/prisma/client.js";
-import type { Logger } from "../../../kernel/logger.js";
-import { createPubSub, liveIterator, type PubSub } from "../../../kernel/pubsub.js";
+import type { Notification } from "#kernel/generated/prisma/client.js";
+import type { Logger } from "#kernel/logger.js";
+import { createPubSub, liveIterator, type PubSub } from "#kernel/pubsub.js";
 
 export interface NotificationsLive {
   /** Publishes committed notifications to their recipients' channels (errors logged, never thrown). */

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import { loadByIds } from "../../../kernel/batch.js";
-import type { Notification } from "../../../kernel/generated/prisma/client.js";
+import { loadByIds } from "#kernel/batch.js";
+import type { Notification } from "#kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
 import { findNotificationPages, notificationPageCacheKey, type NotificationPage, type NotificationPageKey } from "./pages.js";
 

@@ -1,7 +1,7 @@
 // Creating notifications: called by the seed today and by the domain-event consumers later.
-import { isUuid } from "../../../kernel/batch.js";
-import { badUserInput } from "../../../kernel/errors.js";
-import type { Notification } from "../../../kernel/generated/prisma/client.js";
+import { isUuid } from "#kernel/batch.js";
+import { badUserInput } from "#kernel/errors.js";
+import type { Notification } from "#kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
 
 export interface NewNotification {

@@ -1,10 +1,10 @@
 // A user's notifications, newest first, one page per (user, page arguments): every page a request asks
 // for is read with one SQL statement, however many users the request lists.
-import { Prisma } from "../../../kernel/db.js";
-import { badUserInput } from "../../../kernel/errors.js";
-import type { Notification } from "../../../kernel/generated/prisma/client.js";
+import { Prisma } from "#kernel/db.js";
+import { badUserInput } from "#kernel/errors.js";
+import type { Notification } from "#kernel/generated/prisma/client.js";
 import type { NotificationsDb } from "./db.js";
-import { isUuid } from "../../../kernel/batch.js";
+import { isUuid } from "#kernel/batch.js";
 
 /** Position in the list: the (createdAt, id) of the last notification seen. */
 export interface NotificationCursor {

@@ -1,8 +1,8 @@
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { openServiceTransport, startServiceRelay } from "../../../kernel/events/runtime.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { openServiceTransport, startServiceRelay } from "#kernel/events/runtime.js";
+import { createLogger } from "#kernel/logger.js";
+import { readSchemaFile } from "#kernel/service-runtime.js";
+import { type RunningService, startDatabaseSubgraph } from "#kernel/subgraph-server.js";
 import type { NotificationsConfig } from "./config.js";
 import { createChannels } from "./channels/index.js";
 import { createDeliveryDispatcher } from "./channels/dispatcher.js";

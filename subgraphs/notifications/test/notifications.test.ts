@@ -4,8 +4,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { createLogger } from "../../../kernel/logger.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { createLogger } from "#kernel/logger.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/stack.js";
 import { callerOf, errorCode, inProcessSubgraph, type ExecutionResult, type InProcessSubgraph } from "../../../test/support/subgraph.js";
 import type { NotificationsContext } from "../src/context.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { httpUrl, port, subgraphBaseConfig } from "../../../kernel/config.js";
-import { eventsRuntimeConfigShape } from "../../../kernel/events/runtime.js";
+import { httpUrl, port, subgraphBaseConfig } from "#kernel/config.js";
+import { eventsRuntimeConfigShape } from "#kernel/events/runtime.js";
 import { isTimeZone } from "./periods.js";
 
 export const reportingConfigSchema = subgraphBaseConfig.extend({

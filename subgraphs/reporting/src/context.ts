@@ -1,4 +1,4 @@
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { ReportingDb } from "./db.js";
 import type { LedgerClient } from "./ledger-client.js";
 

@@ -4,8 +4,8 @@
 // INTERNAL_SERVER_ERROR. So DateTime arguments pass through as given and the resolver parses them
 // (`dateTimeArgument`), answering BAD_USER_INPUT naming the argument (issue 14). Output is the usual scalar.
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
-import { badUserInput } from "../../../kernel/errors.js";
-import { DateTimeScalar, parseInstant } from "../../../kernel/scalars.js";
+import { badUserInput } from "#kernel/errors.js";
+import { DateTimeScalar, parseInstant } from "#kernel/scalars.js";
 
 /** A literal's value for the resolver to judge: strings as they are, anything else as a marker that fails. */
 function literalValue(ast: ValueNode): unknown {

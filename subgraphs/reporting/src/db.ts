@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
 
 /**
  * Reporting's database handle: raw, set-based SQL that names only the `reporting` schema (its projections);

@@ -1,7 +1,7 @@
 // Reads ledger data from the transactions subgraph on the caller's behalf (signed as the same
 // caller, so the ledger applies its own authorization). Reporting never reads the ledger's tables.
 import { GraphQLError } from "graphql";
-import type { SubgraphCaller } from "../../../kernel/internal-client.js";
+import type { SubgraphCaller } from "#kernel/internal-client.js";
 
 export interface LedgerSlice {
   accountId: string;

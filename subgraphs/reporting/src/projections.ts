@@ -1,8 +1,8 @@
 // The reporting projections, fed by events: one consumer group ("reporting") per source stream. Each handler
 // runs in the consumer's database transaction, right after the processed-events row (docs/events.md), so a
 // redelivered event changes nothing; every write is a single set-based upsert into reporting's own tables.
-import type { PrismaClient } from "../../../kernel/db.js";
-import { Prisma } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { Prisma } from "#kernel/db.js";
 import {
   consumerSettings,
   createEventConsumer,
@@ -10,9 +10,9 @@ import {
   type EventConsumer,
   type EventHandlers,
   type EventsConfig,
-} from "../../../kernel/events/index.js";
-import type { EventTransport } from "../../../kernel/events/transport.js";
-import type { Logger } from "../../../kernel/logger.js";
+} from "#kernel/events/index.js";
+import type { EventTransport } from "#kernel/events/transport.js";
+import type { Logger } from "#kernel/logger.js";
 import { dayOf } from "./periods.js";
 
 export const REPORTING_GROUP = "reporting";

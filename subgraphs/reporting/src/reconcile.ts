@@ -2,8 +2,8 @@
 // transactions subgraph) and compare them with the projection, figure by figure. A repair overwrites the
 // day's ledger-backed rows with the ledger's figures in one transaction (for days whose events were lost,
 // or history written without events, such as the demo seed).
-import type { PrismaClient } from "../../../kernel/db.js";
-import { Prisma } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { Prisma } from "#kernel/db.js";
 import type { LedgerClient } from "./ledger-client.js";
 import { DAY_MS, dayOf } from "./periods.js";
 import { LEDGER_METRICS } from "./projections.js";

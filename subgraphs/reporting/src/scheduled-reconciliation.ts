@@ -3,10 +3,10 @@
 // reports; repairing stays an administrator's decision (reconcileReporting with repair: true).
 import { randomUUID } from "node:crypto";
 import { Gauge } from "prom-client";
-import type { PrismaClient } from "../../../kernel/db.js";
-import { IdentitySigner, type Caller } from "../../../kernel/identity.js";
-import { createSubgraphCaller } from "../../../kernel/internal-client.js";
-import type { Logger } from "../../../kernel/logger.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { IdentitySigner, type Caller } from "#kernel/identity.js";
+import { createSubgraphCaller } from "#kernel/internal-client.js";
+import type { Logger } from "#kernel/logger.js";
 import { createLedgerClient } from "./ledger-client.js";
 import { DAY_MS, parseDay, dayOf } from "./periods.js";
 import { reconcileDay } from "./reconcile.js";

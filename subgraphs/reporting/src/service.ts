@@ -1,8 +1,8 @@
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { openServiceTransport, startServiceRelay } from "../../../kernel/events/runtime.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { type RunningService, startSubgraph } from "../../../kernel/subgraph-server.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { openServiceTransport, startServiceRelay } from "#kernel/events/runtime.js";
+import { createLogger } from "#kernel/logger.js";
+import { readSchemaFile } from "#kernel/service-runtime.js";
+import { type RunningService, startSubgraph } from "#kernel/subgraph-server.js";
 import type { ReportingConfig } from "./config.js";
 import type { ReportingContext } from "./context.js";
 import { createLedgerClient } from "./ledger-client.js";

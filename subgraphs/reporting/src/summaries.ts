@@ -1,8 +1,8 @@
 // Reads of the projections: each report is one set-based statement over reporting's own tables, whatever
 // the number of days or currencies it covers.
-import type { PrismaClient } from "../../../kernel/db.js";
-import { Prisma } from "../../../kernel/db.js";
-import { money, type Money } from "../../../kernel/money.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { Prisma } from "#kernel/db.js";
+import { money, type Money } from "#kernel/money.js";
 import { MOVEMENT_KINDS, Metric } from "./projections.js";
 import { DAY_MS, dayOf } from "./periods.js";
 

@@ -1,6 +1,6 @@
-import { mayAccessCustomerData, requireCaller } from "../../../kernel/authz.js";
-import { forbidden, notFound } from "../../../kernel/errors.js";
-import type { LedgerAccount } from "../../../kernel/generated/prisma/client.js";
+import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { forbidden, notFound } from "#kernel/errors.js";
+import type { LedgerAccount } from "#kernel/generated/prisma/client.js";
 import type { TransactionsContext } from "./context.js";
 
 /** Loads a customer account's ledger record and checks that the caller owns it or is staff. */

@@ -1,4 +1,4 @@
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { LedgerDb } from "./db.js";
 import type { LedgerPool } from "./ledger-sql.js";
 import type { LedgerLoaders } from "./loaders.js";

@@ -1,4 +1,4 @@
-import { badUserInput } from "../../../kernel/errors.js";
+import { badUserInput } from "#kernel/errors.js";
 
 /** Cursors are opaque to clients: base64url of the posting's sequence number (stable forever). */
 export function encodePostingCursor(postingId: bigint): string {

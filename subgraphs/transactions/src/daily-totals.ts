@@ -1,6 +1,6 @@
 // Aggregates of the ledger over a period, for the reporting service's reconciliation: one set-based
 // statement, counts and volumes of posted transactions by currency and kind, and new customer accounts.
-import { Prisma } from "../../../kernel/db.js";
+import { Prisma } from "#kernel/db.js";
 import type { LedgerDb } from "./db.js";
 
 export interface LedgerTotalsRow {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
 
 /** The ledger sees only its own tables (raw SQL in this subgraph names only the `ledger` schema). */
 export type LedgerDb = Pick<

@@ -5,9 +5,9 @@
 // the outbox in the same transaction, so owners are told. It also writes `ledger.hold.expiring` once per hold when
 // a pending hold enters its warning window. Any number of replicas may run it: rows are taken with
 // `FOR UPDATE SKIP LOCKED`, a hold changes state once, and a warning is recorded once (primary key).
-import { Prisma } from "../../../kernel/db.js";
-import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
-import type { Logger } from "../../../kernel/logger.js";
+import { Prisma } from "#kernel/db.js";
+import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import type { Logger } from "#kernel/logger.js";
 import type { LedgerDb } from "./db.js";
 
 /** Holds handled per transaction: keeps each transaction (and its row locks) short. */

@@ -6,10 +6,10 @@
 // Each operation is one call of its SQL function (ledger.authorize_hold, capture_hold, void_hold): the database
 // keeps every account's pending debits (the sum of its PENDING holds) and refuses a hold the balance cannot cover.
 import { randomUUID } from "node:crypto";
-import { mayAccessCustomerData, requireCaller } from "../../../kernel/authz.js";
-import { isUuid } from "../../../kernel/batch.js";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import type { Hold } from "../../../kernel/generated/prisma/client.js";
+import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { isUuid } from "#kernel/batch.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
+import type { Hold } from "#kernel/generated/prisma/client.js";
 import type { TransactionsContext } from "./context.js";
 import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
 import { eventContextOf } from "./ledger.js";

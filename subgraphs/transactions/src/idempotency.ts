@@ -7,8 +7,8 @@
 //   rolls back (then executes itself): exactly one movement;
 // - a movement refused with a domain error rolls back with its key, so a failed attempt never poisons it.
 import { createHash } from "node:crypto";
-import { Prisma } from "../../../kernel/db.js";
-import { badUserInput } from "../../../kernel/errors.js";
+import { Prisma } from "#kernel/db.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { LedgerDb } from "./db.js";
 
 export type IdempotentOperation = "deposit" | "withdraw" | "transfer" | "reverse" | "authorize" | "capture" | "void";

@@ -3,7 +3,7 @@
 // The mutations' resolvers are wrapped, not changed: the count follows what the client was answered.
 import { GraphQLError } from "graphql";
 import { Counter, type Registry } from "prom-client";
-import { isClientCode } from "../../../kernel/errors.js";
+import { isClientCode } from "#kernel/errors.js";
 
 /** Mutations that move (or reserve) money, and their `kind` label. */
 const MONEY_MOVEMENTS: Record<string, string> = {

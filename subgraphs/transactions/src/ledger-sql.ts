@@ -4,8 +4,8 @@
 // every rule, writes the postings, balances, outbox event and audit record, and commits or rolls back whole.
 import type pg from "pg";
 import { GraphQLError } from "graphql";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import { appendOutboxEvent, type NewEvent } from "../../../kernel/events/outbox.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
+import { appendOutboxEvent, type NewEvent } from "#kernel/events/outbox.js";
 import { isRetryableDatabaseError } from "./retry.js";
 
 /** What the ledger needs of a connection pool (a pg.Pool, or one client in tests). */

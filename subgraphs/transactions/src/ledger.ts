@@ -3,10 +3,10 @@
 // the accounts' row locks (migration 20261207150000_ledger_database_guarantees). The money movements of the
 // API each have their own SQL function (movements.ts, holds.ts).
 import { randomUUID } from "node:crypto";
-import { Prisma } from "../../../kernel/db.js";
-import { badUserInput } from "../../../kernel/errors.js";
-import type { EventActor } from "../../../kernel/events/registry.js";
-import { isSupportedCurrency } from "../../../kernel/money.js";
+import { Prisma } from "#kernel/db.js";
+import { badUserInput } from "#kernel/errors.js";
+import type { EventActor } from "#kernel/events/registry.js";
+import { isSupportedCurrency } from "#kernel/money.js";
 import type { LedgerDb, LedgerTx } from "./db.js";
 import { ledgerRefusal } from "./ledger-sql.js";
 import type { TransactionView } from "./mappers.js";

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
-import { loadByIds, loadGroupedByIds } from "../../../kernel/batch.js";
-import { Prisma } from "../../../kernel/db.js";
-import type { Hold, LedgerAccount, LedgerTransaction } from "../../../kernel/generated/prisma/client.js";
+import { loadByIds, loadGroupedByIds } from "#kernel/batch.js";
+import { Prisma } from "#kernel/db.js";
+import type { Hold, LedgerAccount, LedgerTransaction } from "#kernel/generated/prisma/client.js";
 import { encodePostingCursor, type PageRequest } from "./cursors.js";
 import type { LedgerDb } from "./db.js";
 import type { PostingView, TransactionConnectionView, TransactionView } from "./mappers.js";

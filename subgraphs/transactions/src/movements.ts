@@ -3,10 +3,10 @@
 import { randomUUID } from "node:crypto";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { GraphQLError } from "graphql";
-import { requireCaller, requireRole } from "../../../kernel/authz.js";
-import { isUuid } from "../../../kernel/batch.js";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
+import { requireCaller, requireRole } from "#kernel/authz.js";
+import { isUuid } from "#kernel/batch.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
+import { appendOutboxEvent } from "#kernel/events/outbox.js";
 import type { TransactionsContext } from "./context.js";
 import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
 import { eventContextOf } from "./ledger.js";

@@ -2,10 +2,10 @@
 // authorizeTransfer) is limited per user, in the shared store so every replica counts together: guessing
 // numbers to find live accounts costs one request each and stops soon. Staff are not limited here (the
 // router's general limits apply to everyone).
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import type { Caller } from "../../../kernel/identity.js";
-import type { Logger } from "../../../kernel/logger.js";
-import type { SharedStore } from "../../../kernel/shared-store.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
+import type { Caller } from "#kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 
 export interface NumberLookupLimit {
   /** Look-ups of other customers' accounts by number, per user and window. */

@@ -1,5 +1,5 @@
-import { Prisma } from "../../../kernel/db.js";
-import type { LedgerAccount } from "../../../kernel/generated/prisma/client.js";
+import { Prisma } from "#kernel/db.js";
+import type { LedgerAccount } from "#kernel/generated/prisma/client.js";
 import type { LedgerDb } from "./db.js";
 import type { LedgerSliceView, TransactionView } from "./mappers.js";
 

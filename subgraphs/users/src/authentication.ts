@@ -1,6 +1,6 @@
 // Password login with throttling (credential-checks.ts), MFA and no user enumeration.
-import type { User } from "../../../kernel/generated/prisma/client.js";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
+import type { User } from "#kernel/generated/prisma/client.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import type { UsersContext } from "./context.js";
 import type { UsersTx } from "./db.js";
 import { acceptedTotpStep, isTotpCodeShape, recoveryCodeHash } from "./mfa.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { httpUrl, port, redisUrl, subgraphBaseConfig } from "../../../kernel/config.js";
-import { eventsConfigShape } from "../../../kernel/events/config.js";
+import { httpUrl, port, redisUrl, subgraphBaseConfig } from "#kernel/config.js";
+import { eventsConfigShape } from "#kernel/events/config.js";
 
 export const usersConfigSchema = subgraphBaseConfig
   .extend({

@@ -1,5 +1,5 @@
-import type { SharedStore } from "../../../kernel/shared-store.js";
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { SharedStore } from "#kernel/shared-store.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 import type { StepUpSettings } from "./credential-checks.js";
 import type { UsersDb } from "./db.js";
 import type { UserLoaders } from "./loaders.js";

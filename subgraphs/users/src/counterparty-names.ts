@@ -3,7 +3,7 @@
 // an attacker whose account it is ("B*** O***"). The ledger (transactions service) answers, per request and
 // batched; when it cannot, the name stays masked.
 import DataLoader from "dataloader";
-import type { RequestBase } from "../../../kernel/subgraph-server.js";
+import type { RequestBase } from "#kernel/subgraph-server.js";
 
 /** The first letter of each word, then a fixed number of stars (the length is not revealed either). */
 export function maskName(name: string): string {

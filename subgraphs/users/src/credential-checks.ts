@@ -3,7 +3,7 @@
 // account a progressive delay. A failure made with an access token also counts toward that session: after a
 // few, the session is revoked (a stolen token must not become a password oracle).
 import { setTimeout as sleep } from "node:timers/promises";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import type { UsersContext } from "./context.js";
 import { recordSecurityEvent, SecurityEventType } from "./security-events.js";
 import { publishRevocation, revokeUserSessionsInTx } from "./sessions.js";

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../../kernel/db.js";
+import type { PrismaClient } from "#kernel/db.js";
 
 /** The users domain sees only its own tables. */
 export type UsersDb = Pick<PrismaClient, "user" | "session" | "refreshToken" | "mfaRecoveryCode" | "securityEvent" | "$transaction" | "$executeRaw">;

@@ -2,7 +2,7 @@
 // pseudonymisation. The user id stays: ledger postings and audit records keep pointing at it, so balances
 // and the audit chain remain consistent, but nothing links the id to a person any more.
 import { randomBytes } from "node:crypto";
-import type { Prisma } from "../../../kernel/generated/prisma/client.js";
+import type { Prisma } from "#kernel/generated/prisma/client.js";
 import type { UsersContext } from "./context.js";
 import { recordSecurityEvent, SecurityEventType } from "./security-events.js";
 import { revokeUserSessionsInTx } from "./sessions.js";

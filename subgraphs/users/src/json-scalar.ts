@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from "graphql";
-import { badUserInput } from "../../../kernel/errors.js";
+import { badUserInput } from "#kernel/errors.js";
 
 /** Output-only JSON documents (the GDPR export); the users API takes no JSON input. */
 export const JSONScalar = new GraphQLScalarType({

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import { loadByIds } from "../../../kernel/batch.js";
-import type { User } from "../../../kernel/generated/prisma/client.js";
+import { loadByIds } from "#kernel/batch.js";
+import type { User } from "#kernel/generated/prisma/client.js";
 import type { UsersDb } from "./db.js";
 
 export interface UserLoaders {

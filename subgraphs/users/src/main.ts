@@ -1,7 +1,7 @@
 // Starts the users subgraph alone (one process per service, as in containers).
-import { loadConfigOrExit } from "../../../kernel/config.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { runAlone } from "../../../kernel/service-runtime.js";
+import { loadConfigOrExit } from "#kernel/config.js";
+import { createLogger } from "#kernel/logger.js";
+import { runAlone } from "#kernel/service-runtime.js";
 import { usersConfigSchema } from "./config.js";
 import { startUsersService } from "./service.js";
 

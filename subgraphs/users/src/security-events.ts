@@ -3,9 +3,9 @@
 // secrets, never the email someone tried.
 // The ones other domains care about are also appended to the users outbox (docs/events.md), in the same
 // transaction.
-import { redactAuditDetails } from "../../../kernel/audit-trail.js";
-import { appendOutboxEvent } from "../../../kernel/events/outbox.js";
-import type { Prisma } from "../../../kernel/generated/prisma/client.js";
+import { redactAuditDetails } from "#kernel/audit-trail.js";
+import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import type { Prisma } from "#kernel/generated/prisma/client.js";
 import type { UsersDb, UsersTx } from "./db.js";
 
 export const SecurityEventType = {

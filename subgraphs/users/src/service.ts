@@ -1,9 +1,9 @@
-import { createDatabase, type Database } from "../../../kernel/db.js";
-import { startServiceRelay } from "../../../kernel/events/runtime.js";
-import { createLogger } from "../../../kernel/logger.js";
-import { readSchemaFile } from "../../../kernel/service-runtime.js";
-import { createSharedStore } from "../../../kernel/shared-store.js";
-import { type RunningService, startDatabaseSubgraph } from "../../../kernel/subgraph-server.js";
+import { createDatabase, type Database } from "#kernel/db.js";
+import { startServiceRelay } from "#kernel/events/runtime.js";
+import { createLogger } from "#kernel/logger.js";
+import { readSchemaFile } from "#kernel/service-runtime.js";
+import { createSharedStore } from "#kernel/shared-store.js";
+import { type RunningService, startDatabaseSubgraph } from "#kernel/subgraph-server.js";
 import type { UsersConfig } from "./config.js";
 import type { UsersContext, UsersServices } from "./context.js";
 import { jwksDocument, loadSigningKeyring, recordSigningKeyInUse } from "./keys.js";

@@ -1,10 +1,10 @@
 // Login sessions and their refresh-token families. A session's id is the `sid` of every access token it
 // issues. Refresh tokens rotate on every use; a used token presented again means it was stolen (or the
 // client is broken), so the whole session is revoked (OAuth 2.0 Security BCP, refresh token rotation).
-import { isUuid } from "../../../kernel/batch.js";
-import type { User } from "../../../kernel/generated/prisma/client.js";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
-import { revokeSessions } from "../../../kernel/revocation.js";
+import { isUuid } from "#kernel/batch.js";
+import type { User } from "#kernel/generated/prisma/client.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
+import { revokeSessions } from "#kernel/revocation.js";
 import type { UsersContext } from "./context.js";
 import type { UsersTx } from "./db.js";
 import { recordSecurityEvent, SecurityEventType, type SecurityEventInput } from "./security-events.js";

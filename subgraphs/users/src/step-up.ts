@@ -3,9 +3,9 @@
 // a one-time code when MFA is on), or has signed in with a password within the last few minutes (the
 // token's `auth_time`, set at login and kept across refreshes). Otherwise REAUTHENTICATION_REQUIRED.
 // Wrong passwords and codes count like failed logins, and toward the session (credential-checks.ts).
-import type { Caller } from "../../../kernel/identity.js";
-import type { User } from "../../../kernel/generated/prisma/client.js";
-import { ErrorCode, domainError } from "../../../kernel/errors.js";
+import type { Caller } from "#kernel/identity.js";
+import type { User } from "#kernel/generated/prisma/client.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import { consumeMfaCode } from "./authentication.js";
 import type { UsersContext } from "./context.js";
 import { admitCredentialAttempt, recordCredentialFailure, recordCredentialSuccess } from "./credential-checks.js";

@@ -8,7 +8,7 @@
 // Accounts are keyed by a hash of the normalised email, so unknown emails are throttled exactly like known
 // ones and no email is stored.
 import { sha256Hex } from "./tokens.js";
-import type { SharedStore } from "../../../kernel/shared-store.js";
+import type { SharedStore } from "#kernel/shared-store.js";
 
 export interface ThrottleSettings {
   /** Failures from one address on one account before that address is refused for that account. */

@@ -1,7 +1,7 @@
 // User records of the users domain: registration, staff-created users, profile changes.
-import { Prisma, type User } from "../../../kernel/generated/prisma/client.js";
-import { ErrorCode, badUserInput, domainError } from "../../../kernel/errors.js";
-import type { Role } from "../../../kernel/identity.js";
+import { Prisma, type User } from "#kernel/generated/prisma/client.js";
+import { ErrorCode, badUserInput, domainError } from "#kernel/errors.js";
+import type { Role } from "#kernel/identity.js";
 import type { UsersDb, UsersTx } from "./db.js";
 import { passwordWeakness } from "./password-policy.js";
 import { hashPassword } from "./passwords.js";

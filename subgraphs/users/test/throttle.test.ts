@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { createSharedStore } from "../../../kernel/shared-store.js";
-import { createLogger } from "../../../kernel/logger.js";
+import { createSharedStore } from "#kernel/shared-store.js";
+import { createLogger } from "#kernel/logger.js";
 import { LoginThrottle } from "../src/throttle.js";
 
 const store = await createSharedStore({ prefix: "", logger: createLogger("test", "silent") });

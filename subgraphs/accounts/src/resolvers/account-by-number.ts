@@ -1,5 +1,5 @@
-import { isValidAccountNumber, normaliseAccountNumber } from "../../../../kernel/account-number.js";
-import { ErrorCode, domainError } from "../../../../kernel/errors.js";
+import { isValidAccountNumber, normaliseAccountNumber } from "#kernel/account-number.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import { requireStaff } from "../lifecycle.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 

@@ -1,5 +1,5 @@
-import { mayAccessCustomerData, requireCaller } from "../../../../kernel/authz.js";
-import { forbidden } from "../../../../kernel/errors.js";
+import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { forbidden } from "#kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 
 export const account: QueryResolvers["account"] = async (_parent, { id }, { caller, loaders }) => {

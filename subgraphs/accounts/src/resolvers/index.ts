@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeScalar } from "#kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { account } from "./account.js";
 import { accountByNumber } from "./account-by-number.js";

@@ -1,4 +1,4 @@
-import { requireRole } from "../../../../kernel/authz.js";
+import { requireRole } from "#kernel/authz.js";
 import { signAuditDigest } from "../digest.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import { AUDIT_READERS } from "./audit-event.js";

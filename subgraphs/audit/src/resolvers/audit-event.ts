@@ -1,5 +1,5 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import type { Role } from "../../../../kernel/identity.js";
+import { requireRole } from "#kernel/authz.js";
+import type { Role } from "#kernel/identity.js";
 import { canonicalJson } from "../chain.js";
 import type { AuditEventResolvers } from "../generated/resolvers-types.js";
 

@@ -1,5 +1,5 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput } from "../../../../kernel/errors.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import { MAX_AUDIT_PAGE_SIZE, decodeAuditCursor, encodeAuditCursor, listAuditEvents } from "../trail.js";
 import { AUDIT_READERS } from "./audit-event.js";

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeScalar } from "#kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { AuditEvent } from "./audit-event.js";
 import { auditDigest } from "./audit-digest.js";

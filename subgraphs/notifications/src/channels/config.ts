@@ -1,7 +1,7 @@
 // Configuration of the external delivery channels (e-mail, webhooks, SMS gateway) and of the dispatcher that
 // sends their durable queue. Merged into the notifications service's config (../config.ts).
 import { z } from "zod";
-import { httpUrl } from "../../../../kernel/config.js";
+import { httpUrl } from "#kernel/config.js";
 
 const flag = (fallback: boolean) =>
   z

@@ -8,9 +8,9 @@
 //  - Outcome: SENT, SKIPPED (nothing to send to), or a retry after exponential backoff with jitter; FAILED
 //    after DELIVERY_MAX_ATTEMPTS or at once for a final error. Every attempt is a row of the delivery log.
 import { Counter } from "prom-client";
-import type { PrismaClient } from "../../../../kernel/db.js";
-import { processEventRegistry } from "../../../../kernel/events/metrics.js";
-import type { Logger } from "../../../../kernel/logger.js";
+import type { PrismaClient } from "#kernel/db.js";
+import { processEventRegistry } from "#kernel/events/metrics.js";
+import type { Logger } from "#kernel/logger.js";
 import type { ChannelName, NotificationChannel, OutgoingNotification, SendOutcome } from "./types.js";
 
 export interface DispatcherOptions {

@@ -2,7 +2,7 @@
 // e-mail or webhook exists if and only if the event was handled (the queue is durable: a crash after the
 // commit loses nothing, the dispatcher sends it later). The unique (event, user, kind, channel) index makes a
 // redelivered event queue nothing twice. Channel choice comes from the user's preferences for the kind.
-import type { ConsumerTx } from "../../../../kernel/events/index.js";
+import type { ConsumerTx } from "#kernel/events/index.js";
 import type { ChannelName } from "./types.js";
 
 export interface ChannelFlags {

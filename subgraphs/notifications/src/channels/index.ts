@@ -1,6 +1,6 @@
 // The channels this process runs, from its configuration: e-mail when SMTP_URL is set, webhooks always,
 // the SMS gateway when SMS_GATEWAY_URL is set. In-app delivery is the stored notification itself.
-import type { Logger } from "../../../../kernel/logger.js";
+import type { Logger } from "#kernel/logger.js";
 import type { NotificationsDb } from "../db.js";
 import type { ChannelsConfig } from "./config.js";
 import { EmailChannel } from "./email.js";

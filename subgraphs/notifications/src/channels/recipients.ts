@@ -3,8 +3,8 @@
 // (a user may read their own e-mail address), so the users service applies its usual rules; addresses are
 // used to send and never logged or stored here.
 import { randomUUID } from "node:crypto";
-import { IdentitySigner } from "../../../../kernel/identity.js";
-import { createSubgraphCaller } from "../../../../kernel/internal-client.js";
+import { IdentitySigner } from "#kernel/identity.js";
+import { createSubgraphCaller } from "#kernel/internal-client.js";
 
 export interface RecipientDirectory {
   /** The user's e-mail address, or null when the user is unknown. */

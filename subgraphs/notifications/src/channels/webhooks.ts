@@ -1,7 +1,7 @@
 // Users' webhook endpoints: registering one returns a fresh signing secret once (stored encrypted, never
 // shown again); registering again replaces the endpoint and the secret (rotation); removing stops webhook
 // delivery (queued webhook deliveries are then skipped).
-import { badUserInput } from "../../../../kernel/errors.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { NotificationsDb } from "../db.js";
 import { endpointProblem } from "./safe-http.js";
 import { encryptSecret, generateSigningSecret } from "./secrets.js";

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeScalar } from "#kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { markAllNotificationsRead } from "./mark-all-notifications-read.js";
 import { markNotificationRead } from "./mark-notification-read.js";

@@ -1,4 +1,4 @@
-import { requireCaller } from "../../../../kernel/authz.js";
+import { requireCaller } from "#kernel/authz.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 
 /** Marks every unread notification of the caller read; returns how many changed. */

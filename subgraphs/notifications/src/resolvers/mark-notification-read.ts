@@ -1,6 +1,6 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { isUuid } from "../../../../kernel/batch.js";
-import { notFound } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { isUuid } from "#kernel/batch.js";
+import { notFound } from "#kernel/errors.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 
 /** Marks one of the caller's notifications read; someone else's (or an unknown id) is NOT_FOUND. Idempotent. */

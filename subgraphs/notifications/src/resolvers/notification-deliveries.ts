@@ -1,6 +1,6 @@
-import { isUuid } from "../../../../kernel/batch.js";
-import { mayAccessCustomerData, requireCaller } from "../../../../kernel/authz.js";
-import { badUserInput, forbidden } from "../../../../kernel/errors.js";
+import { isUuid } from "#kernel/batch.js";
+import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { badUserInput, forbidden } from "#kernel/errors.js";
 import type { NotificationChannel, NotificationDeliveryStatus, QueryResolvers } from "../generated/resolvers-types.js";
 
 const MAX_DELIVERIES = 100;

@@ -1,4 +1,4 @@
-import { requireCaller } from "../../../../kernel/authz.js";
+import { requireCaller } from "#kernel/authz.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import { loadPreferences } from "../preferences.js";
 

@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { forbidden } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { forbidden } from "#kernel/errors.js";
 import type { NotificationResolvers } from "../generated/resolvers-types.js";
 
 export const Notification: NotificationResolvers = {

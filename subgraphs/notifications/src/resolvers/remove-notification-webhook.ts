@@ -1,4 +1,4 @@
-import { requireCaller } from "../../../../kernel/authz.js";
+import { requireCaller } from "#kernel/authz.js";
 import { removeNotificationWebhook as remove } from "../channels/webhooks.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 

@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { forbidden } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { forbidden } from "#kernel/errors.js";
 import type { UserResolvers } from "../generated/resolvers-types.js";
 
 /** User.unreadNotificationCount: the user's own only, like User.notifications. */

@@ -1,4 +1,4 @@
-import { requireCaller } from "../../../../kernel/authz.js";
+import { requireCaller } from "#kernel/authz.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { updatePreferences } from "../preferences.js";
 

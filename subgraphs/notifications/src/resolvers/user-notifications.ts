@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { badUserInput, forbidden } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { badUserInput, forbidden } from "#kernel/errors.js";
 import type { UserResolvers } from "../generated/resolvers-types.js";
 import { MAX_PAGE_SIZE, decodeNotificationCursor, encodeNotificationCursor } from "../pages.js";
 

@@ -1,6 +1,6 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import type { Role } from "../../../../kernel/identity.js";
-import { badUserInput } from "../../../../kernel/errors.js";
+import { requireRole } from "#kernel/authz.js";
+import type { Role } from "#kernel/identity.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import type { ReportingContext } from "../context.js";
 import { statementCsv } from "../csv.js";

@@ -1,7 +1,7 @@
 // Live dashboard figures as a subscription: an async generator that reads the projections at once and then
 // every `intervalSeconds`, until the client goes away (the server calls `return()` on it).
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput } from "../../../../kernel/errors.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { ReportingContext } from "../context.js";
 import type { SubscriptionResolvers } from "../generated/resolvers-types.js";
 import { dashboardMetrics as readDashboardMetrics, type DashboardMetricsView } from "../summaries.js";

@@ -1,6 +1,6 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput } from "../../../../kernel/errors.js";
-import type { Role } from "../../../../kernel/identity.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput } from "#kernel/errors.js";
+import type { Role } from "#kernel/identity.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import { DAY_MS, parseCurrency, parseDay, parseMonth } from "../periods.js";
 import { kpis as readKpis, periodSummary } from "../summaries.js";

@@ -1,7 +1,7 @@
-import { money } from "../../../../kernel/money.js";
+import { money } from "#kernel/money.js";
 import { loadAccountForCaller } from "../authz.js";
 import { pageRequest } from "../cursors.js";
-import { badUserInput } from "../../../../kernel/errors.js";
+import { badUserInput } from "#kernel/errors.js";
 import { parseMovementAmount } from "../lookup.js";
 import type { AccountResolvers } from "../generated/resolvers-types.js";
 import type { HistoryFilter } from "../loaders.js";

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeScalar } from "#kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { Account } from "./account-ledger.js";
 import { authorizeTransfer } from "./authorize-transfer.js";

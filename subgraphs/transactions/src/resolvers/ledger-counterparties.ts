@@ -1,8 +1,8 @@
 // Issue 14 (owned by the users side): the users service shows another customer's full name only to someone
 // who has exchanged money with them; before that (e.g. a hold to a guessed account number) it is masked.
-import { requireCaller } from "../../../../kernel/authz.js";
-import { isUuid } from "../../../../kernel/batch.js";
-import { Prisma } from "../../../../kernel/db.js";
+import { requireCaller } from "#kernel/authz.js";
+import { isUuid } from "#kernel/batch.js";
+import { Prisma } from "#kernel/db.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 
 const MAX_USERS = 100;

@@ -1,4 +1,4 @@
-import { badUserInput } from "../../../../kernel/errors.js";
+import { badUserInput } from "#kernel/errors.js";
 import { loadAccountForCaller } from "../authz.js";
 import type { LedgerSliceEntryResolvers, LedgerSliceResolvers, QueryResolvers } from "../generated/resolvers-types.js";
 import { readLedgerSlice } from "../slice.js";

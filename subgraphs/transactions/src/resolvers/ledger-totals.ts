@@ -1,5 +1,5 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput } from "../../../../kernel/errors.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput } from "#kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 import { readLedgerTotals } from "../daily-totals.js";
 

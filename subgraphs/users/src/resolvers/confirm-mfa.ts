@@ -1,4 +1,4 @@
-import { ErrorCode, domainError } from "../../../../kernel/errors.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import { admitCredentialAttempt, recordCredentialFailure } from "../credential-checks.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { acceptedTotpStep } from "../mfa.js";

@@ -1,4 +1,4 @@
-import { requireRole } from "../../../../kernel/authz.js";
+import { requireRole } from "#kernel/authz.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";
 import { createUserChecked } from "../users.js";

@@ -1,4 +1,4 @@
-import { ErrorCode, domainError } from "../../../../kernel/errors.js";
+import { ErrorCode, domainError } from "#kernel/errors.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash } from "../mfa.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";

@@ -1,6 +1,6 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { forbidden, notFound } from "../../../../kernel/errors.js";
-import { isUuid } from "../../../../kernel/batch.js";
+import { requireRole } from "#kernel/authz.js";
+import { forbidden, notFound } from "#kernel/errors.js";
+import { isUuid } from "#kernel/batch.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { eraseUser as erase } from "../gdpr.js";
 import { publishRevocation } from "../sessions.js";

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "../../../../kernel/scalars.js";
+import { DateTimeScalar } from "#kernel/scalars.js";
 import type { Resolvers } from "../generated/resolvers-types.js";
 import { JSONScalar } from "../json-scalar.js";
 import { changePassword } from "./change-password.js";

@@ -1,4 +1,4 @@
-import { requireCaller } from "../../../../kernel/authz.js";
+import { requireCaller } from "#kernel/authz.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";
 import { publishRevocation, revokeUserSessionsInTx } from "../sessions.js";

@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { unauthenticated } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { unauthenticated } from "#kernel/errors.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 
 export const me: QueryResolvers["me"] = async (_parent, _args, { caller, loaders }) => {

@@ -1,6 +1,6 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput, forbidden, notFound } from "../../../../kernel/errors.js";
-import { isUuid } from "../../../../kernel/batch.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput, forbidden, notFound } from "#kernel/errors.js";
+import { isUuid } from "#kernel/batch.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";
 import { publishRevocation, revokeUserSessionsInTx } from "../sessions.js";

@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { unauthenticated } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { unauthenticated } from "#kernel/errors.js";
 import type { UsersContext } from "../context.js";
 
 /** The signed-in user's row, read fresh (password and MFA state must not come from a cache). */

@@ -1,5 +1,5 @@
-import { requireCaller } from "../../../../kernel/authz.js";
-import { unauthenticated } from "../../../../kernel/errors.js";
+import { requireCaller } from "#kernel/authz.js";
+import { unauthenticated } from "#kernel/errors.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 import { recordSecurityEvent, SecurityEventType } from "../security-events.js";
 import { validName } from "../users.js";

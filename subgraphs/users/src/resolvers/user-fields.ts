@@ -1,7 +1,7 @@
-import { mayAccessCustomerData, requireCaller } from "../../../../kernel/authz.js";
-import { forbidden } from "../../../../kernel/errors.js";
-import type { Role } from "../../../../kernel/identity.js";
-import type { User as UserRow } from "../../../../kernel/generated/prisma/client.js";
+import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
+import { forbidden } from "#kernel/errors.js";
+import type { Role } from "#kernel/identity.js";
+import type { User as UserRow } from "#kernel/generated/prisma/client.js";
 import type { UserResolvers } from "../generated/resolvers-types.js";
 import type { UsersContext } from "../context.js";
 import { maskName } from "../counterparty-names.js";

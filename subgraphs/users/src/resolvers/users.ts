@@ -1,7 +1,7 @@
-import { requireRole } from "../../../../kernel/authz.js";
-import { badUserInput } from "../../../../kernel/errors.js";
-import { isUuid } from "../../../../kernel/batch.js";
-import type { Prisma } from "../../../../kernel/generated/prisma/client.js";
+import { requireRole } from "#kernel/authz.js";
+import { badUserInput } from "#kernel/errors.js";
+import { isUuid } from "#kernel/batch.js";
+import type { Prisma } from "#kernel/generated/prisma/client.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";
 
 const MAX_PAGE = 100;
