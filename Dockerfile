@@ -47,6 +47,7 @@ COPY package.json package-lock.json tsconfig.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY schema ./schema
 COPY kernel ./kernel
+COPY domain ./domain
 COPY subgraphs ./subgraphs
 COPY router ./router
 COPY scripts ./scripts

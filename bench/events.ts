@@ -9,12 +9,11 @@ import { createLogger } from "#kernel/logger.js";
 import {
   MemoryEventTransport,
   RedisEventTransport,
-  appendOutboxEvent,
-  createEventConsumer,
   createOutboxRelay,
   outboxBacklog,
   type EventTransport,
 } from "#kernel/events/index.js";
+import { appendOutboxEvent, createEventConsumer } from "#domain/events.js";
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisKeys } from "../test/support/stack.js";
 import { until } from "../test/support/wait.js";
 

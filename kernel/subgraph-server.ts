@@ -4,11 +4,10 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
-import { GraphQLError, Kind, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs } from "graphql";
+import { GraphQLError, Kind, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
-import { AUDIT_DOMAIN_OF_SERVICE, auditMutations, registerAuditTrailMetrics, type AuditTrailOptions } from "./audit-trail.js";
 import { createDatabase, sqlStatements, type Database, type PrismaClient } from "./db.js";
 import { maskError } from "./errors.js";
 import { closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBodyBytes, readRawBody, sendGraphQLError, sendJson } from "./http.js";
@@ -53,13 +52,28 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   internalCallTimeoutMs?: number;
   /** Routes served before /graphql, e.g. the JWKS of the users service. */
   extraRoutes?: ExtraRoute[];
-  /** Where the audit events of this subgraph's mutations go (kernel/audit-trail.ts); set for database subgraphs. */
-  audit?: Pick<AuditTrailOptions, "domain" | "prisma">;
+  /**
+   * Wraps the built schema before it is served: the audit trail (domain/audit-trail.ts, `auditTrail`) makes
+   * every mutation one audit event. A subgraph with mutations and no instrument logs an error at start.
+   */
+  instrumentSchema?: SchemaInstrument;
   /** Adds the service's own metrics to its /metrics registry. */
   registerMetrics?: (registry: Registry) => void;
   /** OpenTelemetry settings (kernel/tracing.ts); read from the environment when not given. */
   tracing?: TracingSettings;
 }
+
+/** What a schema instrument is told about the service it instruments. */
+export interface InstrumentedService {
+  name: string;
+  logger: Logger;
+  /** The service's /metrics registry. */
+  metrics: Registry;
+  /** The service's database (database subgraphs). */
+  prisma?: PrismaClient;
+}
+
+export type SchemaInstrument = (schema: GraphQLSchema, service: InstrumentedService) => void;
 
 export interface RunningService {
   name: string;
@@ -112,9 +126,10 @@ export async function startSubgraph<TContext extends BaseContext>(
   const schema = buildSubgraphSchema([
     { typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
   ]);
-  // Every mutation becomes exactly one audit event (docs/audit.md).
-  if (options.audit) auditMutations(schema, { ...options.audit, service: name, logger });
-  else if (schema.getMutationType()) logger.error("this subgraph has mutations but no audit outbox: its mutations are not audited");
+  const registry = createMetricsRegistry(name);
+  options.registerMetrics?.(registry);
+  if (options.instrumentSchema) options.instrumentSchema(schema, { name, logger, metrics: registry });
+  else if (schema.getMutationType()) logger.error("this subgraph has mutations but no schema instrument: its mutations are not audited");
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -124,9 +139,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   });
   await apollo.start();
 
-  const registry = createMetricsRegistry(name);
-  registerAuditTrailMetrics(registry);
-  options.registerMetrics?.(registry);
+
   const requests = new Counter({
     name: "fedbank_subgraph_requests_total",
     help: "GraphQL requests received, by outcome",
@@ -263,7 +276,7 @@ export async function startDatabaseSubgraph<TContext extends BaseContext>(
     logger: createLogger(options.name, config.LOG_LEVEL),
     readinessChecks: { database: () => db.ping() },
     createContext: (base) => createContext(base, db.prisma),
-    audit: rest.audit ?? (AUDIT_DOMAIN_OF_SERVICE[options.name] ? { domain: AUDIT_DOMAIN_OF_SERVICE[options.name]!, prisma: db.prisma } : undefined),
+    instrumentSchema: rest.instrumentSchema && ((schema, service) => rest.instrumentSchema!(schema, { ...service, prisma: db.prisma })),
   });
   return {
     ...service,

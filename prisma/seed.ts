@@ -2,7 +2,7 @@
 // a ledger history built from balanced postings (balances are derived, never typed in). Idempotent: a
 // second run changes nothing. Refuses to run in production.
 import type { PrismaClient } from "#kernel/db.js";
-import { parseAmount } from "#kernel/money.js";
+import { parseAmount } from "#domain/money.js";
 import type { Role } from "#kernel/identity.js";
 import { ensureUser } from "../subgraphs/users/src/users.js";
 import { openAccount } from "../subgraphs/accounts/src/accounts.js";

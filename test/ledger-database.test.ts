@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { MAX_BALANCE_MINOR, MAX_MINOR_UNITS } from "#kernel/money.js";
+import { MAX_BALANCE_MINOR, MAX_MINOR_UNITS } from "#domain/money.js";
 import { asApplicationRole } from "../scripts/migrate.js";
 import { ledgerRefusal } from "../subgraphs/transactions/src/ledger-sql.js";
 import { createTestDatabase, type TestDatabase } from "./support/stack.js";

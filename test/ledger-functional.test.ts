@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { computeCheckDigits } from "#kernel/account-number.js";
+import { computeCheckDigits } from "#domain/account-number.js";
 import { createDatabase } from "#kernel/db.js";
 import { purgeIdempotencyKeys } from "../subgraphs/transactions/src/idempotency.js";
 import { LEDGER_OPS as OPS, ledgerInvariantViolations } from "./support/builders.js";

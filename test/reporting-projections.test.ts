@@ -9,7 +9,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import { createDatabase, type Database } from "#kernel/db.js";
 import { createLogger } from "#kernel/logger.js";
-import { formatAmount, parseAmount } from "#kernel/money.js";
+import { formatAmount, parseAmount } from "#domain/money.js";
 import { dashboardMetricsStream } from "../subgraphs/reporting/src/resolvers/dashboard-metrics.js";
 import type { ReportingContext } from "../subgraphs/reporting/src/context.js";
 import type { DashboardMetricsView } from "../subgraphs/reporting/src/summaries.js";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { EventConsumerOptions } from "./consumer.js";
 import type { OutboxRelayOptions } from "./relay.js";
-import type { ProducerDomain } from "./registry.js";
+import type { DefinitionMap, ProducerDomain } from "./registry.js";
 
 const milliseconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -40,7 +40,7 @@ export function relaySettings(config: EventsConfig): Pick<OutboxRelayOptions, "p
 /** Consumer settings from the parsed configuration. */
 export function consumerSettings(
   config: EventsConfig,
-): Pick<EventConsumerOptions<ProducerDomain>, "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "claimIdleMs"> {
+): Pick<EventConsumerOptions<DefinitionMap, ProducerDomain>, "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "claimIdleMs"> {
   return {
     maxAttempts: config.EVENTS_MAX_ATTEMPTS,
     retryBaseMs: config.EVENTS_RETRY_BASE_MS,

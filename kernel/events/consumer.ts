@@ -8,9 +8,8 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "../db.js";
 import type { Logger } from "../logger.js";
-import { eventRegistry, type EventDefinitions, type EventType, type PlatformEvent } from "./catalog.js";
 import { eventAgeSeconds, processEventMetrics, type EventMetrics } from "./metrics.js";
-import { EventSchemaError, type ConsumerDomain, type EventRegistry, type StreamDomain } from "./registry.js";
+import { EventSchemaError, type ConsumerDomain, type DefinitionMap, type EventOf, type EventRegistry, type StreamDomain } from "./registry.js";
 import type { DeadLetter, Delivery, EventTransport } from "./transport.js";
 
 /** The processed-events table of each consuming domain (fixed identifiers). */
@@ -30,12 +29,22 @@ export interface DeliveryInfo {
   deliveryCount: number;
 }
 
-export type EventHandler<Type extends EventType> = (event: PlatformEvent<Type>, tx: ConsumerTx, delivery: DeliveryInfo) => Promise<void>;
-export type EventHandlers<Domain extends StreamDomain> = {
-  [Type in Extract<EventType, `${Domain}.${string}`>]?: EventHandler<Type>;
+/** Any event of a catalogue `Defs`, its payload typed by its type. */
+export type AnyEventOf<Defs extends DefinitionMap, Type extends keyof Defs & string = keyof Defs & string> = {
+  [T in Type]: EventOf<Defs, T>;
+}[Type];
+export type EventHandler<Defs extends DefinitionMap, Type extends keyof Defs & string> = (
+  event: AnyEventOf<Defs, Type>,
+  tx: ConsumerTx,
+  delivery: DeliveryInfo,
+) => Promise<void>;
+export type EventHandlers<Defs extends DefinitionMap, Domain extends StreamDomain> = {
+  [Type in Extract<keyof Defs & string, `${Domain}.${string}`>]?: EventHandler<Defs, Type>;
 };
 
-export interface EventConsumerOptions<Domain extends StreamDomain> {
+export interface EventConsumerOptions<Defs extends DefinitionMap, Domain extends StreamDomain> {
+  /** The catalogue events are parsed and upcast with. */
+  registry: EventRegistry<Defs>;
   transport: EventTransport;
   /** The producing domain whose stream is read. */
   source: Domain;
@@ -46,9 +55,8 @@ export interface EventConsumerOptions<Domain extends StreamDomain> {
   /** This instance's name within the group (default: host, pid and a random suffix). */
   consumerName?: string;
   prisma: Pick<PrismaClient, "$transaction">;
-  handlers: EventHandlers<Domain>;
+  handlers: EventHandlers<Defs, Domain>;
   logger: Logger;
-  registry?: EventRegistry<EventDefinitions>;
   /** Attempts before an entry is dead-lettered (deliveries to crashed consumers count as attempts). */
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -65,7 +73,7 @@ export interface EventConsumerOptions<Domain extends StreamDomain> {
    * Events this returns false for are acknowledged as `ignored` without a database transaction (e.g. logins
    * from known devices for notifications: most of the stream, nothing to do).
    */
-  relevant?: (event: PlatformEvent) => boolean;
+  relevant?: (event: AnyEventOf<Defs>) => boolean;
   metrics?: EventMetrics;
 }
 
@@ -103,10 +111,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const errorMessage = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
-export function createEventConsumer<Domain extends StreamDomain>(options: EventConsumerOptions<Domain>): EventConsumer {
+export function createEventConsumer<Defs extends DefinitionMap, Domain extends StreamDomain>(
+  options: EventConsumerOptions<Defs, Domain>,
+): EventConsumer {
   const { transport, source, group } = options;
   const metrics = options.metrics ?? processEventMetrics;
-  const registry = options.registry ?? eventRegistry;
+  const { registry } = options;
   const name = options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const logger = options.logger.child({ component: "event-consumer", stream: source, group, consumer: name });
   const table = PROCESSED_EVENT_TABLES[options.domain];
@@ -117,7 +127,7 @@ export function createEventConsumer<Domain extends StreamDomain>(options: EventC
   const batchSize = options.batchSize ?? 50;
   const blockMs = options.blockMs ?? 2_000;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 15_000;
-  const handlers = options.handlers as Record<string, EventHandler<EventType> | undefined>;
+  const handlers = options.handlers as Record<string, EventHandler<Defs, keyof Defs & string> | undefined>;
 
   let running = false;
   let abort = new AbortController();
@@ -132,7 +142,7 @@ export function createEventConsumer<Domain extends StreamDomain>(options: EventC
     if (typeof rawType === "string" && !handlers[rawType]) return { outcome: "ignored" };
     const event = registry.parse(delivery.raw);
     const handler = handlers[event.type];
-    if (!handler || (options.relevant && !options.relevant(event as PlatformEvent))) return { outcome: "ignored" };
+    if (!handler || (options.relevant && !options.relevant(event as AnyEventOf<Defs>))) return { outcome: "ignored" };
     const info: DeliveryInfo = { entryId: delivery.entryId, sequence: delivery.sequence, deliveryCount: delivery.deliveryCount };
     const outcome = await options.prisma.$transaction(
       async (tx) => {
@@ -140,7 +150,7 @@ export function createEventConsumer<Domain extends StreamDomain>(options: EventC
           INSERT INTO ${Prisma.raw(table)} ("consumer", "event_id", "event_type")
           VALUES (${group}, ${event.id}::uuid, ${event.type}) ON CONFLICT DO NOTHING`;
         if (inserted === 0) return "duplicate" as const;
-        await handler(event as PlatformEvent, tx, info);
+        await handler(event as AnyEventOf<Defs>, tx, info);
         return "processed" as const;
       },
       { timeout: handlerTimeoutMs, maxWait: handlerTimeoutMs },

@@ -1,7 +1,6 @@
 // The event backbone (docs/events.md): envelope and registry, outbox writer, relay, transports, consumers.
 
 export * from "./registry.js";
-export * from "./catalog.js";
 export * from "./outbox.js";
 export * from "./relay.js";
 export * from "./consumer.js";

@@ -2,21 +2,20 @@
 // transaction client of the change itself, so the event exists if and only if the change committed.
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../db.js";
-import { eventRegistry, type EventDefinitions, type EventTypeOfDomain } from "./catalog.js";
-import { domainOfEventType, type EventActor, type EventEnvelope, type EventRegistry, type PayloadOf, type ProducerDomain } from "./registry.js";
+import { domainOfEventType, type DefinitionMap, type EventActor, type EventEnvelope, type EventRegistry, type PayloadOf, type ProducerDomain } from "./registry.js";
 
 /** The outbox table of each producing domain (fixed identifiers: never built from input). */
 export const OUTBOX_TABLES: Readonly<Record<ProducerDomain, string>> = {
   users: `"users"."outbox_events"`,
   accounts: `"accounts"."outbox_events"`,
   ledger: `"ledger"."outbox_events"`,
-  // Audit records of these services' mutations (kernel/audit-trail.ts, migration 20261122070000_audit).
+  // Audit records of these services' mutations (domain/audit-trail.ts, migration 20261122070000_audit).
   notifications: `"notifications"."outbox_events"`,
   reporting: `"reporting"."outbox_events"`,
 };
 
 /**
- * Called after every outbox write, inside the same transaction (kernel/audit-trail.ts uses it to put the
+ * Called after every outbox write, inside the same transaction (domain/audit-trail.ts uses it to put the
  * audit record of the mutation being resolved into that transaction).
  */
 export type OutboxWriteHook = (tx: OutboxTx, domain: ProducerDomain, envelope: EventEnvelope) => Promise<void>;
@@ -47,17 +46,17 @@ export type OutboxTx = Pick<PrismaClient, "$executeRaw">;
  * outbox sequences in commit order. Throws (and the caller's transaction rolls back) when the payload does
  * not match the registry, so a malformed event is never committed.
  */
-export async function appendOutboxEvent<Domain extends ProducerDomain, Type extends EventTypeOfDomain<Domain>>(
+export async function appendOutboxEvent<Defs extends DefinitionMap, Domain extends ProducerDomain, Type extends Extract<keyof Defs & string, `${Domain}.${string}`>>(
+  registry: EventRegistry<Defs>,
   tx: OutboxTx,
   domain: Domain,
-  event: NewEvent<Type, PayloadOf<EventDefinitions, Type>>,
-  registry: EventRegistry<EventDefinitions> = eventRegistry,
-): Promise<EventEnvelope<Type, PayloadOf<EventDefinitions, Type>>> {
+  event: NewEvent<Type, PayloadOf<Defs, Type>>,
+): Promise<EventEnvelope<Type, PayloadOf<Defs, Type>>> {
   if (domainOfEventType(event.type) !== domain) throw new Error(`event ${event.type} does not belong to the ${domain} outbox`);
   const definition = registry.get(event.type);
   if (!definition) throw new Error(`unknown event type ${event.type}`);
   const payload = registry.validatePayload(event.type, event.payload);
-  const envelope: EventEnvelope<Type, PayloadOf<EventDefinitions, Type>> = {
+  const envelope: EventEnvelope<Type, PayloadOf<Defs, Type>> = {
     id: event.id ?? randomUUID(),
     type: event.type,
     version: definition.version,

@@ -2,7 +2,6 @@
 // each event (name, version, payload schema), so a payload that does not match never leaves the producer's
 // transaction and a consumer always receives the shape it was written for.
 import { z } from "zod";
-import { isSupportedCurrency } from "../money.js";
 
 /** The domains that own an outbox: the first segment of every event type. */
 export const PRODUCER_DOMAINS = ["users", "accounts", "ledger", "notifications", "reporting"] as const;
@@ -61,7 +60,6 @@ export interface EventEnvelope<Type extends string = string, Payload = Record<st
 export const id = () => z.uuid();
 /** A non-negative amount in minor units, as a decimal string (bigint-safe JSON). */
 export const minorUnits = () => z.string().regex(/^(0|[1-9]\d{0,19})$/, "minor units as a non-negative integer string");
-export const currencyCode = () => z.string().refine(isSupportedCurrency, "an ISO 4217 currency the platform supports");
 export const timestamp = () => z.iso.datetime({ offset: true });
 
 type PayloadSchema = z.ZodObject<z.ZodRawShape>;

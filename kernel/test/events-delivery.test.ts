@@ -10,16 +10,13 @@ import { createLogger } from "../logger.js";
 import {
   MemoryEventTransport,
   RedisEventTransport,
-  appendOutboxEvent,
-  createEventConsumer,
   createOutboxRelay,
   outboxBacklog,
   type ConsumeOutcome,
-  type EventConsumerOptions,
   type EventTransport,
   type OutboxRelay,
-  type PlatformEvent,
 } from "../events/index.js";
+import { appendOutboxEvent, createEventConsumer, type EventHandler, type PlatformEvent } from "#domain/events.js";
 import { createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
 import { until } from "../../test/support/wait.js";
 
@@ -109,7 +106,7 @@ type Outcomes = Record<ConsumeOutcome, number>;
 
 function recordingHandler(group: string, fail?: (event: PlatformEvent<"ledger.deposit.posted">) => boolean) {
   const calls: { eventId: string; at: number }[] = [];
-  const handler: NonNullable<EventConsumerOptions<"ledger">["handlers"]["ledger.deposit.posted"]> = async (event, tx, delivery) => {
+  const handler: EventHandler<"ledger.deposit.posted"> = async (event, tx, delivery) => {
     calls.push({ eventId: event.id, at: Date.now() });
     if (fail?.(event)) throw new Error("downstream unavailable");
     await tx.$executeRaw`INSERT INTO "reporting"."test_effects" ("consumer", "event_id", "aggregate_id", "amount", "delivery_count")
@@ -131,7 +128,7 @@ for (const transportCase of TRANSPORTS) {
     };
     const relay = (overrides: Partial<Parameters<typeof createOutboxRelay>[0]> = {}) =>
       start(createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50, ...overrides }));
-    const consumer = (group: string, handler: ReturnType<typeof recordingHandler>["handler"], overrides: Partial<EventConsumerOptions<"ledger">> = {}) => {
+    const consumer = (group: string, handler: ReturnType<typeof recordingHandler>["handler"], overrides: Partial<Parameters<typeof createEventConsumer<"ledger">>[0]> = {}) => {
       const outcomes: Outcomes = { processed: 0, duplicate: 0, ignored: 0, retried: 0, dead_lettered: 0, lost: 0 };
       const instance = start(
         createEventConsumer({

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { createDatabase, type Database } from "../db.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../embedded-postgres.js";
 import { createLogger } from "../logger.js";
-import { MemoryEventTransport, appendOutboxEvent, createEventConsumer, createOutboxRelay, outboxBacklog } from "../events/index.js";
+import { MemoryEventTransport, createOutboxRelay, outboxBacklog } from "../events/index.js";
+import { appendOutboxEvent, createEventConsumer } from "#domain/events.js";
 import { migrateDatabase } from "../../scripts/migrate.js";
 import { freePort } from "../../test/support/stack.js";
 

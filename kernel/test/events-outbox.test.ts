@@ -6,16 +6,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { createDatabase, type Database } from "../db.js";
-import {
-  EventSchemaError,
-  appendOutboxEvent,
-  createEventRegistry,
-  defineEvent,
-  eventRegistry,
-  minorUnits,
-  outboxBacklog,
-  EVENT_DEFINITIONS,
-} from "../events/index.js";
+import { EventSchemaError, createEventRegistry, defineEvent, minorUnits, outboxBacklog } from "../events/index.js";
+import { appendOutboxEvent, eventRegistry, EVENT_DEFINITIONS } from "#domain/events.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/stack.js";
 import { until } from "../../test/support/wait.js";
 

@@ -7,11 +7,11 @@
 import { randomUUID } from "node:crypto";
 import { Counter, type Registry } from "prom-client";
 import type { EventActor, EventEnvelope } from "#kernel/events/registry.js";
-import { eventRegistry } from "#kernel/events/catalog.js";
+import { eventRegistry } from "#domain/events.js";
 import { sharedMemoryTransport } from "#kernel/events/memory-transport.js";
 import { RedisEventTransport } from "#kernel/events/redis-transport.js";
 import type { EventTransport } from "#kernel/events/transport.js";
-import { redactAuditDetails } from "#kernel/audit-trail.js";
+import { redactAuditDetails } from "#domain/audit-trail.js";
 import type { Caller } from "#kernel/identity.js";
 import type { Logger } from "#kernel/logger.js";
 

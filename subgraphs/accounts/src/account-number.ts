@@ -1,9 +1,9 @@
 // Account numbers issued by this bank: "FB" + 2 check digits + "FDBK" + 14 digits. Validation is the
 // shared pure module in kernel/ (the ledger validates numbers too).
 import { randomInt } from "node:crypto";
-import { computeCheckDigits } from "#kernel/account-number.js";
+import { computeCheckDigits } from "#domain/account-number.js";
 
-export { computeCheckDigits, isValidAccountNumber, normaliseAccountNumber } from "#kernel/account-number.js";
+export { computeCheckDigits, isValidAccountNumber, normaliseAccountNumber } from "#domain/account-number.js";
 
 const COUNTRY = "FB";
 const BANK_CODE = "FDBK";

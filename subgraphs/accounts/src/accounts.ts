@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import type { AccountType, AccountStatus } from "#kernel/generated/prisma/client.js";
 import { Prisma } from "#kernel/db.js";
-import { isSupportedCurrency } from "#kernel/money.js";
+import { isSupportedCurrency } from "#domain/money.js";
 import { badUserInput } from "#kernel/errors.js";
-import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import { appendOutboxEvent } from "#domain/events.js";
 import type { EventActor } from "#kernel/events/registry.js";
 import { generateAccountNumber } from "./account-number.js";
 import type { AccountsDb } from "./db.js";

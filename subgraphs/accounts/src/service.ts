@@ -8,10 +8,12 @@ import type { AccountsContext } from "./context.js";
 import { createLedgerClient } from "./ledger-client.js";
 import { createAccountLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
+import { auditTrail } from "#domain/audit-trail.js";
 
 export async function startAccountsService(config: AccountsConfig, database?: Database): Promise<RunningService> {
   const service = await startDatabaseSubgraph<AccountsContext>({
     name: "accounts",
+    instrumentSchema: auditTrail("accounts"),
     port: config.ACCOUNTS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,

@@ -3,7 +3,7 @@
 // UPDATE and DELETE on the table; the chain makes an edit that bypasses that (a superuser, a restored
 // backup) detectable by verifyAuditChain.
 import { createHash, randomUUID } from "node:crypto";
-import { redactAuditDetails } from "#kernel/audit-trail.js";
+import { redactAuditDetails } from "#domain/audit-trail.js";
 import { isUuid } from "#kernel/batch.js";
 import type { Prisma } from "#kernel/db.js";
 import type { AuditEvent, AuditOutcome } from "#kernel/generated/prisma/client.js";
@@ -15,7 +15,7 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Key of the transaction-scoped advisory lock that serializes appends across all processes. */
 export const AUDIT_CHAIN_LOCK_KEY = 0x6175_6469_7463_6861n; // "auditcha" in ASCII, as one bigint
 
-export { REDACTED } from "#kernel/audit-trail.js";
+export { REDACTED } from "#domain/audit-trail.js";
 
 const VERIFY_BATCH_SIZE = 1000;
 

@@ -4,16 +4,8 @@
 // second guard against duplicates. Records arrive for changes made while this service was down, because the
 // producers' outboxes and the streams keep them until the group has read them.
 import type { PrismaClient } from "#kernel/db.js";
-import {
-  consumerSettings,
-  createEventConsumer,
-  type ConsumerTx,
-  type EventConsumer,
-  type EventHandler,
-  type EventHandlers,
-  type EventsConfig,
-  type PlatformEvent,
-} from "#kernel/events/index.js";
+import { consumerSettings, type ConsumerTx, type EventConsumer, type EventsConfig } from "#kernel/events/index.js";
+import { createEventConsumer, type EventHandler, type EventHandlers, type PlatformEvent } from "#domain/events.js";
 import type { StreamDomain } from "#kernel/events/registry.js";
 import type { EventTransport } from "#kernel/events/transport.js";
 import type { Logger } from "#kernel/logger.js";
@@ -37,7 +29,7 @@ async function append(tx: ConsumerTx, input: AuditEventInput): Promise<void> {
   auditMetrics.appended.inc({ source: input.source ?? "unknown", outcome: input.outcome });
 }
 
-/** A mutation's record, as its service wrote it (kernel/audit-trail.ts). */
+/** A mutation's record, as its service wrote it (domain/audit-trail.ts). */
 function mutationRecord(source: StreamDomain): EventHandler<AuditRecordedType> {
   return async (event, tx) => {
     const p = event.payload;

@@ -2,18 +2,12 @@
 // handler runs in the consumer's database transaction, after the processed-events row (docs/events.md), so a
 // redelivered event creates nothing; the unique (event_id, user_id, kind) index is a second guard.
 import type { PrismaClient } from "#kernel/db.js";
-import {
-  consumerSettings,
-  createEventConsumer,
-  type ConsumerTx,
-  type EventConsumer,
-  type EventHandlers,
-  type EventsConfig,
-} from "#kernel/events/index.js";
+import { consumerSettings, type ConsumerTx, type EventConsumer, type EventsConfig } from "#kernel/events/index.js";
+import { createEventConsumer, type EventHandlers } from "#domain/events.js";
 import type { EventTransport } from "#kernel/events/transport.js";
 import type { Logger } from "#kernel/logger.js";
 import type { Notification } from "#kernel/generated/prisma/client.js";
-import { currencyExponent } from "#kernel/money.js";
+import { currencyExponent } from "#domain/money.js";
 import { enqueueChannelDeliveries } from "./channels/enqueue.js";
 import { NotificationKind, templates, type RenderedNotification } from "./templates.js";
 

@@ -1,7 +1,7 @@
 // A user's notification settings: channel flags per kind (a missing row means in-app only) and the
 // large-transaction threshold (a missing row means the default of 10,000 in the currency's major unit).
 import { badUserInput } from "#kernel/errors.js";
-import { isSupportedCurrency, money, parseAmount, type Money } from "#kernel/money.js";
+import { isSupportedCurrency, money, parseAmount, type Money } from "#domain/money.js";
 import { defaultLargeThresholdMinor } from "./consumers.js";
 import type { NotificationsDb } from "./db.js";
 import { NOTIFICATION_KINDS, type NotificationKind } from "./templates.js";

@@ -12,6 +12,7 @@ import type { NotificationsContext } from "./context.js";
 import { createNotificationsLive } from "./live.js";
 import { createNotificationLoaders } from "./loaders.js";
 import { resolvers } from "./resolvers/index.js";
+import { auditTrail } from "#domain/audit-trail.js";
 
 export async function startNotificationsService(config: NotificationsConfig, database?: Database): Promise<RunningService> {
   // Opened here (not by startDatabaseSubgraph) so the consumers share it; closed on stop.
@@ -38,6 +39,7 @@ export async function startNotificationsService(config: NotificationsConfig, dat
   const webhookSettings = { encryptionKey: secretEncryptionKey(config), allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES };
   const service = await startDatabaseSubgraph<NotificationsContext>({
     name: "notifications",
+    instrumentSchema: auditTrail("notifications"),
     port: config.NOTIFICATIONS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,
@@ -55,7 +57,7 @@ export async function startNotificationsService(config: NotificationsConfig, dat
     for (const consumer of Object.values(consumers)) consumer.start();
     dispatcher.start();
   }
-  // The notifications outbox carries the audit events of this service's mutations (kernel/audit-trail.ts).
+  // The notifications outbox carries the audit events of this service's mutations (domain/audit-trail.ts).
   const relay = startServiceRelay(config, "notifications", logger);
   return {
     ...service,

@@ -1,6 +1,6 @@
 // Notification kinds and their texts. Amounts are formatted with the currency's exact scale
-// (kernel/money.ts); events carry ids and amounts only, so the texts name no people.
-import { formatAmount } from "#kernel/money.js";
+// (domain/money.ts); events carry ids and amounts only, so the texts name no people.
+import { formatAmount } from "#domain/money.js";
 
 export const NotificationKind = {
   MONEY_RECEIVED: "MONEY_RECEIVED",

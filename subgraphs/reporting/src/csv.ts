@@ -1,7 +1,7 @@
 // A statement as CSV (RFC 4180): comma-separated, CRLF line ends, fields quoted when they hold a comma,
 // quote or line break, quotes doubled. Text cells that a spreadsheet would run as a formula (starting with
 // = + - @, tab or carriage return) get a leading apostrophe; amounts are written as numbers, untouched.
-import { formatAmount } from "#kernel/money.js";
+import { formatAmount } from "#domain/money.js";
 import type { AccountStatementView } from "./mappers.js";
 
 export const STATEMENT_CSV_HEADER = ["row", "posted_at", "transaction_id", "kind", "reference", "amount", "balance_after", "currency"] as const;

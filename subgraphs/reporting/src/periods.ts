@@ -1,6 +1,6 @@
 // UTC days and months as the reports name them (YYYY-MM-DD, YYYY-MM), validated into half-open instants.
 import { badUserInput } from "#kernel/errors.js";
-import { isSupportedCurrency } from "#kernel/money.js";
+import { isSupportedCurrency } from "#domain/money.js";
 
 export interface DayRange {
   /** First instant (inclusive). */

@@ -3,14 +3,8 @@
 // redelivered event changes nothing; every write is a single set-based upsert into reporting's own tables.
 import type { PrismaClient } from "#kernel/db.js";
 import { Prisma } from "#kernel/db.js";
-import {
-  consumerSettings,
-  createEventConsumer,
-  type ConsumerTx,
-  type EventConsumer,
-  type EventHandlers,
-  type EventsConfig,
-} from "#kernel/events/index.js";
+import { consumerSettings, type ConsumerTx, type EventConsumer, type EventsConfig } from "#kernel/events/index.js";
+import { createEventConsumer, type EventHandlers } from "#domain/events.js";
 import type { EventTransport } from "#kernel/events/transport.js";
 import type { Logger } from "#kernel/logger.js";
 import { dayOf } from "./periods.js";

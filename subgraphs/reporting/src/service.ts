@@ -9,6 +9,7 @@ import { createLedgerClient } from "./ledger-client.js";
 import { createReportingConsumers } from "./projections.js";
 import { resolvers } from "./resolvers/index.js";
 import { createScheduledReconciliation } from "./scheduled-reconciliation.js";
+import { auditTrail } from "#domain/audit-trail.js";
 
 /**
  * Statements are built from the ledger (through the transactions subgraph); summaries, KPIs and the dashboard
@@ -40,8 +41,8 @@ export async function startReportingService(config: ReportingConfig, database?: 
     internalCallTimeoutMs: config.LEDGER_TIMEOUT_MS,
     logger,
     registerMetrics: (registry) => registry.registerMetric(schedule.gauge),
-    // Its mutations' audit events go to the reporting outbox (kernel/audit-trail.ts), published by the relay below.
-    audit: { domain: "reporting", prisma: db.prisma },
+    // Its mutations' audit events go to the reporting outbox (domain/audit-trail.ts), published by the relay below.
+    instrumentSchema: auditTrail("reporting", db.prisma),
     readinessChecks: {
       database: () => db.ping(),
       ledger: async () => {

@@ -2,7 +2,7 @@
 // the number of days or currencies it covers.
 import type { PrismaClient } from "#kernel/db.js";
 import { Prisma } from "#kernel/db.js";
-import { money, type Money } from "#kernel/money.js";
+import { money, type Money } from "#domain/money.js";
 import { MOVEMENT_KINDS, Metric } from "./projections.js";
 import { DAY_MS, dayOf } from "./periods.js";
 

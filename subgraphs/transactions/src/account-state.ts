@@ -2,12 +2,12 @@
 // internal (@inaccessible) mutations before its own lifecycle mutations return. Every debit reads the
 // status under the account's row lock, and a status change takes the same lock: a freeze waits for
 // in-flight debits, and every debit that starts after it returns sees FROZEN.
-import { isValidAccountNumber, normaliseAccountNumber } from "#kernel/account-number.js";
+import { isValidAccountNumber, normaliseAccountNumber } from "#domain/account-number.js";
 import { BANKING_STAFF, mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { Prisma } from "#kernel/db.js";
 import { ErrorCode, badUserInput, domainError, forbidden } from "#kernel/errors.js";
-import { isSupportedCurrency } from "#kernel/money.js";
+import { isSupportedCurrency } from "#domain/money.js";
 import type { TransactionsContext } from "./context.js";
 import { activeHolds, ensureSettlementAccount, lockAccounts, registerLedgerAccount, type LedgerAccountStatus } from "./ledger.js";
 import { inLedgerTransaction } from "./retry.js";

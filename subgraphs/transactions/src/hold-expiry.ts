@@ -6,7 +6,7 @@
 // a pending hold enters its warning window. Any number of replicas may run it: rows are taken with
 // `FOR UPDATE SKIP LOCKED`, a hold changes state once, and a warning is recorded once (primary key).
 import { Prisma } from "#kernel/db.js";
-import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import { appendOutboxEvent } from "#domain/events.js";
 import type { Logger } from "#kernel/logger.js";
 import type { LedgerDb } from "./db.js";
 

@@ -5,7 +5,8 @@
 import type pg from "pg";
 import { GraphQLError } from "graphql";
 import { ErrorCode, domainError } from "#kernel/errors.js";
-import { appendOutboxEvent, type NewEvent } from "#kernel/events/outbox.js";
+import { type NewEvent } from "#kernel/events/outbox.js";
+import { appendOutboxEvent } from "#domain/events.js";
 import { isRetryableDatabaseError } from "./retry.js";
 
 /** What the ledger needs of a connection pool (a pg.Pool, or one client in tests). */
@@ -73,7 +74,7 @@ const OUTBOX_COLUMNS = `("id", "type", "version", "aggregate_type", "aggregate_i
 /**
  * The outbox rows of a movement, prepared before its statement: each event goes through `appendOutboxEvent`
  * (the registry validates it, exactly as for any producer) with a handle that records the INSERTs instead of
- * running them. The outbox write hook of the audit trail (kernel/audit-trail.ts) fires on that handle too, so
+ * running them. The outbox write hook of the audit trail (domain/audit-trail.ts) fires on that handle too, so
  * the mutation's audit record is among the rows, and the ledger function writes them all in its own
  * transaction: the event and the audit record exist if and only if the movement committed. Values the
  * database decides (postedAt, expiresAt) are placeholders that the function overwrites.

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "#kernel/db.js";
 import { badUserInput } from "#kernel/errors.js";
 import type { EventActor } from "#kernel/events/registry.js";
-import { isSupportedCurrency } from "#kernel/money.js";
+import { isSupportedCurrency } from "#domain/money.js";
 import type { LedgerDb, LedgerTx } from "./db.js";
 import { ledgerRefusal } from "./ledger-sql.js";
 import type { TransactionView } from "./mappers.js";

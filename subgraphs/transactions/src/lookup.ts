@@ -1,10 +1,10 @@
 // Finding the accounts a money movement names, with the object-level rules applied: for a customer, an
 // account they do not own looks exactly like one that does not exist (no existence oracle).
-import { isValidAccountNumber, normaliseAccountNumber } from "#kernel/account-number.js";
+import { isValidAccountNumber, normaliseAccountNumber } from "#domain/account-number.js";
 import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { ErrorCode, badUserInput, domainError } from "#kernel/errors.js";
-import { parseAmount } from "#kernel/money.js";
+import { parseAmount } from "#domain/money.js";
 import type { LedgerAccount } from "#kernel/generated/prisma/client.js";
 import type { TransactionsContext } from "./context.js";
 

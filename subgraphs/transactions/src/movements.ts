@@ -6,7 +6,7 @@ import { GraphQLError } from "graphql";
 import { requireCaller, requireRole } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { ErrorCode, domainError } from "#kernel/errors.js";
-import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import { appendOutboxEvent } from "#domain/events.js";
 import type { TransactionsContext } from "./context.js";
 import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
 import { eventContextOf } from "./ledger.js";
@@ -130,7 +130,7 @@ const REFUSAL_REASONS = [ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.ACCOUNT_FROZEN,
 
 /**
  * Runs a function outside every async-local context of the request (captured at module load, where there is
- * none). The audit trail (kernel/audit-trail.ts) treats an outbox write inside a mutation's scope as that
+ * none). The audit trail (domain/audit-trail.ts) treats an outbox write inside a mutation's scope as that
  * mutation's committed change; the record of a refusal is not one, so it is written outside the scope and
  * the refused transfer keeps its FAILURE audit record.
  */

@@ -13,6 +13,7 @@ import { createLedgerLoaders } from "./loaders.js";
 import { NumberLookupLimiter } from "./number-lookups.js";
 import { resolvers } from "./resolvers/index.js";
 import { registerLedgerMetrics, withLedgerMetrics } from "./ledger-metrics.js";
+import { auditTrail } from "#domain/audit-trail.js";
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -31,6 +32,7 @@ export async function startTransactionsService(config: TransactionsConfig, datab
   );
   const service = await startDatabaseSubgraph<TransactionsContext>({
     name: "transactions",
+    instrumentSchema: auditTrail("ledger"),
     port: config.TRANSACTIONS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers: withLedgerMetrics(resolvers),

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { computeCheckDigits } from "#kernel/account-number.js";
+import { computeCheckDigits } from "#domain/account-number.js";
 import { createDatabase, type Database } from "#kernel/db.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/stack.js";
 import { callerOf, errorCode, inProcessSubgraph, type ExecutionResult, type InProcessSubgraph } from "../../../test/support/subgraph.js";

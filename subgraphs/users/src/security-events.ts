@@ -3,8 +3,8 @@
 // secrets, never the email someone tried.
 // The ones other domains care about are also appended to the users outbox (docs/events.md), in the same
 // transaction.
-import { redactAuditDetails } from "#kernel/audit-trail.js";
-import { appendOutboxEvent } from "#kernel/events/outbox.js";
+import { redactAuditDetails } from "#domain/audit-trail.js";
+import { appendOutboxEvent } from "#domain/events.js";
 import type { Prisma } from "#kernel/generated/prisma/client.js";
 import type { UsersDb, UsersTx } from "./db.js";
 

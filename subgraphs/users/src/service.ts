@@ -14,6 +14,7 @@ import { recordSigningKeyRotation } from "./security-events.js";
 import { resolvers } from "./resolvers/index.js";
 import { mfaSecretBox } from "./secret-box.js";
 import { LoginThrottle } from "./throttle.js";
+import { auditTrail } from "#domain/audit-trail.js";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
 
@@ -62,6 +63,7 @@ export async function startUsersService(config: UsersConfig, database?: Database
   const jwks = jwksDocument(keyring);
   const service = await startDatabaseSubgraph<UsersContext>({
     name: "users",
+    instrumentSchema: auditTrail("users"),
     port: config.USERS_PORT,
     typeDefs: await readSchemaFile(import.meta.url),
     resolvers,

@@ -1,4 +1,4 @@
-import { isValidAccountNumber, normaliseAccountNumber } from "#kernel/account-number.js";
+import { isValidAccountNumber, normaliseAccountNumber } from "#domain/account-number.js";
 import { ErrorCode, domainError } from "#kernel/errors.js";
 import { requireStaff } from "../lifecycle.js";
 import type { QueryResolvers } from "../generated/resolvers-types.js";

@@ -1,6 +1,6 @@
 import { mayAccessCustomerData, requireCaller } from "#kernel/authz.js";
 import { forbidden } from "#kernel/errors.js";
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import type { Account as AccountRow } from "#kernel/generated/prisma/client.js";
 import type { AccountResolvers } from "../generated/resolvers-types.js";
 import type { AccountsContext } from "../context.js";

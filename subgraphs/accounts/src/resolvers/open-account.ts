@@ -1,7 +1,7 @@
 import { BANKING_STAFF, requireCaller } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { ErrorCode, badUserInput, domainError, forbidden } from "#kernel/errors.js";
-import { parseAmount } from "#kernel/money.js";
+import { parseAmount } from "#domain/money.js";
 import { accountEventContext, openAccountWithLedger } from "../accounts.js";
 import type { MutationResolvers } from "../generated/resolvers-types.js";
 

@@ -1,4 +1,4 @@
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import type { AccountStatementResolvers, StatementEntryResolvers } from "../generated/resolvers-types.js";
 
 export const AccountStatement: AccountStatementResolvers = {

@@ -1,4 +1,4 @@
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import { loadAccountForCaller } from "../authz.js";
 import { pageRequest } from "../cursors.js";
 import { badUserInput } from "#kernel/errors.js";

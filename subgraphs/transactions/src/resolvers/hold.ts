@@ -1,4 +1,4 @@
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import { loadVisibleHold } from "../holds.js";
 import type { HoldResolvers, QueryResolvers } from "../generated/resolvers-types.js";
 import { loadVisibleTransaction } from "./transaction.js";

@@ -1,5 +1,5 @@
 import { BANKING_STAFF } from "#kernel/authz.js";
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import type { PostingResolvers, TransactionEdgeResolvers } from "../generated/resolvers-types.js";
 import type { PostingView } from "../mappers.js";
 

@@ -1,7 +1,7 @@
 import { requireCaller } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { forbidden } from "#kernel/errors.js";
-import { money } from "#kernel/money.js";
+import { money } from "#domain/money.js";
 import { mayReadTransaction } from "../authz.js";
 import type { QueryResolvers, TransactionResolvers } from "../generated/resolvers-types.js";
 import type { TransactionsContext } from "../context.js";

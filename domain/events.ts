@@ -1,7 +1,34 @@
 // The platform's events: one definition each, shared by producers (the outbox writer validates against it)
 // and consumers (payloads arrive parsed and typed). docs/events.md describes the same list for people.
+// The machinery (outbox, relay, transports, consumers) is generic plumbing in kernel/events; this catalogue
+// binds it to the bank's events: import `appendOutboxEvent` and `createEventConsumer` from here.
 import { z } from "zod";
-import { createEventRegistry, currencyCode, defineEvent, id, minorUnits, timestamp, type EventOf } from "./registry.js";
+import {
+  appendOutboxEvent as appendToOutbox,
+  createEventConsumer as createConsumer,
+  type AnyEventOf,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler as HandlerOf,
+  type EventHandlers as HandlersOf,
+  type NewEvent,
+  type OutboxTx,
+} from "#kernel/events/index.js";
+import {
+  createEventRegistry,
+  defineEvent,
+  id,
+  minorUnits,
+  timestamp,
+  type EventEnvelope,
+  type EventOf,
+  type PayloadOf,
+  type ProducerDomain,
+  type StreamDomain,
+} from "#kernel/events/registry.js";
+import { isSupportedCurrency } from "./money.js";
+
+const currencyCode = () => z.string().refine(isSupportedCurrency, "an ISO 4217 currency the platform supports");
 
 const amount = { amountMinor: minorUnits(), currency: currencyCode() };
 const transferPosted = z.object({ transactionId: id(), fromAccountId: id(), fromOwnerId: id().nullable(), toAccountId: id(), toOwnerId: id().nullable(), ...amount, postedAt: timestamp() });
@@ -10,7 +37,7 @@ const singleAccountPosting = z.object({ transactionId: id(), accountId: id(), ow
 const holdFields = { holdId: id(), accountId: id(), ownerId: id().nullable(), ...amount };
 const accountFields = { accountId: id(), ownerId: id() };
 const loginDevice = { newDevice: z.boolean() };
-// Audit records (kernel/audit-trail.ts): one per mutation resolved by a subgraph, written to that service's
+// Audit records (domain/audit-trail.ts): one per mutation resolved by a subgraph, written to that service's
 // outbox. `details` is already redacted by the producer (and again by the audit service).
 const client = { clientIp: z.string().max(100).nullable(), userAgent: z.string().max(512).nullable() };
 const auditRecorded = z.object({
@@ -205,3 +232,26 @@ export type PlatformEvent<Type extends EventType = EventType> = { [T in Type]: E
 export type EventTypeOfDomain<Domain extends string> = Extract<EventType, `${Domain}.${string}`>;
 
 export const eventRegistry = createEventRegistry(EVENT_DEFINITIONS);
+
+export type EventHandler<Type extends EventType> = HandlerOf<EventDefinitions, Type>;
+export type EventHandlers<Domain extends StreamDomain> = HandlersOf<EventDefinitions, Domain>;
+export type { AnyEventOf };
+
+/**
+ * Writes one of the catalogue's events to `domain`'s outbox inside the caller's transaction (kernel/events/outbox.ts):
+ * after the change it describes; a payload that does not match its definition throws and rolls back.
+ */
+export function appendOutboxEvent<Domain extends ProducerDomain, Type extends EventTypeOfDomain<Domain>>(
+  tx: OutboxTx,
+  domain: Domain,
+  event: NewEvent<Type, PayloadOf<EventDefinitions, Type>>,
+): Promise<EventEnvelope<Type, PayloadOf<EventDefinitions, Type>>> {
+  return appendToOutbox(eventRegistry, tx, domain, event);
+}
+
+/** A consumer group on one domain's stream whose events are parsed (and upcast) with this catalogue. */
+export function createEventConsumer<Domain extends StreamDomain>(
+  options: Omit<EventConsumerOptions<EventDefinitions, Domain>, "registry">,
+): EventConsumer {
+  return createConsumer({ ...options, registry: eventRegistry });
+}

@@ -20,23 +20,16 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { Counter, type Registry } from "prom-client";
-import { Prisma } from "./db.js";
-import { eventRegistry } from "./events/catalog.js";
-import { setOutboxWriteHook, type OutboxTx } from "./events/outbox.js";
-import type { EventEnvelope, ProducerDomain } from "./events/registry.js";
-import type { Caller } from "./identity.js";
-import type { Logger } from "./logger.js";
+import { Prisma } from "#kernel/db.js";
+import { eventRegistry } from "./events.js";
+import { setOutboxWriteHook, type OutboxTx } from "#kernel/events/outbox.js";
+import type { EventEnvelope, ProducerDomain } from "#kernel/events/registry.js";
+import type { Caller } from "#kernel/identity.js";
+import type { Logger } from "#kernel/logger.js";
+import type { SchemaInstrument } from "#kernel/subgraph-server.js";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED";
 
-/** The outbox each service writes its audit events to (the transactions service owns the ledger domain). */
-export const AUDIT_DOMAIN_OF_SERVICE: Readonly<Record<string, ProducerDomain>> = {
-  users: "users",
-  accounts: "accounts",
-  transactions: "ledger",
-  notifications: "notifications",
-  reporting: "reporting",
-};
 
 /** Error codes that mean "refused by authorization" rather than "tried and failed". */
 const DENIED_CODES = new Set(["FORBIDDEN", "UNAUTHENTICATED"]);
@@ -252,6 +245,19 @@ interface AuditedContext {
  * Wraps every field of the schema's Mutation type (in place) so that each resolution is audited once.
  * Registered by kernel/subgraph-server.ts for every database-backed subgraph: a new mutation needs no code.
  */
+/**
+ * The audit trail as a subgraph's schema instrument (kernel/subgraph-server.ts `instrumentSchema`): every
+ * mutation of the schema becomes exactly one audit event in `domain`'s outbox (docs/audit.md).
+ */
+export function auditTrail(domain: ProducerDomain, prisma?: AuditTrailOptions["prisma"]): SchemaInstrument {
+  return (schema, service) => {
+    const database = prisma ?? service.prisma;
+    if (!database) throw new Error(`the audit trail of ${service.name} needs its database`);
+    registerAuditTrailMetrics(service.metrics);
+    auditMutations(schema, { domain, prisma: database, service: service.name, logger: service.logger });
+  };
+}
+
 export function auditMutations(schema: GraphQLSchema, options: AuditTrailOptions): void {
   const mutation = schema.getMutationType();
   if (!mutation) return;

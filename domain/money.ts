@@ -1,6 +1,6 @@
 // Money is never a float: amounts travel as decimal strings, are held as bigint minor units, and every
 // currency's ISO 4217 exponent is enforced exactly.
-import { badUserInput } from "./errors.js";
+import { badUserInput } from "#kernel/errors.js";
 
 /** ISO 4217 minor-unit exponents of the currencies the platform accepts. */
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
