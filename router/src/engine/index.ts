@@ -13,6 +13,10 @@
 //         runs one plan node (e.g. a subscription's `rest`) against `data`, in place: the per-event part of
 //         a subscription (router/src/subscriptions), then `engine.shape(prepared, data, variables, errors)`.
 //   await engine.resolveSubscriptionEvent(prepared, event, { variables, context })  both steps for one event.
+//   `execute({ ..., incremental: true })` on a query containing @defer (engine/defer.ts): planned with deferred
+//   blocks; the result is the initial one and, when something was deferred, `hasNext: true` and `subsequent`
+//   (the incremental payloads, 2022-08-24 format). Without `incremental`, @defer is planned as if absent (one
+//   whole result), as for every mutation and subscription (the spec lets a server ignore @defer).
 // `call(subgraph, { query, operationName, variables }, { context, operationKind, path })` is the only way
 // out to subgraphs: the router's implementation (router/src/gateway.ts) signs the identity, applies the
 // timeout, retries (queries only), circuit breaker, metrics and tracing, and answers a failure with
@@ -23,6 +27,7 @@ import { createHash } from "node:crypto";
 import { Supergraph, operationFromDocument, type Operation, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from "@apollo/query-planner";
 import {
+  BREAK,
   GraphQLError,
   Kind,
   OperationTypeNode,
@@ -40,11 +45,13 @@ import {
   type VariableDefinitionNode,
 } from "graphql";
 import { LRUCache } from "lru-cache";
-import { executePlanNode as runPlanNode, type PlanRun, type SubgraphCall } from "./execute.js";
-import { compileProjection, shapeResponse, type Projection } from "./shape.js";
+import { executePlanNode as runPlanNode, type PlanRun, type ResponsePath, type SubgraphCall } from "./execute.js";
+import { compileProjection, shapeDeferred, shapeResponse, type Projection } from "./shape.js";
+import { IncrementalQueue, executeDeferredPlan, mergeDelivered, type IncrementalItem, type SubsequentResult } from "./defer.js";
 import { createEntityBatcher } from "./batch.js";
 
 export type { SubgraphCall, SubgraphCallInfo, SubgraphRequest, SubgraphResponse, ResponsePath } from "./execute.js";
+export type { IncrementalItem, SubsequentResult } from "./defer.js";
 
 export interface EngineOptions<C> {
   supergraphSdl: string;
@@ -71,12 +78,18 @@ export interface ExecuteRequest<C> {
   queryHash?: string;
   /** Told the plan the operation runs with (cache hits included). */
   onPlan?: (plan: QueryPlan) => void;
+  /** The client takes incremental delivery: a query's @defer is honoured (`subsequent` in the result). */
+  incremental?: boolean;
 }
 
 export interface EngineResult {
   data?: Record<string, unknown> | null;
   errors?: GraphQLError[];
   extensions?: Record<string, unknown>;
+  /** Deferred data follows (incremental delivery): the initial result is this one. */
+  hasNext?: true;
+  /** The deferred payloads, in delivery order; the last says `hasNext: false`. */
+  subsequent?: AsyncIterable<SubsequentResult>;
 }
 
 export interface PreparedOperation {
@@ -87,13 +100,15 @@ export interface PreparedOperation {
   readonly projection: Projection;
   readonly operation: Operation;
   readonly document: DocumentNode;
+  /** Planned with deferred blocks: the labels the planner assigned (not shown to the client). */
+  readonly deferred?: { readonly assignedLabels: ReadonlySet<string> };
 }
 
 export interface Engine<C> {
   readonly schema: GraphQLSchema;
   readonly subgraphs: readonly { name: string; url: string | undefined }[];
   execute(request: ExecuteRequest<C>): Promise<EngineResult>;
-  prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string): PreparedOperation;
+  prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string, options?: { incremental?: boolean }): PreparedOperation;
   executePlanNode(prepared: PreparedOperation, node: PlanNode, data: Record<string, unknown>, options: { variables: Record<string, unknown>; context: C }): Promise<GraphQLError[]>;
   shape(prepared: PreparedOperation, data: Record<string, unknown> | null | undefined, variables: Record<string, unknown>, errors: GraphQLError[]): EngineResult;
   resolveSubscriptionEvent(
@@ -109,6 +124,9 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   const schema = apiSchema.toGraphQLJSSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
+  // Operations with @defer, when the client takes incremental delivery, are planned by a second planner
+  // (created on first use) so that every other operation keeps exactly its plan.
+  let deferPlanner: QueryPlanner | undefined;
   const plans = new LRUCache<string, PreparedOperation>({ max: options.planCacheSize ?? 2_000 });
   const subgraphs = [...supergraph.subgraphsMetadata().values()].map((subgraph) => ({ name: subgraph.name, url: subgraph.url }));
 
@@ -147,12 +165,18 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     return result.data[field.alias?.value ?? field.name.value];
   }
 
-  function prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string): PreparedOperation {
+  function prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string, prepareOptions?: { incremental?: boolean }): PreparedOperation {
     const hash = queryHash ?? createHash("sha256").update(print(document)).digest("hex");
-    const key = operationName ? `${hash}\u0000${operationName}` : hash;
+    const named = operationName ? `${hash}\u0000${operationName}` : hash;
+    const key = prepareOptions?.incremental ? `${named}\u0001incremental` : named;
     const cached = plans.get(key);
     options.onPlanCacheLookup?.(cached !== undefined);
     if (cached) return cached;
+    if (prepareOptions?.incremental) {
+      const prepared = prepareDeferred(document, operationName) ?? prepare(document, operationName, hash);
+      plans.set(key, prepared);
+      return prepared;
+    }
     const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
     const plan = planner.buildQueryPlan(planned);
     // Shaping reads its own copy: the planner may normalise the one it planned.
@@ -174,9 +198,74 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     return prepared;
   }
 
+  /** A query with @defer planned with its deferred blocks; undefined when there is nothing to defer. */
+  function prepareDeferred(document: DocumentNode, operationName: string | null | undefined): PreparedOperation | undefined {
+    if (!containsDefer(document)) return undefined;
+    const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
+    if (planned.rootKind !== "query") return undefined;
+    // Every @defer labelled (the planner's own normalisation, done here so that the plan's deferred blocks
+    // carry the labels the projection knows); the labels it assigned are not shown to the client.
+    const normalised = planned.expandAllFragments().withNormalizedDefer();
+    if (!normalised.hasDefers) return undefined;
+    deferPlanner ??= new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
+    const plan = deferPlanner.buildQueryPlan(normalised.operation);
+    // Shaping reads its own copy, normalised the same way (the same labels, in document order).
+    const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined, validate: false }).expandAllFragments().withNormalizedDefer().operation;
+    const definition = document.definitions.find(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+    ) as { variableDefinitions?: readonly VariableDefinitionNode[] } | undefined;
+    return {
+      plan,
+      kind: operation.rootKind,
+      variableDefinitions: definition?.variableDefinitions ?? [],
+      variableDefaults: operation.collectDefaultedVariableValues() as Record<string, unknown>,
+      projection: compileProjection(operation, { deferred: true }),
+      operation,
+      document,
+      deferred: { assignedLabels: new Set(normalised.assignedDeferLabels) },
+    };
+  }
+
+  /** Runs a query planned with deferred blocks: the initial result, and the rest as it completes. */
+  async function executeIncrementally(prepared: PreparedOperation, variables: Record<string, unknown>, context: C): Promise<EngineResult> {
+    const errors: GraphQLError[] = [];
+    const data: Record<string, unknown> = {};
+    const run = planRun(prepared, variables, context, errors);
+    const queue = new IncrementalQueue();
+    const introspection = (selection: Parameters<Parameters<typeof shapeResponse>[4]>[0], values: Record<string, unknown>) => introspect(selection, values, prepared.variableDefinitions);
+    const assigned = prepared.deferred!.assignedLabels;
+    let initial: EngineResult = {};
+    let delivered: Record<string, unknown> | null | undefined;
+    const outcome = await executeDeferredPlan(run, prepared.plan.node as PlanNode, data, {
+      primary(primaryErrors) {
+        initial = shape(prepared, data, variables, primaryErrors);
+        // The client's view, apart from the initial result (which the transport may still change).
+        delivered = initial.data ? structuredClone(initial.data) : initial.data;
+      },
+      deferred(label, at, blockErrors) {
+        const items: IncrementalItem[] = [];
+        for (const { object, path } of at) {
+          const shaped = shapeDeferred(prepared.projection, apiSchema, label, object, path, variables, introspection);
+          if (!shaped) continue;
+          const item: IncrementalItem = { data: shaped.data, path };
+          if (!assigned.has(label)) item.label = label;
+          // As for a whole result: completion errors are reported (in extensions) only when no fetch failed.
+          if (blockErrors.length === 0 && shaped.errors.length > 0) item.extensions = { valueCompletion: shaped.errors };
+          items.push(item);
+          if (delivered) mergeDelivered(delivered, item);
+        }
+        assignErrors(items, blockErrors);
+        return items;
+      },
+      delivered: () => delivered,
+    }, queue);
+    return outcome.deferred ? { ...initial, hasNext: true, subsequent: queue } : initial;
+  }
+
   function planRun(prepared: PreparedOperation, variables: Record<string, unknown>, context: C, errors: GraphQLError[]): PlanRun<C> {
     const batcher = options.batchEntityFetches ? createEntityBatcher(options.call) : undefined;
-    return { call: options.call, context, operationKind: prepared.kind, variables, variableDefaults: prepared.variableDefaults, isOfType, errors, batcher };
+    // With batching, every request of the operation goes through the batcher (it counts those in flight).
+    return { call: batcher ? batcher.call : options.call, context, operationKind: prepared.kind, variables, variableDefaults: prepared.variableDefaults, isOfType, errors, batcher };
   }
 
   function shape(prepared: PreparedOperation, data: Record<string, unknown> | null | undefined, variables: Record<string, unknown>, errors: GraphQLError[]): EngineResult {
@@ -199,13 +288,14 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     shape,
     async execute(request) {
       const variables = (request.variables ?? {}) as Record<string, unknown>;
-      const prepared = prepare(request.document, request.operationName, request.queryHash);
+      const prepared = prepare(request.document, request.operationName, request.queryHash, request.incremental ? { incremental: true } : undefined);
       if (prepared.variableDefinitions.length > 0) {
         const coerced = getVariableValues(schema, prepared.variableDefinitions, variables);
         if (coerced.errors) return { errors: [...coerced.errors] };
       }
       if (prepared.plan.node?.kind === "Subscription") throw new Error("subscriptions are served by the subscription transport");
       request.onPlan?.(prepared.plan);
+      if (prepared.deferred && prepared.plan.node) return executeIncrementally(prepared, variables, request.context);
       const errors: GraphQLError[] = [];
       const data: Record<string, unknown> = {};
       if (prepared.plan.node) await runPlanNode(planRun(prepared, variables, request.context, errors), prepared.plan.node, data);
@@ -229,6 +319,29 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
       return shape(prepared, data, variables, errors);
     },
   };
+}
+
+/** Whether a document uses @defer anywhere (operations and fragments). */
+function containsDefer(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value !== "defer") return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/** Each error of a deferred block goes to the item whose path leads to it (else the first item). */
+function assignErrors(items: IncrementalItem[], errors: GraphQLError[]) {
+  if (errors.length === 0 || items.length === 0) return;
+  const startsWith = (path: readonly (string | number)[] | undefined, prefix: ResponsePath) => !!path && prefix.every((segment, index) => path[index] === segment);
+  for (const error of errors) {
+    const item = items.find((candidate) => startsWith(error.path, candidate.path)) ?? items[0]!;
+    (item.errors ??= []).push(error);
+  }
 }
 
 /** Subscription plans split for the transport: what to subscribe upstream, and what runs per event. */

@@ -52,6 +52,8 @@ interface CompiledFragment {
   kind: "fragment";
   skip?: Condition;
   include?: Condition;
+  /** Set only in projections compiled for incremental delivery: the fragment's @defer (label, `if`). */
+  defer?: DeferMark;
   /** Absent: no type condition. Otherwise the names of every type the condition applies to. */
   applies?: ReadonlySet<string>;
   /** The static parent type inside the fragment (for `__typename` without data). */
@@ -61,12 +63,27 @@ interface CompiledFragment {
 
 type CompiledSelection = CompiledField | CompiledFragment;
 
+/** A deferred fragment: its label (the planner's, after normalisation) and its `if` (absent: true). */
+interface DeferMark {
+  label: string;
+  if?: Condition;
+}
+
+/** A deferred fragment as the incremental shaping needs it (by label). */
+export interface DeferredFragment {
+  readonly fragment: CompiledFragment;
+  /** The type of the object the fragment is selected on (for `__typename` and type conditions). */
+  readonly enclosingType: string;
+}
+
 export type IntrospectionHandler = (selection: FieldSelection, variables: Record<string, unknown>) => unknown;
 
 export interface Projection {
   readonly rootType: string;
   readonly selections: CompiledSelection[];
   readonly defaultedVariables: Record<string, unknown>;
+  /** Compiled for incremental delivery: the deferred fragments by label (primary shaping leaves them out). */
+  readonly deferred?: ReadonlyMap<string, DeferredFragment>;
 }
 
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
@@ -100,6 +117,20 @@ function shapeOf(schema: Schema, type: OutputType): Shape {
   return { kind: "leaf", name: type.name, check: leafCheck(schema, type) };
 }
 
+function conditionValue(value: unknown): Condition {
+  return typeof value === "boolean" ? value : { variable: (value as { name: string }).name };
+}
+
+/** The @defer of a fragment in an operation normalised by the planner (every defer labelled). */
+function deferOf(selection: Selection): DeferMark | undefined {
+  const directive = selection.element.appliedDirectives.find((each) => each.name === "defer");
+  if (!directive) return undefined;
+  const args = directive.arguments() as { label?: string; if?: unknown };
+  if (typeof args.label !== "string") throw new Error("@defer without a label: the operation was not normalised");
+  if (args.if === false) return undefined;
+  return args.if === undefined || args.if === true ? { label: args.label } : { label: args.label, if: conditionValue(args.if) };
+}
+
 function conditionsOf(selection: Selection): { skip?: Condition; include?: Condition } {
   const result: { skip?: Condition; include?: Condition } = {};
   for (const directive of selection.element.appliedDirectives) {
@@ -126,7 +157,14 @@ function subtypeNames(schema: Schema, conditionName: string): Set<string> {
   return names;
 }
 
-function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentType: string, subtypes: Map<string, Set<string>>): CompiledSelection[] {
+/** What compiling collects besides the selections: the subtypes cache, and the deferred fragments (when deferring). */
+interface CompileState {
+  subtypes: Map<string, Set<string>>;
+  deferred?: Map<string, DeferredFragment>;
+}
+
+function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentType: string, state: CompileState): CompiledSelection[] {
+  const subtypes = state.subtypes;
   const compiled: CompiledSelection[] = [];
   for (const selection of selectionSet.selections()) {
     const conditions = conditionsOf(selection);
@@ -143,7 +181,7 @@ function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentT
       if (definition.isSchemaIntrospectionField()) compiledField.introspection = selection;
       else if (selection.selectionSet) {
         const base = baseType(definition.type as OutputType).name;
-        compiledField.selections = compileSelectionSet(schema, selection.selectionSet, base, subtypes);
+        compiledField.selections = compileSelectionSet(schema, selection.selectionSet, base, state);
       }
       compiled.push(compiledField);
     } else {
@@ -153,26 +191,38 @@ function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentT
         applies = subtypes.get(typeCondition);
         if (!applies) subtypes.set(typeCondition, (applies = subtypeNames(schema, typeCondition)));
       }
-      compiled.push({
+      const fragment: CompiledFragment = {
         kind: "fragment",
         ...conditions,
         applies,
         parentType: typeCondition ?? parentType,
-        selections: compileSelectionSet(schema, selection.selectionSet, typeCondition ?? parentType, subtypes),
-      });
+        selections: compileSelectionSet(schema, selection.selectionSet, typeCondition ?? parentType, state),
+      };
+      const defer = state.deferred ? deferOf(selection) : undefined;
+      if (defer) {
+        fragment.defer = defer;
+        state.deferred!.set(defer.label, { fragment, enclosingType: parentType });
+      }
+      compiled.push(fragment);
     }
   }
   return compiled;
 }
 
-/** Compiles the projection of an operation (built on the API schema). */
-export function compileProjection(operation: Operation): Projection {
+/**
+ * Compiles the projection of an operation (built on the API schema). With `deferred`, the operation is the
+ * planner's normalised one (every @defer labelled) and the projection shapes incrementally: the primary
+ * result leaves active deferred fragments out, `shapeDeferred` shapes each of them.
+ */
+export function compileProjection(operation: Operation, options: { deferred?: boolean } = {}): Projection {
   const schema = operation.schema();
   const rootType = schema.schemaDefinition.rootType(operation.rootKind)!.name;
+  const state: CompileState = { subtypes: new Map(), deferred: options.deferred ? new Map() : undefined };
   return {
     rootType,
-    selections: compileSelectionSet(schema, operation.selectionSet, rootType, new Map()),
+    selections: compileSelectionSet(schema, operation.selectionSet, rootType, state),
     defaultedVariables: operation.collectDefaultedVariableValues() as Record<string, unknown>,
+    ...(state.deferred ? { deferred: state.deferred } : {}),
   };
 }
 
@@ -228,6 +278,8 @@ function applySelections(
   for (const selection of selections) {
     if ((selection.skip !== undefined || selection.include !== undefined) && isSkipped(selection, run.variables)) continue;
     if (selection.kind === "fragment") {
+      // Delivered later, in its own incremental payload (shapeDeferred).
+      if (selection.defer !== undefined && (selection.defer.if === undefined || valueOf(selection.defer.if, run.variables))) continue;
       if (selection.applies) {
         const typename = input.__typename;
         const applies = typeof typename === "string" && typename ? selection.applies.has(typename) && run.schema.type(typename) !== undefined : selection.applies.has(parentType);
@@ -358,5 +410,53 @@ export function shapeResponse(
   };
   const data: Record<string, unknown> = {};
   const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
+  return { data: bubbled ? null : data, errors: run.errors };
+}
+
+/** True when a deferred fragment is deferred for these variables (`@defer(if: $v)`). */
+export function isDeferActive(projection: Projection, label: string, variables: Record<string, unknown>): boolean {
+  const mark = projection.deferred?.get(label)?.fragment.defer;
+  if (!mark) return false;
+  return mark.if === undefined || valueOf(mark.if, { ...projection.defaultedVariables, ...variables });
+}
+
+/**
+ * One incremental payload's data: the deferred fragment `label` shaped on `input`, the merged subgraph data
+ * of the object at `path` (the client's path). Fragments deferred inside it are left out (their own
+ * payloads). Null for an object the fragment does not apply to (type condition, @skip/@include): no
+ * payload. `data: null` when a non-null field inside the fragment is null (the null stops at the
+ * fragment, as the incremental delivery specification has it).
+ */
+export function shapeDeferred(
+  projection: Projection,
+  schema: Schema,
+  label: string,
+  input: Record<string, unknown>,
+  path: readonly (string | number)[],
+  variables: Record<string, unknown> | undefined,
+  introspection: IntrospectionHandler,
+): { data: Record<string, unknown> | null; errors: GraphQLError[] } | null {
+  const deferred = projection.deferred?.get(label);
+  if (!deferred) throw new Error(`no deferred fragment labelled ${label}`);
+  const { fragment, enclosingType } = deferred;
+  const run: ShapeRun = {
+    schema,
+    variables: { ...projection.defaultedVariables, ...variables },
+    errors: [],
+    introspection,
+    path: [...path],
+    invalid: false,
+    hadErrors: false,
+  };
+  if ((fragment.skip !== undefined || fragment.include !== undefined) && isSkipped(fragment, run.variables)) return null;
+  const typename = input.__typename;
+  const named = typeof typename === "string" && typename ? schema.type(typename) : undefined;
+  const objectType = named && isCompositeType(named) ? named.name : enclosingType;
+  if (fragment.applies) {
+    const applies = typeof typename === "string" && typename ? fragment.applies.has(typename) && named !== undefined : fragment.applies.has(enclosingType);
+    if (!applies) return null;
+  }
+  const data: Record<string, unknown> = {};
+  const bubbled = applySelections(run, input, fragment.selections, data, fragment.applies ? fragment.parentType : objectType) === BUBBLE;
   return { data: bubbled ? null : data, errors: run.errors };
 }
