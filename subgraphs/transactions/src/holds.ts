@@ -15,7 +15,14 @@ import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
 import { eventContextOf } from "./ledger.js";
 import { callLedger, prepareOutboxRows } from "./ledger-sql.js";
 import { parseMovementAmount } from "./lookup.js";
-import { movementResult, resolveTransfer, type MovementResult, type TransferRequest } from "./movements.js";
+import {
+  decidedByDatabase,
+  movementResult,
+  resolveTransfer,
+  type MovementResult,
+  type PostedRow,
+  type TransferRequest,
+} from "./movements.js";
 
 export interface HoldOutcome {
   holdId: string;
@@ -37,9 +44,6 @@ async function requireVisibleHold(context: TransactionsContext, holdId: string):
   if (!hold) throw domainError(ErrorCode.NOT_FOUND, "No such hold");
   return hold;
 }
-
-/** A placeholder the SQL function replaces with the time it decides. */
-const decidedByDatabase = () => new Date().toISOString();
 
 export async function authorizeTransfer(context: TransactionsContext, input: TransferRequest): Promise<HoldOutcome> {
   const { caller, from, to, amountMinor, reference, currency } = await resolveTransfer(context, input);
@@ -98,7 +102,7 @@ export async function captureTransfer(
       payload: { holdId: hold.id, accountId: hold.accountId, ownerId: source?.ownerId ?? null, ...amount, transactionId: id },
     },
   ]);
-  const row = await callLedger<{ transaction_id: string; replayed: boolean; posted_at: Date | null }>(
+  const row = await callLedger<PostedRow>(
     context.pool,
     "SELECT * FROM ledger.capture_hold($1, $2, $3, $4, $5, $6, $7)",
     [caller.userId, key, fingerprint("capture", { hold: hold.id, amount: String(amountMinor) }), id, hold.id, String(amountMinor), events],

@@ -7,12 +7,11 @@ import { GraphQLError } from "graphql";
 import { ErrorCode, domainError } from "#kernel/errors.js";
 import { type NewEvent } from "#kernel/events/outbox.js";
 import { appendOutboxEvent } from "#domain/events.js";
-import { isRetryableDatabaseError } from "./retry.js";
+import { withRetries } from "./retry.js";
 
 /** What the ledger needs of a connection pool (a pg.Pool, or one client in tests). */
 export type LedgerPool = Pick<pg.Pool, "query">;
 
-const MAX_ATTEMPTS = 5;
 const CODES = new Set<string>(Object.values(ErrorCode));
 
 /**
@@ -42,18 +41,8 @@ export function ledgerRefusal(error: unknown): GraphQLError | null {
  * Runs one ledger function call and returns its single row. Deadlocks and serialization failures (which the
  * lock order should make impossible) are retried whole; domain refusals become GraphQL errors.
  */
-export async function callLedger<Row extends pg.QueryResultRow>(pool: LedgerPool, text: string, params: unknown[]): Promise<Row> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const result = await pool.query<Row>(text, params);
-      return result.rows[0]!;
-    } catch (error) {
-      const refusal = ledgerRefusal(error);
-      if (refusal) throw refusal;
-      if (attempt >= MAX_ATTEMPTS || !isRetryableDatabaseError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-    }
-  }
+export function callLedger<Row extends pg.QueryResultRow>(pool: LedgerPool, text: string, params: unknown[]): Promise<Row> {
+  return withRetries(async () => (await pool.query<Row>(text, params)).rows[0]!, ledgerRefusal);
 }
 
 /** One outbox row as the ledger functions take it (`ledger.append_events`). */

@@ -38,14 +38,15 @@ export interface TransferRequest {
 }
 
 /** The row every posting function returns. */
-interface PostedRow {
+/** What a posting function returns: the transaction's id, whether it was a replay, its posting time. */
+export interface PostedRow {
   transaction_id: string;
   replayed: boolean;
   posted_at: Date | null;
 }
 
-/** A placeholder the SQL function replaces with the posting time it decides. */
-const decidedByDatabase = () => new Date().toISOString();
+/** A placeholder the SQL function replaces with the time it decides (posting or expiry). */
+export const decidedByDatabase = () => new Date().toISOString();
 
 /** The result of a posting function: the transaction as just posted, or (replay) only its id. */
 export function movementResult(row: PostedRow, view: Omit<TransactionView, "id" | "createdAt">): MovementResult {

@@ -16,15 +16,25 @@ export function isRetryableDatabaseError(error: unknown, depth = 0): boolean {
   return isRetryableDatabaseError(record.cause, depth + 1) || isRetryableDatabaseError(record.meta, depth + 1);
 }
 
-/** Runs `work` in a READ COMMITTED database transaction, retrying it whole on serialization failures. */
-export async function inLedgerTransaction<T>(db: LedgerDb, work: (tx: LedgerTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
+/**
+ * Runs `attempt` again (after a short random pause) while it fails with a serialization failure or deadlock,
+ * at most MAX_ATTEMPTS times; `refusal` turns an error into the one to throw at once (a domain refusal).
+ */
+export async function withRetries<T>(attempt: () => Promise<T>, refusal?: (error: unknown) => Error | null | undefined): Promise<T> {
+  for (let count = 1; ; count += 1) {
     try {
-      // Waits are bounded by lock contention on hot accounts, not by the work itself: generous limits.
-      return await db.$transaction((tx) => work(tx), { maxWait: 15_000, timeout: 20_000 });
+      return await attempt();
     } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryableDatabaseError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      const refused = refusal?.(error);
+      if (refused) throw refused;
+      if (count >= MAX_ATTEMPTS || !isRetryableDatabaseError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * count));
     }
   }
+}
+
+/** Runs `work` in a READ COMMITTED database transaction, retrying it whole on serialization failures. */
+export function inLedgerTransaction<T>(db: LedgerDb, work: (tx: LedgerTx) => Promise<T>): Promise<T> {
+  // Waits are bounded by lock contention on hot accounts, not by the work itself: generous limits.
+  return withRetries(() => db.$transaction((tx) => work(tx), { maxWait: 15_000, timeout: 20_000 }));
 }
