@@ -1,6 +1,14 @@
-// The authorization matrix: every role × every root field of the supergraph (and the entity paths that
-// cross subgraphs), through the real router and services. Data-driven: a new root field needs a row in
-// ROWS, and a check fails when a root field of the supergraph has none, so nothing is added unprotected.
+// Authorization through the real router and services, on one platform of this file's own (the first suite
+// counts subgraph requests and the matrix counts live subscriptions, process-wide: no other suite may run on
+// it).
+//
+// The directives: the router enforces @authenticated / @requiresScopes / @policy from the composed
+// supergraph before planning: unauthorized fields are removed and reported at their paths, the rest is
+// answered, and an operation with nothing authorized left is refused without calling any subgraph.
+//
+// The matrix: every role × every root field of the supergraph (and the entity paths that cross
+// subgraphs). Data-driven: a new root field needs a row in ROWS, and a check fails when a root field of the
+// supergraph has none, so nothing is added unprotected.
 //
 // "allowed" means authorization let the call through (no UNAUTHENTICATED/FORBIDDEN; a query returns its
 // object). Mutations use harmless inputs (unknown ids, invalid values), so an allowed call fails later with
@@ -9,25 +17,34 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { Supergraph } from "@apollo/federation-internals";
 import { splitSecurityDirectives } from "../router/src/authorization.js";
+import { usePlatform } from "./support/platform.js";
 import { subscriptionOutcome } from "./support/realtime.js";
 import {
   ROOT,
-  createTestDatabase,
   createTokenKey,
   demoUsers,
   graphql,
   login,
   metricValue,
   mintAccessToken,
-  startStack,
   type GraphQLResponse,
   type Stack,
-  type TestDatabase,
   type TokenKey,
 } from "./support/stack.js";
+
+let key: TokenKey;
+const platform = usePlatform(async () => {
+  key = await createTokenKey();
+  return { JWT_PRIVATE_KEY: key.pem };
+});
+let users: Record<string, { id: string; role: string }>;
+before(async () => {
+  await platform.ready;
+  users = await demoUsers(platform.database.url);
+});
 
 const ROLES = ["anonymous", "alice", "bob", "teller", "admin", "auditor", "analyst"] as const;
 type Who = (typeof ROLES)[number];
@@ -234,20 +251,133 @@ async function supergraphRootFields(): Promise<string[]> {
   );
 }
 
-describe("authorization matrix through the router", () => {
-  let database: TestDatabase;
+const ACCEPTED = 'fedbank_subgraph_requests_total{outcome="accepted"}';
+type Errors = { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] | undefined;
+const paths = (errors: Errors, code: string) => (errors ?? []).filter((e) => e.extensions?.code === code).map((e) => e.path?.join("."));
+
+describe("authorization directives enforced by the router", () => {
   let stack: Stack;
-  let key: TokenKey;
-  let users: Record<string, { id: string; role: string }>;
+  let aliceNumber: string;
+  let aliceAccountId: string;
+  const as = (email: string, options = {}) => mintAccessToken(key, users[email]!, options);
+  const accepted = (service: keyof Stack["ports"]) => metricValue(stack.ports[service], ACCEPTED);
+
+  before(async () => {
+    stack = platform.stack;
+    const { body } = await graphql<{ me: { accounts: { id: string; number: string }[] } }>(stack.routerUrl, "{ me { accounts { id number } } }", {}, await as("alice@demo.bank"));
+    aliceNumber = body.data!.me.accounts[0]!.number;
+    aliceAccountId = body.data!.me.accounts[0]!.id;
+  });
+
+  test("allowed and forbidden fields mixed: the allowed part is answered, FORBIDDEN at the forbidden path", async () => {
+    const { status, body } = await graphql(
+      stack.routerUrl,
+      "query($n: String!) { me { email } byNumber: accountByNumber(number: $n) { id number } }",
+      { n: aliceNumber },
+      await as("alice@demo.bank"),
+    );
+    assert.equal(status, 200);
+    assert.deepEqual(body.data, { me: { email: "alice@demo.bank" }, byNumber: null });
+    assert.deepEqual(paths(body.errors, "FORBIDDEN"), ["byNumber"]);
+  });
+
+  test("anonymous: public parts answered, UNAUTHENTICATED at the protected path", async () => {
+    const { status, body } = await graphql(stack.routerUrl, "query($id: ID!) { __typename account(id: $id) { number } }", { id: aliceAccountId });
+    assert.equal(status, 200);
+    assert.deepEqual(body.data, { __typename: "Query", account: null });
+    assert.deepEqual(paths(body.errors, "UNAUTHENTICATED"), ["account"]);
+  });
+
+  test("a forbidden nested field (through an entity hop) nulls its nearest nullable parent only", async () => {
+    const { body } = await graphql<{ auditEvents: { edges: { node: { action: string; actor: unknown } }[] } }>(
+      stack.routerUrl,
+      "{ auditEvents(first: 3) { edges { node { action actor { email notifications { edges { node { id } } } } } } } }",
+      {},
+      await as("auditor@demo.bank"),
+    );
+    const edges = body.data!.auditEvents.edges;
+    assert.equal(edges.length, 3);
+    for (const edge of edges) {
+      assert.equal(typeof edge.node.action, "string");
+      assert.equal(edge.node.actor, null, "User.notifications is non-null: the actor becomes null");
+    }
+    assert.deepEqual(paths(body.errors, "FORBIDDEN"), ["auditEvents.edges.node.actor.notifications"]);
+  });
+
+  test("aliases and fragments: each removed occurrence is reported at its own path", async () => {
+    const { body } = await graphql(
+      stack.routerUrl,
+      `query($n: String!) { a: accountByNumber(number: $n) { id } ...F }
+       fragment F on Query { b: accountByNumber(number: $n) { ... on Account { id } } me { email } }`,
+      { n: aliceNumber },
+      await as("bob@demo.bank"),
+    );
+    assert.deepEqual(body.data, { a: null, b: null, me: { email: "bob@demo.bank" } });
+    assert.deepEqual(paths(body.errors, "FORBIDDEN").sort(), ["a", "b"]);
+  });
+
+  test("nothing authorized left: refused before planning, no subgraph called", async () => {
+    const audit = await accepted("audit");
+    const alice = await graphql(stack.routerUrl, "{ auditEvents { edges { node { hash } } } }", {}, await as("alice@demo.bank"));
+    assert.equal(alice.status, 200);
+    assert.equal(alice.body.data, null);
+    assert.deepEqual(paths(alice.body.errors, "FORBIDDEN"), ["auditEvents"]);
+    assert.equal(await accepted("audit"), audit, "the audit subgraph was not called");
+
+    const usersBefore = await accepted("users");
+    const anonymous = await graphql(stack.routerUrl, "{ me { id } }");
+    assert.equal(anonymous.status, 200);
+    assert.deepEqual(paths(anonymous.body.errors, "UNAUTHENTICATED"), ["me"]);
+    assert.equal(await accepted("users"), usersBefore, "the users subgraph was not called");
+
+    const transactions = await accepted("transactions");
+    const teller = await graphql(
+      stack.routerUrl,
+      'mutation { reverseTransaction(id: "00000000-0000-4000-8000-000000000000", reason: "x", idempotencyKey: "k-1") { replayed } }',
+      {},
+      await as("teller@demo.bank"),
+    );
+    assert.equal(teller.status, 200);
+    assert.deepEqual(paths(teller.body.errors, "FORBIDDEN"), ["reverseTransaction"]);
+    assert.equal(await accepted("transactions"), transactions, "the ledger was not called");
+  });
+
+  test("the same document for different roles never shares a trimmed query plan", async () => {
+    const query = "query($n: String!) { me { email } accountByNumber(number: $n) { number } }";
+    const first = await graphql(stack.routerUrl, query, { n: aliceNumber }, await as("alice@demo.bank"));
+    assert.equal((first.body.data as { accountByNumber: unknown }).accountByNumber, null);
+    const teller = await graphql(stack.routerUrl, query, { n: aliceNumber }, await as("teller@demo.bank"));
+    assert.deepEqual(teller.body.data, { me: { email: "teller@demo.bank" }, accountByNumber: { number: aliceNumber } });
+    assert.equal(teller.body.errors, undefined);
+    const again = await graphql(stack.routerUrl, query, { n: aliceNumber }, await as("alice@demo.bank"));
+    assert.deepEqual(again.body.data, { me: { email: "alice@demo.bank" }, accountByNumber: null });
+  });
+
+  test("@policy(recent_login): an admin whose login is older than 15 minutes cannot erase a user; no subgraph called", async () => {
+    const usersBefore = await accepted("users");
+    const stale = await as("admin@demo.bank", { claims: { auth_time: Math.floor(Date.now() / 1000) - 20 * 60 } });
+    const { status, body } = await graphql(stack.routerUrl, 'mutation { eraseUser(id: "00000000-0000-4000-8000-000000000000") { id } }', {}, stale);
+    assert.equal(status, 200);
+    assert.equal(body.data, null);
+    assert.deepEqual(paths(body.errors, "FORBIDDEN"), ["eraseUser"]);
+    assert.equal(await accepted("users"), usersBefore);
+  });
+
+  test("introspection of the API is unaffected for anonymous clients", async () => {
+    const { status, body } = await graphql<{ __type: { fields: { name: string }[] } }>(stack.routerUrl, '{ __type(name: "Query") { fields { name } } }');
+    assert.equal(status, 200);
+    assert.ok(body.data!.__type.fields.some((field) => field.name === "auditEvents"));
+  });
+});
+
+describe("authorization matrix through the router", () => {
+  let stack: Stack;
   let fixtures: Fixtures;
   const token = (who: Who) => (who === "anonymous" ? Promise.resolve(undefined) : mintAccessToken(key, users[EMAILS[who]]!));
   const realToken = (who: Who) => (who === "anonymous" ? Promise.resolve(undefined) : login(stack.routerUrl, EMAILS[who]));
 
   before(async () => {
-    database = await createTestDatabase();
-    key = await createTokenKey();
-    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
-    users = await demoUsers(database.url);
+    stack = platform.stack;
     const admin = await token("admin");
     const ACCOUNTS = "query($id: ID!) { user(id: $id) { accounts { id number transactions(first: 50) { edges { node { id kind } } } } } }";
     type Accounts = { user: { accounts: { id: string; number: string; transactions: { edges: { node: { id: string; kind: string } }[] } }[] } };
@@ -287,12 +417,6 @@ describe("authorization matrix through the router", () => {
     };
   });
 
-  after(async () => {
-    const code = await stack?.stop();
-    await database?.drop();
-    assert.equal(code, 0, "the platform stops cleanly");
-  });
-
   test("every root field of the supergraph has a row (no field added unprotected)", async () => {
     const covered = new Set(ROWS.map((row) => row.field));
     const missing = (await supergraphRootFields()).filter((field) => !covered.has(field));
@@ -320,17 +444,12 @@ describe("authorization matrix through the router", () => {
 });
 
 describe("customer A never reads customer B's objects, whatever the shape", () => {
-  let database: TestDatabase;
   let stack: Stack;
-  let key: TokenKey;
   let alice: string;
   let bob: { id: string; email: string; accountIds: string[]; numbers: string[]; depositId: string };
 
   before(async () => {
-    database = await createTestDatabase();
-    key = await createTokenKey();
-    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
-    const users = await demoUsers(database.url);
+    stack = platform.stack;
     alice = await mintAccessToken(key, users["alice@demo.bank"]!);
     const admin = await mintAccessToken(key, users["admin@demo.bank"]!);
     const { body } = await graphql<{ user: { accounts: { id: string; number: string; transactions: { edges: { node: { id: string; kind: string } }[] } }[] } }>(
@@ -347,11 +466,6 @@ describe("customer A never reads customer B's objects, whatever the shape", () =
       numbers: accounts.map((a) => a.number),
       depositId: accounts.flatMap((a) => a.transactions.edges.map((e) => e.node)).find((n) => n.kind === "DEPOSIT")!.id,
     };
-  });
-
-  after(async () => {
-    await stack?.stop();
-    await database?.drop();
   });
 
   function assertNoBob(response: GraphQLResponse, what: string) {

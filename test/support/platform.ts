@@ -3,7 +3,9 @@
 // suites that only read the demo data or change nothing but customers of their own).
 //
 // Both register their `before`/`after` hooks where they are called (a file's top level or a `describe`),
-// and return a handle whose fields are set once the `before` hook has run.
+// and return a handle whose fields are set once the `before` hook has run. A file's own top-level `before`
+// that uses the handle awaits `ready` first: Node 20 starts top-level `before` hooks at once, side by side
+// (inside a `describe` they run in order).
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
@@ -14,6 +16,17 @@ export interface Platform {
   readonly stack: Stack;
   readonly database: TestDatabase;
   readonly routerUrl: string;
+  /** Settles once the platform has started (rejects if it could not). */
+  readonly ready: Promise<void>;
+}
+
+/** A promise settled from outside (by a `before` hook), never an unhandled rejection by itself. */
+function signal() {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 /**
@@ -24,10 +37,17 @@ export interface Platform {
 export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>) = {}): Platform {
   let stack: Stack | undefined;
   let database: TestDatabase | undefined;
+  const started = signal();
   before(async () => {
-    database = await createTestDatabase();
-    const extra = typeof env === "function" ? await env(database) : env;
-    stack = await startStack({ DATABASE_URL: database.url, ...extra });
+    try {
+      database = await createTestDatabase();
+      const extra = typeof env === "function" ? await env(database) : env;
+      stack = await startStack({ DATABASE_URL: database.url, ...extra });
+      started.resolve();
+    } catch (error) {
+      started.reject(error);
+      throw error;
+    }
   });
   after(async () => {
     const code = await stack?.stop();
@@ -44,6 +64,7 @@ export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) =
     get routerUrl() {
       return ready(stack).routerUrl;
     },
+    ready: started.promise,
   };
 }
 
@@ -65,6 +86,8 @@ export interface SharedPlatform {
   readonly identitySecret: string;
   /** The users service's signing key, to mint access tokens for any user (mintAccessToken). */
   readonly tokenKey: TokenKey;
+  /** Settles once the platform is there (rejects if it could not start). */
+  readonly ready: Promise<void>;
 }
 
 interface Descriptor {
@@ -81,13 +104,29 @@ interface Descriptor {
 /** Set by scripts/test.mjs: the descriptor file of the platform it started for the whole run. */
 export const SHARED_PLATFORM_ENV = "FEDBANK_SHARED_PLATFORM";
 
+/**
+ * The shared platform's login and step-up settings. Every suite on it comes from 127.0.0.1, so the
+ * per-address stop is out of reach; the per-(account, address) stop and the per-session step-up allowance
+ * are the defaults, written out for the suites that count up to them with customers of their own; the
+ * per-account delay is short (it applies, but a suite's own typos do not cost seconds).
+ */
+export const SHARED_PLATFORM_SETTINGS = {
+  LOGIN_MAX_FAILURES_PER_IP: "100000",
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: "5",
+  STEP_UP_MAX_FAILURES_PER_SESSION: "3",
+  LOGIN_ACCOUNT_DELAY_BASE_MS: "10",
+  LOGIN_ACCOUNT_DELAY_MAX_MS: "50",
+  // The default, per user: a suite's own guesser meets it, the demo users' few payees never do.
+  ACCOUNT_NUMBER_LOOKUPS_MAX: "30",
+} as const satisfies NodeJS.ProcessEnv;
+
 /** Starts a platform to share (the run's, or a lone file's) and describes it. */
 export async function startSharedPlatform(): Promise<{ descriptor: Descriptor; stop(): Promise<number | null> }> {
   const database = await createTestDatabase();
   const key = await createTokenKey();
   const identitySecret = randomBytes(32).toString("hex");
   try {
-    const stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: identitySecret });
+    const stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: identitySecret, ...SHARED_PLATFORM_SETTINGS });
     return {
       descriptor: {
         routerUrl: stack.routerUrl,
@@ -111,7 +150,7 @@ export async function startSharedPlatform(): Promise<{ descriptor: Descriptor; s
   }
 }
 
-function fromDescriptor(descriptor: Descriptor): SharedPlatform {
+function fromDescriptor(descriptor: Descriptor): Omit<SharedPlatform, "ready"> {
   registerRouterAdminPort(descriptor.ports.router, descriptor.adminPort);
   return {
     routerUrl: descriptor.routerUrl,
@@ -123,7 +162,7 @@ function fromDescriptor(descriptor: Descriptor): SharedPlatform {
   };
 }
 
-let shared: Promise<{ platform: SharedPlatform; stop?: () => Promise<number | null> }> | undefined;
+let shared: Promise<{ platform: Omit<SharedPlatform, "ready">; stop?: () => Promise<number | null> }> | undefined;
 let sharedUsers = 0;
 
 /**
@@ -133,16 +172,23 @@ let sharedUsers = 0;
  * change the demo users' data, and must not assert process-wide counters (other suites run alongside).
  */
 export function useSharedPlatform(): SharedPlatform {
-  let platform: SharedPlatform | undefined;
+  let platform: Omit<SharedPlatform, "ready"> | undefined;
   sharedUsers += 1;
+  const started = signal();
   before(async () => {
-    shared ??= (async () => {
-      const path = process.env[SHARED_PLATFORM_ENV];
-      if (path) return { platform: fromDescriptor(JSON.parse(await readFile(path, "utf8")) as Descriptor) };
-      const started = await startSharedPlatform();
-      return { platform: fromDescriptor(started.descriptor), stop: started.stop };
-    })();
-    platform = (await shared).platform;
+    try {
+      shared ??= (async () => {
+        const path = process.env[SHARED_PLATFORM_ENV];
+        if (path) return { platform: fromDescriptor(JSON.parse(await readFile(path, "utf8")) as Descriptor) };
+        const running = await startSharedPlatform();
+        return { platform: fromDescriptor(running.descriptor), stop: running.stop };
+      })();
+      platform = (await shared).platform;
+      started.resolve();
+    } catch (error) {
+      started.reject(error);
+      throw error;
+    }
   });
   after(async () => {
     sharedUsers -= 1;
@@ -151,7 +197,7 @@ export function useSharedPlatform(): SharedPlatform {
     shared = undefined;
     if (stop) assert.equal(await stop(), 0, "the shared platform stops cleanly on SIGTERM");
   });
-  const get = <K extends keyof SharedPlatform>(key: K) => ready(platform)[key];
+  const get = <K extends Exclude<keyof SharedPlatform, "ready">>(key: K) => ready(platform)[key];
   return {
     get routerUrl() {
       return get("routerUrl");
@@ -171,6 +217,7 @@ export function useSharedPlatform(): SharedPlatform {
     get tokenKey() {
       return get("tokenKey");
     },
+    ready: started.promise,
   };
 }
 
