@@ -3,24 +3,21 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "#kernel/db.js";
-import { createTestDatabase, graphql, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { useSharedPlatform } from "./support/platform.js";
+import { graphql } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
-let database: TestDatabase;
+// The run's shared platform: every test signs up customers of its own.
+const platform = useSharedPlatform();
 let db: Database;
-let stack: Stack;
 
 before(async () => {
-  database = await createTestDatabase();
-  db = createDatabase({ url: database.url, poolSize: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, LOGIN_MAX_FAILURES_PER_IP: "1000", LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: "50" });
+  await platform.ready;
+  db = createDatabase({ url: platform.databaseUrl, poolSize: 2 });
 });
 
 after(async () => {
-  const code = await stack?.stop();
   await db?.close();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
 });
 
 const ENROLL = `mutation { enrollMfa { otpauthUri secret recoveryCodes } }`;
@@ -41,11 +38,11 @@ async function awayFromStepEdge(margin = 3000) {
 
 async function userWithMfa(label: string) {
   const email = uniqueEmail(label);
-  const login = await signUp(stack.routerUrl, { email, password: STRONG_PASSWORD, name: label });
-  const enrolled = await graphql<{ enrollMfa: Enrollment }>(stack.routerUrl, ENROLL, {}, login.accessToken);
+  const login = await signUp(platform.routerUrl, { email, password: STRONG_PASSWORD, name: label });
+  const enrolled = await graphql<{ enrollMfa: Enrollment }>(platform.routerUrl, ENROLL, {}, login.accessToken);
   const enrollment = enrolled.body.data!.enrollMfa;
   await awayFromStepEdge();
-  const confirmed = await graphql(stack.routerUrl, CONFIRM, { code: totpNow(enrollment.secret) }, login.accessToken);
+  const confirmed = await graphql(platform.routerUrl, CONFIRM, { code: totpNow(enrollment.secret) }, login.accessToken);
   assert.equal(confirmed.body.data?.confirmMfa.mfaEnabled, true, JSON.stringify(confirmed.body.errors));
   return { email, login, enrollment };
 }
@@ -53,8 +50,8 @@ async function userWithMfa(label: string) {
 describe("MFA enrollment", () => {
   test("enrollMfa returns a URI, secret and ten recovery codes; the secret is stored encrypted, codes hashed", async () => {
     const email = uniqueEmail("enroll");
-    const login = await signUp(stack.routerUrl, { email, password: STRONG_PASSWORD, name: "Enroll" });
-    const { body } = await graphql<{ enrollMfa: Enrollment }>(stack.routerUrl, ENROLL, {}, login.accessToken);
+    const login = await signUp(platform.routerUrl, { email, password: STRONG_PASSWORD, name: "Enroll" });
+    const { body } = await graphql<{ enrollMfa: Enrollment }>(platform.routerUrl, ENROLL, {}, login.accessToken);
     const enrollment = body.data!.enrollMfa;
     assert.match(enrollment.otpauthUri, /^otpauth:\/\/totp\/FedBank:/);
     assert.ok(enrollment.otpauthUri.includes(`secret=${enrollment.secret}`));
@@ -68,40 +65,40 @@ describe("MFA enrollment", () => {
       assert.ok(row.recoveryCodes.every((stored) => !stored.codeHash.includes(code)), "recovery codes are stored hashed");
     }
     // Until confirmed, login does not ask for a code.
-    const again = await signIn(stack.routerUrl, email, STRONG_PASSWORD);
+    const again = await signIn(platform.routerUrl, email, STRONG_PASSWORD);
     assert.deepEqual(claimsOf(again.accessToken).payload.amr, ["pwd"]);
   });
 
   test("confirmMfa refuses a wrong code and accepts the current one", async () => {
-    const login = await signUp(stack.routerUrl, { email: uniqueEmail("confirm"), password: STRONG_PASSWORD, name: "Confirm" });
-    const { body } = await graphql<{ enrollMfa: Enrollment }>(stack.routerUrl, ENROLL, {}, login.accessToken);
+    const login = await signUp(platform.routerUrl, { email: uniqueEmail("confirm"), password: STRONG_PASSWORD, name: "Confirm" });
+    const { body } = await graphql<{ enrollMfa: Enrollment }>(platform.routerUrl, ENROLL, {}, login.accessToken);
     const secret = body.data!.enrollMfa.secret;
     await awayFromStepEdge();
     const right = totpNow(secret);
     const wrong = right === "000000" ? "111111" : "000000";
-    assert.equal(errorCode(await graphql(stack.routerUrl, CONFIRM, { code: wrong }, login.accessToken)), "INVALID_MFA_CODE");
-    const ok = await graphql(stack.routerUrl, CONFIRM, { code: right }, login.accessToken);
+    assert.equal(errorCode(await graphql(platform.routerUrl, CONFIRM, { code: wrong }, login.accessToken)), "INVALID_MFA_CODE");
+    const ok = await graphql(platform.routerUrl, CONFIRM, { code: right }, login.accessToken);
     assert.equal(ok.body.data?.confirmMfa.mfaEnabled, true);
     const events = await db.prisma.securityEvent.count({ where: { userId: login.user.id, type: "MFA_ENABLED" } });
     assert.equal(events, 1);
-    assert.equal(errorCode(await graphql(stack.routerUrl, ENROLL, {}, login.accessToken)), "INVALID_STATE", "no silent re-enrollment");
+    assert.equal(errorCode(await graphql(platform.routerUrl, ENROLL, {}, login.accessToken)), "INVALID_STATE", "no silent re-enrollment");
   });
 });
 
 describe("login with MFA", () => {
   test("without a code: MFA_REQUIRED; wrong code: INVALID_MFA_CODE; right code: tokens with amr pwd+otp", async () => {
     const { email, login, enrollment } = await userWithMfa("login");
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, STRONG_PASSWORD)), "MFA_REQUIRED");
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, STRONG_PASSWORD)), "MFA_REQUIRED");
     // A wrong password still says INVALID_CREDENTIALS, code or not: MFA does not reveal the password's validity to the wrong guesser.
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, "wrong-password-123", "123456")), "INVALID_CREDENTIALS");
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, "wrong-password-123", "123456")), "INVALID_CREDENTIALS");
     await awayFromStepEdge();
     const code = totpNow(enrollment.secret, 1);
     const wrong = code === "999999" ? "888888" : "999999";
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, STRONG_PASSWORD, wrong)), "INVALID_MFA_CODE");
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, STRONG_PASSWORD, wrong)), "INVALID_MFA_CODE");
     const failures = await db.prisma.securityEvent.findMany({ where: { type: "LOGIN_FAILED", userId: login.user.id } });
     assert.ok(failures.some((event) => (event.details as { reason?: string }).reason === "wrong_mfa_code"), "a wrong code counts as a failed attempt");
     // One step ahead is within the ±1 window (clock drift of the phone).
-    const payload = await signIn(stack.routerUrl, email, STRONG_PASSWORD, code);
+    const payload = await signIn(platform.routerUrl, email, STRONG_PASSWORD, code);
     assert.deepEqual(claimsOf(payload.accessToken).payload.amr, ["pwd", "otp"]);
     assert.equal(payload.user.mfaEnabled, true);
   });
@@ -111,19 +108,19 @@ describe("login with MFA", () => {
     await awayFromStepEdge();
     // The confirmation used the current step; the next step's code is fresh.
     const code = totpNow(enrollment.secret, 1);
-    await signIn(stack.routerUrl, email, STRONG_PASSWORD, code);
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, STRONG_PASSWORD, code)), "INVALID_MFA_CODE");
+    await signIn(platform.routerUrl, email, STRONG_PASSWORD, code);
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, STRONG_PASSWORD, code)), "INVALID_MFA_CODE");
     // And the code already used to confirm enrollment is older than the last accepted one.
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, STRONG_PASSWORD, totpNow(enrollment.secret))), "INVALID_MFA_CODE");
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, STRONG_PASSWORD, totpNow(enrollment.secret))), "INVALID_MFA_CODE");
   });
 
   test("a recovery code replaces a one-time code, once", async () => {
     const { email, enrollment } = await userWithMfa("recovery");
     const [first, second] = enrollment.recoveryCodes;
-    const payload = await signIn(stack.routerUrl, email, STRONG_PASSWORD, first!.toLowerCase());
+    const payload = await signIn(platform.routerUrl, email, STRONG_PASSWORD, first!.toLowerCase());
     assert.deepEqual(claimsOf(payload.accessToken).payload.amr, ["pwd", "otp"]);
-    assert.equal(errorCode(await loginFull(stack.routerUrl, email, STRONG_PASSWORD, first)), "INVALID_MFA_CODE", "single use");
-    await signIn(stack.routerUrl, email, STRONG_PASSWORD, second);
+    assert.equal(errorCode(await loginFull(platform.routerUrl, email, STRONG_PASSWORD, first)), "INVALID_MFA_CODE", "single use");
+    await signIn(platform.routerUrl, email, STRONG_PASSWORD, second);
     const used = await db.prisma.mfaRecoveryCode.count({ where: { userId: payload.user.id, usedAt: { not: null } } });
     assert.equal(used, 2);
     assert.equal(await db.prisma.securityEvent.count({ where: { userId: payload.user.id, type: "MFA_RECOVERY_CODE_USED" } }), 2);
@@ -131,22 +128,22 @@ describe("login with MFA", () => {
 
   test("disableMfa needs a valid code; afterwards login needs only the password", async () => {
     const { email, login, enrollment } = await userWithMfa("disable");
-    assert.equal(errorCode(await graphql(stack.routerUrl, DISABLE, { code: "NOT-A-REAL-CODE" }, login.accessToken)), "INVALID_MFA_CODE");
-    const { body } = await graphql(stack.routerUrl, DISABLE, { code: enrollment.recoveryCodes[3] }, login.accessToken);
+    assert.equal(errorCode(await graphql(platform.routerUrl, DISABLE, { code: "NOT-A-REAL-CODE" }, login.accessToken)), "INVALID_MFA_CODE");
+    const { body } = await graphql(platform.routerUrl, DISABLE, { code: enrollment.recoveryCodes[3] }, login.accessToken);
     assert.equal(body.data?.disableMfa.mfaEnabled, false, JSON.stringify(body.errors));
     const row = await db.prisma.user.findUniqueOrThrow({ where: { id: login.user.id }, include: { recoveryCodes: true } });
     assert.equal(row.mfaSecretEncrypted, null);
     assert.equal(row.recoveryCodes.length, 0);
     assert.equal(await db.prisma.securityEvent.count({ where: { userId: login.user.id, type: "MFA_DISABLED" } }), 1);
-    const plain = await signIn(stack.routerUrl, email, STRONG_PASSWORD);
+    const plain = await signIn(platform.routerUrl, email, STRONG_PASSWORD);
     assert.deepEqual(claimsOf(plain.accessToken).payload.amr, ["pwd"]);
   });
 
   test("refreshing an MFA session keeps amr pwd+otp", async () => {
     const { email, enrollment } = await userWithMfa("refresh");
     await awayFromStepEdge();
-    const payload = await signIn(stack.routerUrl, email, STRONG_PASSWORD, totpNow(enrollment.secret, 1));
-    const { body } = await graphql(stack.routerUrl, `mutation($t: String!) { refreshToken(token: $t) { accessToken } }`, { t: payload.refreshToken });
+    const payload = await signIn(platform.routerUrl, email, STRONG_PASSWORD, totpNow(enrollment.secret, 1));
+    const { body } = await graphql(platform.routerUrl, `mutation($t: String!) { refreshToken(token: $t) { accessToken } }`, { t: payload.refreshToken });
     assert.deepEqual(claimsOf(body.data!.refreshToken.accessToken).payload.amr, ["pwd", "otp"]);
   });
 });
