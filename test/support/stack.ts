@@ -442,11 +442,20 @@ export async function metricValue(port: number, sample: string): Promise<number>
  * A second router process (router/src/main.ts) in front of a running stack's subgraphs, sharing its Redis
  * prefix and identity secret: for tests of what router replicas share.
  */
-export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
+export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
   return withPortRetry(() => startExtraRouterOnce(stack, env));
 }
 
-async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promise<{ url: string; port: number; stop(): Promise<number | null>; output(): string }> {
+export interface ExtraRouter {
+  url: string;
+  port: number;
+  /** The router process (benches read its RSS from /proc). */
+  pid: number;
+  stop(): Promise<number | null>;
+  output(): string;
+}
+
+async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
   const port = await freePort();
   const adminPort = await freePort();
   const subgraphs = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
@@ -468,6 +477,7 @@ async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promi
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
+    pid: child.process.pid!,
     output: child.output,
     async stop() {
       if (child.process.exitCode === null) child.process.kill("SIGTERM");

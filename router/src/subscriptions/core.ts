@@ -4,7 +4,7 @@
 // (event, selection, authorization scope), and the live connections' lifetime: closed (retryably) shortly
 // before their token expires, and when their session is revoked (one batched pass over live sessions).
 import { createHash, randomUUID } from "node:crypto";
-import { Counter, Gauge } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { GraphQLError, getOperationAST, print, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 import { decodeJwt } from "jose";
@@ -118,7 +118,23 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     },
   });
   void entityFetches;
-  const fanout = new SubscriptionFanout(() => resolutions.inc());
+  // The router's own share of an event's latency, from its arrival on the upstream socket: `resolve` until
+  // its result is ready (entity fetches; once per event and group), `deliver` until a subscriber's transport
+  // takes it (once per delivery). What comes before (ledger commit → notification → the subgraph's push) is
+  // upstream of the router; bench/subscriptions.ts reports both sides.
+  const fanoutLatency = new Histogram({
+    name: "fedbank_router_subscription_fanout_seconds",
+    help: "Subscription events from their arrival at the router: until resolved (stage=resolve, per event and group) and until handed to a subscriber's socket (stage=deliver, per delivery)",
+    labelNames: ["stage"],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+    registers: [metrics.registry],
+  });
+  const resolvedLatency = fanoutLatency.labels("resolve");
+  const deliveredLatency = fanoutLatency.labels("deliver");
+  const fanout = new SubscriptionFanout((_members, arrivedAt) => {
+    resolutions.inc();
+    resolvedLatency.observe((performance.now() - arrivedAt) / 1000);
+  });
   const perUser = new Map<string, number>();
   const live = new Set<LiveConnection>();
 
@@ -313,6 +329,10 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     reserve,
     prepare,
     attach,
+    /** A result of an event that arrived at `arrivedAt` (performance.now()) was handed to a subscriber's transport. */
+    delivered(arrivedAt: number) {
+      deliveredLatency.observe((performance.now() - arrivedAt) / 1000);
+    },
     /** Counts a subscriber dropped for not keeping up. */
     slowConsumer(transport: string) {
       slowConsumers.inc({ transport });

@@ -11,8 +11,11 @@ import type { FormattedExecutionResult } from "graphql";
 
 /** What a transport gives a group: where results go, and how it ends. */
 export interface Member {
-  /** One result of the group (shared object: never mutated by a member). */
-  deliver(result: FormattedExecutionResult): void;
+  /**
+   * One result of the group (shared object: never mutated by a member). `arrivedAt` (performance.now()) is
+   * when its event arrived from the upstream: the router's own fan-out latency is measured from it.
+   */
+  deliver(result: FormattedExecutionResult, arrivedAt: number): void;
   /** The group ended (upstream failed or finished); `result` is a last error to show, if any. */
   end(result?: FormattedExecutionResult): void;
 }
@@ -36,7 +39,7 @@ class Group {
   constructor(
     private readonly source: GroupSource,
     private readonly onEmpty: () => void,
-    private readonly onEvent: (members: number) => void,
+    private readonly onEvent: (members: number, arrivedAt: number) => void,
   ) {
     void this.pump();
   }
@@ -48,6 +51,7 @@ class Group {
     try {
       for await (const event of this.source.events) {
         if (this.ended) break;
+        const arrivedAt = performance.now();
         inFlight += 1;
         // resolve() reports its own failures as a result; this is the last line of defence.
         const resolution = this.source.resolve(event).catch(() => ({
@@ -57,8 +61,8 @@ class Group {
           const result = await resolution;
           inFlight -= 1;
           if (this.ended) return;
-          this.onEvent(this.members.size);
-          for (const member of [...this.members]) member.deliver(result);
+          this.onEvent(this.members.size, arrivedAt);
+          for (const member of [...this.members]) member.deliver(result, arrivedAt);
         });
         if (inFlight >= MAX_IN_FLIGHT) await tail;
       }
@@ -101,7 +105,8 @@ class Group {
 export class SubscriptionFanout {
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly onEvent: (members: number) => void = () => undefined) {}
+  /** `onEvent`: an event resolved for `members` subscribers, `arrivedAt` (performance.now()) from the upstream. */
+  constructor(private readonly onEvent: (members: number, arrivedAt: number) => void = () => undefined) {}
 
   /** Joins the group `key`, starting it with `start()` when it does not exist; returns how to leave. */
   join(key: string, start: () => GroupSource, member: Member): () => void {

@@ -191,10 +191,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
    */
   function memberStream({ id, socket, connection, prepared }: Accepted): AsyncIterableIterator<FormattedExecutionResult> {
     const queue: FormattedExecutionResult[] = [];
+    /** When each queued result's event arrived at the router (the last, ending result has none). */
+    const arrivals: number[] = [];
     let wake: (() => void) | undefined;
     let done = false;
     const member: Member = {
-      deliver(result) {
+      deliver(result, arrivedAt) {
         if (done) return;
         if (queue.length >= config.SUBSCRIPTION_MAX_QUEUED_EVENTS || socket.bufferedAmount > config.SUBSCRIPTION_MAX_BUFFERED_BYTES) {
           done = true;
@@ -204,6 +206,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
           return;
         }
         queue.push(result);
+        arrivals.push(arrivedAt);
         wake?.();
       },
       end(result) {
@@ -230,6 +233,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         for (;;) {
           const result = queue.shift();
           if (result) {
+            const arrivedAt = arrivals.shift();
+            if (arrivedAt !== undefined) core.delivered(arrivedAt);
             metrics.subscriptionEvents.inc();
             return { value: result, done: false };
           }
@@ -240,10 +245,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
       },
       async return() {
         queue.length = 0;
+        arrivals.length = 0;
         return finish();
       },
       async throw() {
         queue.length = 0;
+        arrivals.length = 0;
         return finish();
       },
       [Symbol.asyncIterator]() {
