@@ -49,8 +49,27 @@ function startSharedPlatform(descriptor) {
   } };
 }
 
+/**
+ * Longest first: the runner starts files in the order given, so the slowest ones (seconds from the last
+ * measured run, test/support/file-times.tsv) start while the short ones fill the gaps, instead of a long
+ * file starting last and running alone. Files not measured yet go first (they may be slow).
+ */
+function longestFirst(found) {
+  const times = new Map();
+  try {
+    for (const line of readFileSync(join(root, "test/support/file-times.tsv"), "utf8").split("\n")) {
+      const [seconds, , file] = line.split("\t");
+      if (file?.endsWith(".test.ts")) times.set(file, Number(seconds));
+    }
+  } catch {
+    // no measurements: alphabetical
+  }
+  const time = (file) => times.get(file) ?? Infinity;
+  return found.sort((a, b) => time(b) - time(a) || a.localeCompare(b));
+}
+
 const only = process.argv.slice(2);
-const files = only.length ? only : ["kernel", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))).sort();
+const files = only.length ? only : longestFirst(["kernel", "domain", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))));
 const needsShared = files.some((file) => readFileSync(join(root, file), "utf8").includes("useSharedPlatform("));
 const scratch = mkdtempSync(join(tmpdir(), "fedbank-test-run-"));
 const descriptor = join(scratch, "shared-platform.json");
@@ -66,9 +85,7 @@ try {
     status = await run(
       `tests (${files.length} files, ${CONCURRENCY} at a time)`,
       process.execPath,
-      ["--import", "tsx", "--test", `--test-concurrency=${CONCURRENCY}`, "--test-timeout=300000",
-        "--test-reporter=spec", "--test-reporter-destination=stdout",
-        "--test-reporter=./test/support/file-timings.mjs", "--test-reporter-destination=stdout", ...files],
+      ["--import", "tsx", "test/support/run-files.mjs", CONCURRENCY, ...files],
       { ...process.env, ...(shared ? { FEDBANK_SHARED_PLATFORM: descriptor } : {}) },
     );
     if (status !== 0) console.error("\ntests failed");
