@@ -131,11 +131,20 @@ describe("per client IP, as the router signs it", () => {
     const attacker = "203.0.113.9";
     const victim = uniqueEmail("ip-victim");
     await buildCustomer(db.prisma, victim, STRONG_PASSWORD);
+    // The failure that stops the address is made on a real account, which must not be reported locked.
+    const lastTargetEmail = uniqueEmail("spray-known");
+    const lastTarget = await buildCustomer(db.prisma, lastTargetEmail, STRONG_PASSWORD);
     for (let i = 0; i < MAX_PER_IP; i += 1) {
-      assert.equal(errorCode(await loginFrom(attacker, uniqueEmail(`spray${i}`), "wrong-password-spray")), "INVALID_CREDENTIALS");
+      const email = i === MAX_PER_IP - 1 ? lastTargetEmail : uniqueEmail(`spray${i}`);
+      assert.equal(errorCode(await loginFrom(attacker, email, "wrong-password-spray")), "INVALID_CREDENTIALS");
     }
     assert.equal(errorCode(await loginFrom(attacker, victim, STRONG_PASSWORD)), "TOO_MANY_ATTEMPTS", "the spraying IP is locked out");
     const elsewhere = await loginFrom("198.51.100.20", victim, STRONG_PASSWORD);
     assert.equal(elsewhere.body.errors, undefined, "the account itself is not locked for other clients");
+    assert.equal(
+      await db.prisma.securityEvent.count({ where: { userId: lastTarget.id, type: "LOCKED_OUT" } }),
+      0,
+      "the address stop is not recorded as that account's lockout (no users.user.locked for its owner)",
+    );
   });
 });

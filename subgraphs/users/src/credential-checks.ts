@@ -49,7 +49,7 @@ export interface CredentialFailure {
  * session and throws UNAUTHENTICATED; otherwise returns and the caller throws its own error.
  */
 export async function recordCredentialFailure(context: UsersContext, failure: CredentialFailure): Promise<void> {
-  const { lockedOutNow, accountFailures, alertOwnerNow } = await context.throttle.recordFailure(failure.email, context.client.ip);
+  const { lockedOutNow, addressStoppedNow, accountFailures, alertOwnerNow } = await context.throttle.recordFailure(failure.email, context.client.ip);
   const sessionId = failure.sessionId ?? null;
   const sessionFailures = sessionId
     ? await context.store.increment(sessionFailuresKey(sessionId), context.throttle.settings.windowSeconds)
@@ -60,7 +60,11 @@ export async function recordCredentialFailure(context: UsersContext, failure: Cr
     const type = sessionId ? SecurityEventType.STEP_UP_FAILED : SecurityEventType.LOGIN_FAILED;
     await recordSecurityEvent(tx, { type, userId, sessionId, client: context.client, details: { reason: failure.reason } });
     if (lockedOutNow) {
-      await recordSecurityEvent(tx, { type: SecurityEventType.LOCKED_OUT, userId, client: context.client, details: { scope: "address" } });
+      await recordSecurityEvent(tx, { type: SecurityEventType.LOCKED_OUT, userId, client: context.client, details: { scope: "account_address" } });
+    }
+    // The address is stopped for everyone: recorded without a user, so no account is reported locked.
+    if (addressStoppedNow) {
+      await recordSecurityEvent(tx, { type: SecurityEventType.LOCKED_OUT, userId: null, client: context.client, details: { scope: "address" } });
     }
     if (alertOwnerNow && userId) {
       await recordSecurityEvent(tx, { type: SecurityEventType.REPEATED_FAILURES, userId, client: context.client, details: { failures: accountFailures } });
@@ -76,7 +80,7 @@ export async function recordCredentialFailure(context: UsersContext, failure: Cr
     });
     return ids;
   });
-  context.log.info({ event: "credential_check_failed", reason: failure.reason, lockedOutNow, accountFailures, sessionRevoked: revokeSession }, "credential check failed");
+  context.log.info({ event: "credential_check_failed", reason: failure.reason, lockedOutNow, addressStoppedNow, accountFailures, sessionRevoked: revokeSession }, "credential check failed");
   if (revokeSession) {
     // The token's session is revoked at the routers even if no open session row matched it.
     await publishRevocation(context, [...new Set([...revoked, sessionId!])]);

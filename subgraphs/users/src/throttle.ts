@@ -35,8 +35,10 @@ export interface ThrottleState {
 }
 
 export interface FailureOutcome {
-  /** True when this failure stopped the address (the moment to record LOCKED_OUT). */
+  /** True when this failure stopped the account from this address (the moment to record LOCKED_OUT for it). */
   lockedOutNow: boolean;
+  /** True when this failure stopped the address for every account (recorded without a user: no account is locked). */
+  addressStoppedNow: boolean;
   /** The account's failures in the current window, from every address. */
   accountFailures: number;
   /** True exactly when the account's failures reach the alert threshold. */
@@ -58,9 +60,9 @@ export class LoginThrottle {
 
   private keys(email: string, ip: string | null) {
     const account = sha256Hex(email);
-    const stops = [{ name: this.accountAddressStop(email, ip), max: this.settings.maxPerAccountAddress }];
+    const stops = [{ name: this.accountAddressStop(email, ip), max: this.settings.maxPerAccountAddress, scope: "account" }];
     // Without an address (a call not through the router) only the (account, "unknown") stop applies.
-    if (ip) stops.push({ name: `ip:${ip}`, max: this.settings.maxPerIp });
+    if (ip) stops.push({ name: `ip:${ip}`, max: this.settings.maxPerIp, scope: "address" });
     return { stops, account: `login:fail:acct:${account}` };
   }
 
@@ -80,14 +82,10 @@ export class LoginThrottle {
     return { retryAfterSeconds, delayMs: this.delayForFailures(Number(values.at(-1) ?? 0)) };
   }
 
-  /** Seconds until the caller may try again, or 0 when not stopped. */
-  async retryAfterSeconds(email: string, ip: string | null): Promise<number> {
-    return (await this.check(email, ip)).retryAfterSeconds;
-  }
-
   async recordFailure(email: string, ip: string | null): Promise<FailureOutcome> {
     const { stops, account } = this.keys(email, ip);
     let lockedOutNow = false;
+    let addressStoppedNow = false;
     for (const stop of stops) {
       const count = await this.store.increment(`login:fail:${stop.name}`, this.settings.windowSeconds);
       if (count >= stop.max) {
@@ -95,11 +93,12 @@ export class LoginThrottle {
         await this.store.set(`login:lock:${stop.name}`, String(until), this.settings.lockoutSeconds);
         // The counter restarts, so after the stop the full allowance applies again.
         await this.store.delete(`login:fail:${stop.name}`);
-        lockedOutNow = true;
+        if (stop.scope === "account") lockedOutNow = true;
+        else addressStoppedNow = true;
       }
     }
     const accountFailures = await this.store.increment(account, this.settings.windowSeconds);
-    return { lockedOutNow, accountFailures, alertOwnerNow: accountFailures === this.settings.alertAfter };
+    return { lockedOutNow, addressStoppedNow, accountFailures, alertOwnerNow: accountFailures === this.settings.alertAfter };
   }
 
   /**

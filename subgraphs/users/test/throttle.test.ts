@@ -24,12 +24,12 @@ test("stops the guessing address on that account after the allowed failures, wit
   const guesser = randomIp();
   assert.equal((await throttle.recordFailure(email, guesser)).lockedOutNow, false);
   assert.equal((await throttle.recordFailure(email, guesser)).lockedOutNow, false);
-  assert.equal(await throttle.retryAfterSeconds(email, guesser), 0);
+  assert.equal((await throttle.check(email, guesser)).retryAfterSeconds, 0);
   assert.equal((await throttle.recordFailure(email, guesser)).lockedOutNow, true);
-  const retry = await throttle.retryAfterSeconds(email, guesser);
+  const retry = (await throttle.check(email, guesser)).retryAfterSeconds;
   assert.ok(retry > 110 && retry <= 120, `retry after ${retry}`);
-  assert.equal(await throttle.retryAfterSeconds(email, randomIp()), 0, "the owner from another address is not stopped");
-  assert.equal(await throttle.retryAfterSeconds(`${randomUUID()}@x.test`, guesser), 0, "other accounts from the guesser are not stopped");
+  assert.equal((await throttle.check(email, randomIp())).retryAfterSeconds, 0, "the owner from another address is not stopped");
+  assert.equal((await throttle.check(`${randomUUID()}@x.test`, guesser)).retryAfterSeconds, 0, "other accounts from the guesser are not stopped");
 });
 
 test("a success clears this address's failures on the account but not the address's own count", async () => {
@@ -41,11 +41,12 @@ test("a success clears this address's failures on the account but not the addres
   await throttle.recordSuccess(email, ip);
   await throttle.recordFailure(email, ip);
   await throttle.recordFailure(email, ip);
-  assert.equal(await throttle.retryAfterSeconds(email, ip), 0, "(account, address) count restarted after the success");
-  // The fifth failure from the IP (any account) stops the IP.
-  assert.equal((await throttle.recordFailure(`${randomUUID()}@x.test`, ip)).lockedOutNow, true);
-  assert.ok((await throttle.retryAfterSeconds(`${randomUUID()}@x.test`, ip)) > 0, "every account from that IP waits");
-  assert.equal(await throttle.retryAfterSeconds(`${randomUUID()}@x.test`, randomIp()), 0);
+  assert.equal((await throttle.check(email, ip)).retryAfterSeconds, 0, "(account, address) count restarted after the success");
+  // The fifth failure from the IP (any account) stops the IP: the address, not that account.
+  const stop = await throttle.recordFailure(`${randomUUID()}@x.test`, ip);
+  assert.deepEqual({ address: stop.addressStoppedNow, account: stop.lockedOutNow }, { address: true, account: false });
+  assert.ok((await throttle.check(`${randomUUID()}@x.test`, ip)).retryAfterSeconds > 0, "every account from that IP waits");
+  assert.equal((await throttle.check(`${randomUUID()}@x.test`, randomIp())).retryAfterSeconds, 0);
 });
 
 test("per account only a progressive delay: growing with failures from any address, capped, never a stop", async () => {
@@ -57,7 +58,7 @@ test("per account only a progressive delay: growing with failures from any addre
     delays.push((await throttle.check(email, randomIp())).delayMs);
   }
   assert.deepEqual(delays, [0, 100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000]);
-  assert.equal(await throttle.retryAfterSeconds(email, randomIp()), 0, "a clean address is never stopped");
+  assert.equal((await throttle.check(email, randomIp())).retryAfterSeconds, 0, "a clean address is never stopped");
 });
 
 test("the owner is alerted once, when the account's failures reach the threshold", async () => {
