@@ -1,9 +1,12 @@
 // Event consumers: a consumer group on one producing domain's stream. Delivery is at-least-once; handling is
-// exactly-once in effect, because the handler runs in a database transaction that also records the event id
+// exactly-once in effect, because the handlers run in a database transaction that also records the event ids
 // in the consuming domain's `processed_events` table (a redelivered event finds its id there and is only
-// acknowledged). Failures are retried with exponential backoff; after `maxAttempts` the entry moves to the
-// group's dead-letter stream, from which it can be listed and replayed. Entries left pending by a crashed
-// consumer are claimed by another after `claimIdleMs`.
+// acknowledged). The entries of one read are handled together, in stream order, in ONE transaction (one
+// multi-row processed_events insert tells which are new) and acknowledged with one XACK; when a handler
+// fails, the events before it are committed without it, the failing one is retried alone with exponential
+// backoff (after `maxAttempts` it moves to the group's dead-letter stream, from which it can be listed and
+// replayed), and the rest follow. Entries left pending by a crashed consumer are claimed by another after
+// `claimIdleMs`.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "../db.js";
@@ -111,6 +114,27 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const errorMessage = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
+/** Failures no retry can fix: dead-lettered at once. */
+const isPermanent = (error: unknown) => error instanceof EventSchemaError || error instanceof PermanentEventError;
+
+const typeOfRaw = (delivery: Delivery) => {
+  const type = (delivery.raw as { type?: unknown } | null | undefined)?.type;
+  return typeof type === "string" ? type : "unknown";
+};
+
+type Outcome = "processed" | "duplicate";
+
+/** A batch's transaction failed in the handler of its item `index` (the whole batch was rolled back). */
+class HandlerFailure extends Error {
+  override readonly name = "HandlerFailure";
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(errorMessage(cause));
+  }
+}
+
 export function createEventConsumer<Defs extends DefinitionMap, Domain extends StreamDomain>(
   options: EventConsumerOptions<Defs, Domain>,
 ): EventConsumer {
@@ -135,37 +159,188 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
   const count = (type: string, outcome: Parameters<NonNullable<EventMetrics["eventConsumed"]>>[3]) =>
     metrics?.eventConsumed?.(source, group, type, outcome);
 
-  /** One attempt: parse, then handle in a transaction that records the event id. */
-  async function handleOnce(delivery: Delivery): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
-    // Types this consumer does not handle are acknowledged unparsed (they may be newer than this code).
-    const rawType = (delivery.raw as { type?: unknown } | null | undefined)?.type;
-    if (typeof rawType === "string" && !handlers[rawType]) return { outcome: "ignored" };
-    const event = registry.parse(delivery.raw);
-    const handler = handlers[event.type];
-    if (!handler || (options.relevant && !options.relevant(event as AnyEventOf<Defs>))) return { outcome: "ignored" };
-    const info: DeliveryInfo = { entryId: delivery.entryId, sequence: delivery.sequence, deliveryCount: delivery.deliveryCount };
-    const outcome = await options.prisma.$transaction(
-      async (tx) => {
-        const inserted = await tx.$executeRaw`
-          INSERT INTO ${Prisma.raw(table)} ("consumer", "event_id", "event_type")
-          VALUES (${group}, ${event.id}::uuid, ${event.type}) ON CONFLICT DO NOTHING`;
-        if (inserted === 0) return "duplicate" as const;
-        await handler(event as AnyEventOf<Defs>, tx, info);
-        return "processed" as const;
-      },
-      { timeout: handlerTimeoutMs, maxWait: handlerTimeoutMs },
-    );
-    return { outcome };
+  /** A delivery with its parsed event and the handler it goes to. */
+  interface Handled {
+    delivery: Delivery;
+    event: AnyEventOf<Defs>;
+    handler: EventHandler<Defs, keyof Defs & string>;
+    type: string;
   }
 
-  /** Handles one delivery to the end: acknowledged when handled, dead-lettered when it cannot be. */
-  async function handleDelivery(delivery: Delivery) {
-    const typeOf = () => (delivery.raw as { type?: unknown } | undefined)?.type;
-    const type = typeof typeOf() === "string" ? (typeOf() as string) : "unknown";
-    // Each earlier delivery (to a consumer that crashed or stalled) counts as a failed attempt.
-    let attempts = Math.max(0, delivery.deliveryCount - 1);
-    for (;;) {
+  /** What to do with one delivery, decided before any database work (parsing may refuse it for good). */
+  function classify(delivery: Delivery): Handled | null {
+    // Types this consumer does not handle are acknowledged unparsed (they may be newer than this code).
+    const rawType = (delivery.raw as { type?: unknown } | null | undefined)?.type;
+    if (typeof rawType === "string" && !handlers[rawType]) return null;
+    const event = registry.parse(delivery.raw) as AnyEventOf<Defs>;
+    const handler = handlers[event.type];
+    if (!handler || (options.relevant && !options.relevant(event))) return null;
+    return { delivery, event, handler, type: event.type };
+  }
+
+  /**
+   * Runs the handlers of `items` (in order) in one database transaction that first records every event id
+   * with one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: ids already there (redeliveries) and
+   * repeats within the batch are duplicates, their handlers do not run. A handler's failure rolls back the
+   * whole batch and is reported as a HandlerFailure naming its position.
+   */
+  async function applyTogether(items: readonly Handled[]): Promise<Outcome[]> {
+    let current = -1;
+    try {
+      return await options.prisma.$transaction(
+        async (tx) => {
+          const fresh = await recordProcessed(tx, items);
+          const outcomes: Outcome[] = [];
+          for (const [index, item] of items.entries()) {
+            // Set.delete: a second entry of the same event in this batch is a duplicate too.
+            if (!fresh.delete(item.event.id.toLowerCase())) {
+              outcomes.push("duplicate");
+              continue;
+            }
+            current = index;
+            const { entryId, sequence, deliveryCount } = item.delivery;
+            await item.handler(item.event, tx, { entryId, sequence, deliveryCount });
+            current = -1;
+            outcomes.push("processed");
+          }
+          return outcomes;
+        },
+        { timeout: handlerTimeoutMs, maxWait: handlerTimeoutMs },
+      );
+    } catch (error) {
+      if (current >= 0) throw new HandlerFailure(current, error);
+      throw error;
+    }
+  }
+
+  /** Inserts the batch's processed-events rows; returns the ids that were new (lower case). */
+  async function recordProcessed(tx: ConsumerTx, items: readonly Handled[]): Promise<Set<string>> {
+    const rows = await tx.$queryRaw<{ event_id: string }[]>`
+      INSERT INTO ${Prisma.raw(table)} ("consumer", "event_id", "event_type")
+      SELECT ${group}, "id", "type" FROM unnest(${items.map((item) => item.event.id)}::uuid[], ${items.map((item) => item.type)}::text[]) AS e("id", "type")
+      ON CONFLICT DO NOTHING
+      RETURNING "event_id"::text`;
+    return new Set(rows.map((row) => row.event_id.toLowerCase()));
+  }
+
+  /** One attempt for one delivery (a replayed dead letter, or a retry of a failed one). */
+  async function handleOnce(delivery: Delivery): Promise<{ outcome: "processed" | "duplicate" | "ignored" }> {
+    const item = classify(delivery);
+    if (!item) return { outcome: "ignored" };
+    try {
+      const [outcome] = await applyTogether([item]);
+      return { outcome: outcome! };
+    } catch (error) {
+      throw error instanceof HandlerFailure ? error.cause : error;
+    }
+  }
+
+  function counted(delivery: Delivery, type: string, outcome: Outcome | "ignored") {
+    count(type, outcome);
+    const age = eventAgeSeconds(delivery.raw);
+    if (age !== null) metrics.consumerLag?.(source, group, age);
+  }
+
+  /**
+   * Handles the deliveries of one read (or claim) in stream order: refused ones are dead-lettered at once,
+   * ignored ones acknowledged, the rest applied together (applyInOrder).
+   */
+  async function handleDeliveries(deliveries: readonly Delivery[]) {
+    const items: Handled[] = [];
+    const ignored: Delivery[] = [];
+    const alone: Delivery[] = [];
+    for (const delivery of deliveries) {
+      const type = typeOfRaw(delivery);
+      // Each earlier delivery (to a consumer that crashed or stalled) counts as a failed attempt.
+      const attempts = Math.max(0, delivery.deliveryCount - 1);
       if (attempts >= maxAttempts) {
+        await deadLetter(delivery, type, attempts, "delivered too many times without being acknowledged (consumer crashes?)");
+        continue;
+      }
+      try {
+        const item = classify(delivery);
+        if (item) items.push(item);
+        else ignored.push(delivery);
+      } catch (error) {
+        if (isPermanent(error)) await deadLetter(delivery, type, attempts + 1, errorMessage(error));
+        else alone.push(delivery); // retried on its own, as a handler failure would be
+      }
+    }
+    await applyInOrder(items, ignored);
+    for (const delivery of alone) {
+      if (!running) return;
+      await handleDelivery(delivery);
+    }
+  }
+
+  /**
+   * Applies `items` in one transaction and acknowledges them (with `ignored`) in one XACK. When handler k
+   * fails, items before k are applied again as a batch of their own, k is retried alone (handleDelivery, this
+   * failure counting as its first attempt), and the items after k follow: one poisoned event delays the rest
+   * (order is kept) but neither loses nor blocks them for longer than its retries.
+   */
+  async function applyInOrder(items: readonly Handled[], ignored: readonly Delivery[] = []) {
+    let rest = items;
+    let toAck = ignored;
+    const ackIgnored = async () => {
+      if (toAck.length === 0) return;
+      await transport.ack(source, group, toAck.map((delivery) => delivery.entryId));
+      for (const delivery of toAck) counted(delivery, typeOfRaw(delivery), "ignored");
+      toAck = [];
+    };
+    while (rest.length > 0) {
+      if (!running) return; // left pending: another consumer (or this one, restarted) claims them
+      let failure: HandlerFailure;
+      try {
+        const outcomes = await applyTogether(rest);
+        await transport.ack(source, group, [...toAck, ...rest.map((item) => item.delivery)].map((delivery) => delivery.entryId));
+        for (const delivery of toAck) counted(delivery, typeOfRaw(delivery), "ignored");
+        rest.forEach((item, index) => counted(item.delivery, item.type, outcomes[index]!));
+        return;
+      } catch (error) {
+        if (!(error instanceof HandlerFailure)) {
+          // Not one event's fault (connection lost, commit failed, timeout): each one on its own, with retries.
+          await ackIgnored();
+          for (const item of rest) {
+            if (!running) return;
+            await handleDelivery(item.delivery);
+          }
+          return;
+        }
+        failure = error;
+      }
+      await ackIgnored();
+      await applyInOrder(rest.slice(0, failure.index));
+      if (!running) return;
+      await handleDelivery(rest[failure.index]!.delivery, { error: failure.cause });
+      rest = rest.slice(failure.index + 1);
+    }
+    await ackIgnored();
+  }
+
+  /**
+   * Handles one delivery to the end: acknowledged when handled, dead-lettered when it cannot be.
+   * `failedInBatch` is the failure of an attempt already made in a batch, counted as one attempt.
+   */
+  async function handleDelivery(delivery: Delivery, failedInBatch?: { error: unknown }) {
+    const type = typeOfRaw(delivery);
+    // Each earlier delivery (to a consumer that crashed or stalled) counts as a failed attempt.
+    let attempts = Math.max(0, delivery.deliveryCount - 1) + (failedInBatch ? 1 : 0);
+    let failure = failedInBatch;
+    for (;;) {
+      if (failure) {
+        if (isPermanent(failure.error) || attempts >= maxAttempts) {
+          await deadLetter(delivery, type, attempts, errorMessage(failure.error));
+          return;
+        }
+        count(type, "retried");
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1));
+        logger.warn({ err: errorMessage(failure.error), entryId: delivery.entryId, type, attempts, retryInMs: backoff }, "event handler failed; retrying");
+        await sleep(backoff * (0.75 + Math.random() / 2), abort.signal);
+        if (!running) return; // left pending: another consumer (or this one, restarted) claims it
+        // Still ours: reset its idle time so nobody claims it while we retry.
+        await transport.touch(source, group, name, [delivery.entryId]);
+      } else if (attempts >= maxAttempts) {
         await deadLetter(delivery, type, attempts, "delivered too many times without being acknowledged (consumer crashes?)");
         return;
       }
@@ -173,23 +348,10 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
       try {
         const { outcome } = await handleOnce(delivery);
         await transport.ack(source, group, [delivery.entryId]);
-        count(type, outcome);
-        const age = eventAgeSeconds(delivery.raw);
-        if (age !== null) metrics.consumerLag?.(source, group, age);
+        counted(delivery, type, outcome);
         return;
       } catch (error) {
-        const permanent = error instanceof EventSchemaError || error instanceof PermanentEventError;
-        if (permanent || attempts >= maxAttempts) {
-          await deadLetter(delivery, type, attempts, errorMessage(error));
-          return;
-        }
-        count(type, "retried");
-        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1));
-        logger.warn({ err: errorMessage(error), entryId: delivery.entryId, type, attempts, retryInMs: backoff }, "event handler failed; retrying");
-        await sleep(backoff * (0.75 + Math.random() / 2), abort.signal);
-        if (!running) return; // left pending: another consumer (or this one, restarted) claims it
-        // Still ours: reset its idle time so nobody claims it while we retry.
-        await transport.touch(source, group, name, [delivery.entryId]);
+        failure = { error };
       }
     }
   }
@@ -217,10 +379,7 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
             logger.error({ entryId: id }, "a pending event was trimmed from the stream before it was handled");
           }
           if (deliveries.length > 0) logger.info({ claimed: deliveries.length }, "claimed events left pending by another consumer");
-          for (const delivery of deliveries) {
-            if (!running) break;
-            await handleDelivery(delivery);
-          }
+          await handleDeliveries(deliveries);
           // A full batch means there may be more to claim right away.
           nextClaimAt = deliveries.length === batchSize ? 0 : Date.now() + Math.max(250, Math.min(claimIdleMs / 2, 10_000));
         }
@@ -228,10 +387,7 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
         const deliveries = await transport.read(source, group, name, { count: batchSize, blockMs: Math.max(1, waitMs), signal: abort.signal });
         // Nothing new to read: this group has caught up with its stream.
         if (deliveries.length === 0) metrics.consumerLag?.(source, group, 0);
-        for (const delivery of deliveries) {
-          if (!running) break;
-          await handleDelivery(delivery);
-        }
+        await handleDeliveries(deliveries);
         failures = 0;
       } catch (error) {
         if (!running) break;
