@@ -9,13 +9,14 @@
 // `engineSubgraphCall` below as its only way out (same signing, timeout, retries, circuit breaker, metrics,
 // tracing and partial errors as the data sources). `ROUTER_ENGINE=apollo` runs stock @apollo/gateway's
 // executor instead (diagnosis only); otherwise the ApolloGateway is built but never loaded.
-// Connections: each data source's fetcher (router/src/subgraph-fetcher.ts) keeps sockets alive and pools
-// them per subgraph origin (node:http keep-alive agent, 256 sockets, no retries of its own).
+// Connections: the engine's posters (router/src/subgraph-fetcher.ts) keep one undici pool per subgraph
+// (keep-alive, 256 connections, no retries of their own); the stock executor's data sources use a node:http
+// keep-alive agent per subgraph origin.
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from "graphql";
 import { endClientSpan, startClientSpan, tracingEnabled } from "#kernel/tracing.js";
-import { createEngine, type Engine, type SubgraphCall, type SubgraphResponse } from "./engine/index.js";
+import { createEngine, type Engine, type SubgraphCall, type SubgraphRequest, type SubgraphResponse } from "./engine/index.js";
 import { engineGateway } from "./engine/apollo-server.js";
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "#kernel/identity.js";
 import type { Logger } from "#kernel/logger.js";
@@ -121,6 +122,25 @@ function statusError(status: number, statusText: string): GraphQLError {
   return new GraphQLError(`${status}: ${statusText}`, { extensions: { code: "SUBGRAPH_HTTP_ERROR", response: { status, statusText } } });
 }
 
+/** The query texts of the plans' fetches, JSON-encoded once (they are long and the same every time). */
+const encodedQueries = new Map<string, string>();
+const ENCODED_QUERIES_LIMIT = 4_000;
+
+/**
+ * `JSON.stringify({ query, variables, operationName })`, byte for byte, with the query's encoding cached:
+ * only the variables (the representations) are serialised per request.
+ */
+export function requestBody(request: SubgraphRequest): string {
+  let query = encodedQueries.get(request.query);
+  if (query === undefined) {
+    if (encodedQueries.size >= ENCODED_QUERIES_LIMIT) encodedQueries.clear();
+    encodedQueries.set(request.query, (query = JSON.stringify(request.query)));
+  }
+  const variables = request.variables === undefined ? "" : `,"variables":${JSON.stringify(request.variables)}`;
+  const operationName = request.operationName === undefined ? "" : `,"operationName":${JSON.stringify(request.operationName)}`;
+  return `{"query":${query}${variables}${operationName}}`;
+}
+
 /**
  * The engine's way out to the subgraphs: JSON POST with the signed identity (fresh claims per fetch,
  * HMAC over the exact body), the timeout, the subgraph's resilience policy (retries for a query's
@@ -134,16 +154,22 @@ export function engineSubgraphCall(settings: SubgraphCallSettings): SubgraphCall
   async function attempt(subgraph: string, body: string, context: RouterContext): Promise<SubgraphResponse> {
     const poster = posters.get(subgraph);
     if (!poster) throw new Error(`subgraph ${subgraph} has no URL`);
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    // name, value, … as undici takes them (no object per request).
+    const headers = ["content-type", "application/json", "accept", "application/json"];
     if (context && "requestId" in context) {
       // Fresh claims per fetch: each carries its own nonce (the subgraphs refuse a replayed one).
       const claims = settings.signer.encodeClaims({ caller: context.caller, requestId: context.requestId, client: context.client, audience: subgraph });
-      headers[IDENTITY_HEADER] = settings.signer.seal(claims, { method: "POST", path: poster.path, body });
-      headers[REQUEST_ID_HEADER] = context.requestId;
+      headers.push(IDENTITY_HEADER, settings.signer.seal(claims, { method: "POST", path: poster.path, body }), REQUEST_ID_HEADER, context.requestId);
     }
     const observe = settings.observe;
     const started = observe ? process.hrtime.bigint() : 0n;
-    const span = tracingEnabled() ? startClientSpan("router", `subgraph ${subgraph}`, headers, { "fedbank.subgraph": subgraph }) : null;
+    let span: ReturnType<typeof startClientSpan> = null;
+    if (tracingEnabled()) {
+      // The span's context travels as `traceparent` (and `tracestate`) headers.
+      const propagated: Record<string, string> = {};
+      span = startClientSpan("router", `subgraph ${subgraph}`, propagated, { "fedbank.subgraph": subgraph });
+      for (const name in propagated) headers.push(name, propagated[name]!);
+    }
     try {
       const response = await poster.post(headers, body, settings.timeoutMs);
       observe?.fetchObserved(subgraph, Number(process.hrtime.bigint() - started) / 1e9, response.status >= 500);
@@ -162,7 +188,7 @@ export function engineSubgraphCall(settings: SubgraphCallSettings): SubgraphCall
   }
 
   return async (subgraph, request, info) => {
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const body = requestBody(request);
     const resilience = settings.resilience;
     if (!resilience) return attempt(subgraph, body, info.context);
     // Only a query's fetches are repeated; a mutation's fetch may have reached the subgraph and moved money.
