@@ -408,6 +408,14 @@ test("Dockerfile: the runtime stage runs as a non-root user in production mode, 
   assert.deepEqual(JSON.parse(cmd.args), ["node", "--import", "tsx", "router/src/main.ts"]);
 });
 
+test("Dockerfile: the image holds every folder the package's import aliases point to (#kernel, #domain)", () => {
+  const aliases = (JSON.parse(read("package.json")) as { imports: Record<string, string> }).imports;
+  const copied = finalStage.filter((i) => i.keyword === "COPY").map((i) => i.args.split(/\s+/).at(-1)!.replace(/\/$/, ""));
+  const folders = Object.values(aliases).map((target) => target.replace(/\/\*$/, ""));
+  assert.ok(folders.length >= 2, "package.json declares the #kernel and #domain aliases");
+  assert.deepEqual(folders.filter((folder) => !copied.includes(folder)), [], "alias targets the final stage does not copy");
+});
+
 test("Dockerfile: everything it copies from the build context exists and is not excluded", () => {
   const ignored = read(".dockerignore")
     .split("\n")

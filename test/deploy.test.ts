@@ -506,7 +506,7 @@ describe("docs/operations.md", () => {
 describe("monitoring: alert rules and dashboard use real metrics", () => {
   const alertsText = readFileSync(join(DEPLOY, "prometheus/alerts.yml"), "utf8");
   const future = new Set([...alertsText.matchAll(/^# future: (fedbank_\w+)/gm)].map((match) => match[1]!));
-  const sources = collectSources([join(ROOT, "router/src"), join(ROOT, "kernel"), join(ROOT, "subgraphs")]);
+  const sources = collectSources([join(ROOT, "router/src"), join(ROOT, "kernel"), join(ROOT, "domain"), join(ROOT, "subgraphs")]);
 
   /** Served by the code: the name appears literally, or as `${prefix}_…` with the fedbank prefix. */
   function served(metric: string): boolean {
