@@ -192,7 +192,8 @@ export function mergeDelivered(delivered: ResultMap, item: IncrementalItem) {
     if (target === null || typeof target !== "object") return;
     target = (target as Record<string | number, unknown>)[segment];
   }
-  if (target && typeof target === "object" && !Array.isArray(target)) deepMerge(target as ResultMap, item.data);
+  // A copy: the item itself is delivered as it is now, whatever is merged into the view later.
+  if (target && typeof target === "object" && !Array.isArray(target)) deepMerge(target as ResultMap, structuredClone(item.data));
 }
 
 export type { DeferNode };

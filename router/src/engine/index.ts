@@ -121,7 +121,8 @@ export interface Engine<C> {
 export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: options.validateSupergraph ?? process.env.NODE_ENV !== "production" });
   const apiSchema: Schema = supergraph.apiSchema();
-  const schema = apiSchema.toGraphQLJSSchema();
+  // With @defer declared: clients validate deferred queries against it (engine/defer.ts runs them).
+  const schema = apiSchema.toGraphQLJSSchema({ includeDefer: true });
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
   // Operations with @defer, when the client takes incremental delivery, are planned by a second planner
@@ -236,9 +237,18 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     const assigned = prepared.deferred!.assignedLabels;
     let initial: EngineResult = {};
     let delivered: Record<string, unknown> | null | undefined;
+    // Overlapping deferred fragments may fetch the same field more than once: its error is reported once.
+    const reported = new Set<string>();
+    const firstReport = (error: GraphQLError) => {
+      const key = `${error.message}\u0000${error.path?.join("\u0000") ?? ""}`;
+      if (reported.has(key)) return false;
+      reported.add(key);
+      return true;
+    };
     const outcome = await executeDeferredPlan(run, prepared.plan.node as PlanNode, data, {
       primary(primaryErrors) {
         initial = shape(prepared, data, variables, primaryErrors);
+        for (const error of initial.errors ?? []) firstReport(error);
         // The client's view, apart from the initial result (which the transport may still change).
         delivered = initial.data ? structuredClone(initial.data) : initial.data;
       },
@@ -254,7 +264,7 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
           items.push(item);
           if (delivered) mergeDelivered(delivered, item);
         }
-        assignErrors(items, blockErrors);
+        assignErrors(items, blockErrors.filter(firstReport));
         return items;
       },
       delivered: () => delivered,
