@@ -3,7 +3,8 @@
 // four in-memory subgraphs served by another process over real HTTP. Nothing of the router's front (JWT,
 // Redis, limits) is in it, so the CPU per operation of this process is the executor's and its HTTP client's.
 // Alternating rounds, 4 operations in flight; prints CPU ms and wall ms per operation.
-//   node --import tsx bench/federation/executor.ts [--rounds 2] [--operations 300]
+//   node --import tsx bench/federation/executor.ts [--rounds 2] [--operations 300] [--tree <dir>]
+// --tree: a third contestant, the engine of another checkout (e.g. a `git worktree` of an earlier commit).
 import { parseArgs } from "node:util";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
@@ -14,7 +15,7 @@ import { spawnTs, waitFor } from "../support.js";
 import { composeFederationSupergraph } from "./compose.js";
 import { FEDERATION_QUERY } from "./query.js";
 
-const { values: options } = parseArgs({ options: { rounds: { type: "string", default: "2" }, operations: { type: "string", default: "300" } } });
+const { values: options } = parseArgs({ options: { rounds: { type: "string", default: "2" }, operations: { type: "string", default: "300" }, tree: { type: "string" } } });
 const subgraphs = spawnTs("bench/federation/subgraphs.ts", { NODE_ENV: "production" });
 try {
   await waitFor(subgraphs, async () => subgraphs.stdout().includes("}"), 60_000, "federation subgraphs");
@@ -24,6 +25,12 @@ try {
   );
   const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
   const engine = new ApolloServer<RouterContext>({ gateway: createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000).gateway });
+  let other: ApolloServer<RouterContext> | undefined;
+  if (options.tree) {
+    const module = (await import(`${options.tree.replace(/\/$/, "")}/router/src/gateway.ts`)) as typeof import("../../router/src/gateway.js");
+    other = new ApolloServer<RouterContext>({ gateway: module.createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000).gateway });
+    await other.start();
+  }
   await stock.start();
   await engine.start();
   const contextValue: RouterContext = { caller: null, requestId: "executor-bench", client: { ip: "127.0.0.1", userAgent: null } };
@@ -51,10 +58,15 @@ try {
   for (let round = 0; round < Number(options.rounds); round++) {
     const stockMs = await measure("stock @apollo/gateway", stock, operations);
     const engineMs = await measure("router engine        ", engine, operations);
-    console.log(`round ${round + 1}: the engine uses ${(stockMs / engineMs).toFixed(2)}× less CPU per operation`);
+    const otherMs = other ? await measure(`engine of ${options.tree}`, other, operations) : undefined;
+    console.log(
+      `round ${round + 1}: the engine uses ${(stockMs / engineMs).toFixed(2)}× less CPU per operation` +
+        (otherMs ? `; the engine of ${options.tree} ${(stockMs / otherMs).toFixed(2)}×` : ""),
+    );
   }
   await stock.stop();
   await engine.stop();
+  await other?.stop();
 } finally {
   await subgraphs.stop();
 }
