@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { maskError } from "#kernel/errors.js";
-import { HttpError, closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson, writeApolloResponse } from "#kernel/http.js";
+import { HttpError, closeServer, createHttpServer, executeGraphQL, listen, parseGraphQLBody, sendGraphQLError, sendJson, toHeaderMap, writeApolloResponse } from "#kernel/http.js";
 import { IdentitySigner } from "#kernel/identity.js";
 import { createSharedStore } from "#kernel/shared-store.js";
 import { createLogger, withRequestId } from "#kernel/logger.js";
@@ -15,7 +15,7 @@ import { tracingSettings } from "#kernel/config.js";
 import { SpanStatusCode, flushTracing, initTracing, withServerSpan, type Span } from "#kernel/tracing.js";
 import { createOperationMetrics, type OperationRecord } from "./operation-metrics.js";
 import { headerValue, type RunningService } from "#kernel/subgraph-server.js";
-import { OperationAuthorizer, authorizationPlugin, splitSecurityDirectives } from "./authorization.js";
+import { OperationAuthorizer, authorizationPlugin, nullRemovedFields, splitSecurityDirectives } from "./authorization.js";
 import { AuthError, AuthUnavailableError, createTokenVerifier } from "./auth.js";
 import { InflightReads, httpGraphQLRequestOf, isSharedResponse, writeSharedResponse } from "./inflight.js";
 import { operationTypeOf } from "./protection/root-fields.js";
@@ -25,7 +25,7 @@ import type { RouterContext } from "./context.js";
 import { createGateway } from "./gateway.js";
 import { DEFAULT_ADMIN_PORT, createRouterMetrics, startAdminServer } from "./metrics.js";
 import { createRouterSecurityEvents } from "./security-events.js";
-import type { GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { OperationLimiter } from "./protection/operation-limits.js";
 import { RateLimiter, parseRoleLimits } from "./protection/rate-limit.js";
 import { TrustedDocuments, sharedApqCache } from "./protection/trusted-documents.js";
@@ -33,6 +33,10 @@ import { CIRCUIT_STATE_VALUE, SubgraphPolicies } from "./resilience/subgraph-pol
 import { withoutServiceName } from "./resilience/partial-errors.js";
 import { startSubscriptionServer } from "./subscriptions/index.js";
 import { createStreamingTransports } from "./streaming/index.js";
+import { acceptsIncrementalDelivery } from "./streaming/framing.js";
+import { writeIncrementalResponse } from "./streaming/incremental.js";
+import { acceptIncrementalDelivery, takeSubsequentResults } from "./engine/apollo-server.js";
+import type { IncrementalItem } from "./engine/index.js";
 import { createAdmission } from "./admission.js";
 import { createPlayground, introspectionPolicy, playgroundEnabled, staffIntrospectionPlugin } from "./playground/index.js";
 import { legacyJsonStatusPlugin } from "./graphql-over-http.js";
@@ -170,6 +174,19 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     securityEvent: (event) => securityEvents.record(event),
   });
 
+  /** Every error the client sees, formatted once: the subgraph's name and internals out, details to the log. */
+  const formatClientError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // The subgraph's name stays in the logs (and the fetch spans), never in the client's response.
+    const { error: clientError, serviceName } = withoutServiceName(formatted);
+    const masked = maskError(clientError);
+    if (masked !== clientError && masked.extensions?.code === "INTERNAL_SERVER_ERROR") {
+      logger.error({ err: error, subgraph: serviceName }, "unexpected error in operation");
+    } else if (serviceName) {
+      logger.info({ subgraph: serviceName, code: masked.extensions?.code }, "subgraph answered with an error");
+    }
+    return masked;
+  };
+
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     // `staff`: Apollo allows it and staffIntrospectionPlugin refuses it to other callers.
@@ -178,17 +195,7 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     hideSchemaDetailsFromClientErrors: !(config.FIELD_SUGGESTIONS ?? config.NODE_ENV !== "production"),
     csrfPrevention: true,
     persistedQueries: apqCache ? { cache: apqCache, ttl: config.APQ_TTL_SECONDS } : false,
-    formatError: (formatted, error) => {
-      // The subgraph's name stays in the logs (and the fetch spans), never in the client's response.
-      const { error: clientError, serviceName } = withoutServiceName(formatted);
-      const masked = maskError(clientError);
-      if (masked !== clientError && masked.extensions?.code === "INTERNAL_SERVER_ERROR") {
-        logger.error({ err: error, subgraph: serviceName }, "unexpected error in operation");
-      } else if (serviceName) {
-        logger.info({ subgraph: serviceName, code: masked.extensions?.code }, "subgraph answered with an error");
-      }
-      return masked;
-    },
+    formatError: formatClientError,
     // The analysts' playground is served by the router itself (no CDN); until then, no landing page.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
@@ -301,13 +308,21 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     const showCost = caller?.role === "ADMIN" && headerValue(req, "fedbank-show-cost") === "true" && cost !== null ? cost : undefined;
     // Staff asking with `x-fedbank-query-plan: true` get the executed plan in the response extensions.
     const showQueryPlan = queryPlanRequested(caller?.role, headerValue(req, QUERY_PLAN_HEADER));
-    const context = async () => {
-      const value = operationMetrics.attach(record, { caller, requestId, client, showCost });
-      return showQueryPlan ? requestQueryPlan(value) : value;
-    };
-    // Identical reads of one identity already executing share that execution (router/src/inflight.ts).
     const operationName = typeof fields.operationName === "string" ? fields.operationName : undefined;
     const operationType = query !== undefined ? operationTypeOf(query, operationName) : undefined;
+    // A query with @defer from a client that accepts multipart/mixed is delivered incrementally (docs/realtime.md#defer).
+    const incremental = operationType === "query" && query!.includes("@defer") && acceptsIncrementalDelivery(headerValue(req, "accept"));
+    const context = async () => {
+      const value = operationMetrics.attach(record, { caller, requestId, client, showCost });
+      if (incremental) acceptIncrementalDelivery(value);
+      return showQueryPlan ? requestQueryPlan(value) : value;
+    };
+    if (incremental) {
+      const analysis = admission.admitted ? admission.analysis : undefined;
+      const original = admission.admitted ? { schema: admission.schema, document: admission.document } : undefined;
+      return executeIncrementally(req, res, body, context, requestId, analysis?.removed.size && original?.schema && original.document ? { ...original, schema: original.schema, document: original.document, operationName: operationName ?? null, removed: analysis.removed } : undefined);
+    }
+    // Identical reads of one identity already executing share that execution (router/src/inflight.ts).
     if (inflightReads && showCost === undefined && !showQueryPlan && body !== undefined && query !== undefined && operationType === "query") {
       const key = inflightReads.keyOf({ caller, ip: client.ip }, fields, headerValue(req, "accept"));
       const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpGraphQLRequestOf(req, body), context });
@@ -325,6 +340,42 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
     } finally {
       inflightReads.writeStarted(identity);
     }
+  }
+
+  /**
+   * A query with @defer for a client that takes incremental delivery: Apollo Server answers the initial result,
+   * the deferred payloads follow in the same multipart response (router/src/streaming/incremental.ts). Never
+   * shared with identical reads in flight (inflight.ts).
+   */
+  async function executeIncrementally(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    context: () => Promise<RouterContext>,
+    requestId: string,
+    authorization: { schema: GraphQLSchema; document: DocumentNode; operationName: string | null; removed: ReadonlySet<string> } | undefined,
+  ) {
+    let contextValue: RouterContext | undefined;
+    const headers = toHeaderMap(req);
+    // Apollo Server answers the initial result as JSON (the multipart framing is ours).
+    const accept = headers.get("accept") ?? "";
+    if (!/application\/(graphql-response\+)?json|\*\/\*/i.test(accept)) headers.set("accept", `${accept}, application/json`);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+      context: async () => (contextValue = await context()),
+    });
+    const subsequent = contextValue ? takeSubsequentResults(contextValue) : undefined;
+    await writeIncrementalResponse(res, response, subsequent, {
+      formatErrors: (errors: readonly GraphQLError[]) =>
+        errors.map((error) => {
+          const formatted = error.toJSON();
+          const extensions = { ...formatted.extensions, code: formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR" };
+          const client = formatClientError({ ...formatted, extensions }, error);
+          return { ...client, extensions: { ...client.extensions, requestId } };
+        }),
+      adjustItem: authorization ? (item) => nullRemovedInItem(authorization, item) : undefined,
+    });
   }
 
   /** A GET request's operation, for the rate limits (Apollo Server reads it again itself). */
@@ -430,4 +481,28 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
       await flushTracing();
     },
   };
+}
+
+/**
+ * Authorization's nulling (authorization.ts `nullRemovedFields`, which the initial result got from its
+ * plugin) applied to one deferred item: the item's data is placed at its path in an otherwise empty
+ * response and the original operation walked over it; a removed non-null field nulls the item's data.
+ */
+function nullRemovedInItem(
+  authorization: { schema: GraphQLSchema; document: DocumentNode; operationName: string | null; removed: ReadonlySet<string> },
+  item: IncrementalItem,
+) {
+  if (!item.data) return;
+  const root: Record<string, unknown> = item.path.length === 0 ? item.data : {};
+  let parent = root as Record<string | number, unknown>;
+  item.path.forEach((segment, index) => {
+    const next = item.path[index + 1];
+    const child = index === item.path.length - 1 ? item.data! : typeof next === "number" ? new Array<unknown>(next + 1).fill(null) : {};
+    parent[segment] = child;
+    parent = child as Record<string | number, unknown>;
+  });
+  const shaped = nullRemovedFields(authorization.schema, authorization.document, authorization.operationName, authorization.removed, root);
+  let reached: unknown = shaped;
+  for (const segment of item.path) reached = reached && typeof reached === "object" ? (reached as Record<string | number, unknown>)[segment] : undefined;
+  if (reached !== item.data) item.data = null;
 }

@@ -51,11 +51,46 @@ export const sse: Framing = {
   complete: "event: complete\ndata:\n\n",
 };
 
-/** Which streaming transport an HTTP request asks for, from its Accept header (null: an ordinary request). */
+/**
+ * Which streaming transport an HTTP request asks for, from its Accept header (null: an ordinary request).
+ * SSE only when `text/event-stream` comes before any JSON type: urql lists it after them on every query
+ * (`application/graphql-response+json, ..., text/event-stream, multipart/mixed`), and first on subscriptions.
+ */
 export function streamingKind(accept: string | undefined): "multipart" | "sse" | null {
   if (!accept) return null;
   const lower = accept.toLowerCase();
   if (lower.includes("multipart/mixed") && lower.includes("subscriptionspec")) return "multipart";
-  if (lower.includes("text/event-stream")) return "sse";
-  return null;
+  const eventStream = lower.indexOf("text/event-stream");
+  if (eventStream < 0) return null;
+  const json = lower.search(/application\/(graphql-response\+)?json/);
+  return json < 0 || eventStream < json ? "sse" : null;
+}
+
+/**
+ * `@defer`'s incremental delivery (docs/realtime.md#defer): the 2022-08-24 format Apollo Client and urql read,
+ * framed as Apollo Server and Apollo Router frame it (boundary `-`). Each part is followed at once by the
+ * next delimiter (see `part` above); the closing delimiter ends the response after the `hasNext: false` part.
+ */
+export const incrementalDelivery = {
+  contentType: 'multipart/mixed; boundary="-"; deferSpec=20220824',
+  first: (json: string) => `\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n---`,
+  next: (json: string) => `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n---`,
+  end: "--\r\n",
+};
+
+/**
+ * Whether an Accept header takes `@defer`'s incremental delivery: `multipart/mixed` with `deferSpec=20220824`
+ * (Apollo Client) or without a spec parameter (urql), not Apollo's multipart subscriptions (`subscriptionSpec`)
+ * nor only the newer `incrementalSpec` format (not spoken here: such a client gets the whole result as JSON).
+ */
+export function acceptsIncrementalDelivery(accept: string | undefined): boolean {
+  if (!accept) return false;
+  for (const range of accept.toLowerCase().split(",")) {
+    const [type = "", ...params] = range.split(";").map((piece) => piece.trim());
+    if (type !== "multipart/mixed") continue;
+    if (params.some((param) => param === "q=0" || param.startsWith("q=0.0"))) continue;
+    const spec = params.filter((param) => !param.startsWith("q=") && !param.startsWith("boundary="));
+    if (spec.length === 0 || spec.some((param) => param.replace(/"/g, "") === "deferspec=20220824")) return true;
+  }
+  return false;
 }

@@ -1,0 +1,167 @@
+// `@defer` through the router on /graphql, as frontends use it: Apollo Client (HttpLink with its
+// Defer20220824Handler) and urql (fetchExchange) each receive a deferred dashboard, balances first and the
+// history after, over multipart/mixed (deferSpec=20220824). The same query from a client that does not take
+// multipart gets the whole result in one JSON response; authentication applies as to any query.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { Defer20220824Handler } from "@apollo/client/incremental";
+import { Client as UrqlClient, fetchExchange } from "@urql/core";
+import { createTestDatabase, createTokenKey, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+
+const DASHBOARD = `query Dashboard {
+  me {
+    accounts {
+      id
+      number
+      balance { amount currency }
+      ... @defer(label: "history") {
+        transactions(first: 5) { edges { node { id kind amount { amount currency } } } }
+      }
+    }
+  }
+}`;
+
+interface Account {
+  id: string;
+  number: string;
+  balance: { amount: string; currency: string };
+  transactions?: { edges: { node: { id: string; kind: string; amount: { amount: string } } }[] };
+}
+type Dashboard = { me: { accounts: Account[] } };
+
+let database: TestDatabase;
+let stack: Stack;
+let token: string;
+let whole: Dashboard;
+
+before(async () => {
+  database = await createTestDatabase();
+  const key = await createTokenKey();
+  stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
+  token = await login(stack.routerUrl, "alice@demo.bank");
+  // The same dashboard without incremental delivery: what every client must end up with.
+  const { body } = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  whole = body.data!;
+  assert.ok(whole.me.accounts.length > 0 && whole.me.accounts.some((account) => (account.transactions?.edges.length ?? 0) > 0), "alice's demo accounts have history");
+});
+
+after(async () => {
+  const code = await stack?.stop();
+  await database?.drop();
+  assert.equal(code, 0, "the platform stops cleanly");
+});
+
+const post = (accept: string, authorization: string | undefined, body: unknown) =>
+  fetch(stack.routerUrl, { method: "POST", headers: { accept, "content-type": "application/json", ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+
+/** The JSON parts of a multipart/mixed body with boundary `-`. */
+function parts(text: string): Record<string, unknown>[] {
+  return text
+    .split(/\r\n---/)
+    .map((chunk) => chunk.slice(chunk.indexOf("\r\n\r\n") + 4).trim())
+    .filter((chunk) => chunk.startsWith("{"))
+    .map((chunk) => JSON.parse(chunk) as Record<string, unknown>);
+}
+
+describe("@defer over multipart/mixed", () => {
+  test("the wire format: balances in the first part (hasNext), the history in labelled incremental items", async () => {
+    const response = await post("multipart/mixed;deferSpec=20220824,application/json", `Bearer ${token}`, { query: DASHBOARD });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^multipart\/mixed; boundary="-"; deferSpec=20220824$/);
+    const text = await response.text();
+    assert.match(text, /-----\r\n$/, "ends with the closing delimiter");
+    const [first, ...rest] = parts(text);
+    assert.equal(first!.hasNext, true);
+    const initial = first!.data as Dashboard;
+    for (const account of initial.me.accounts) {
+      assert.ok(account.balance.amount, "balances come first");
+      assert.equal(account.transactions, undefined, "the history is deferred");
+    }
+    assert.equal(rest.at(-1)!.hasNext, false);
+    const items = rest.flatMap((part) => (part.incremental ?? []) as { data: Partial<Account>; path: (string | number)[]; label?: string }[]);
+    assert.equal(items.length, initial.me.accounts.length, "one item per account");
+    for (const item of items) {
+      assert.equal(item.label, "history");
+      assert.equal(item.path.slice(0, 2).join("."), "me.accounts");
+      const index = item.path[2] as number;
+      assert.deepEqual(item.data.transactions, whole.me.accounts[index]!.transactions);
+    }
+  });
+
+  test("a client that does not take multipart gets the whole result as one JSON response", async () => {
+    const response = await post("application/graphql-response+json", `Bearer ${token}`, { query: DASHBOARD });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /application\/graphql-response\+json/);
+    assert.deepEqual(((await response.json()) as { data: Dashboard }).data, whole);
+  });
+
+  test("@defer(if: false) is not deferred; without a token the dashboard is refused as any query", async () => {
+    const notDeferred = DASHBOARD.replace('@defer(label: "history")', "@defer(if: false)");
+    const response = await post("multipart/mixed;deferSpec=20220824,application/json", `Bearer ${token}`, { query: notDeferred });
+    assert.match(response.headers.get("content-type") ?? "", /application\/json/);
+    assert.deepEqual(((await response.json()) as { data: Dashboard }).data, whole);
+    const anonymous = await post("multipart/mixed;deferSpec=20220824,application/json", undefined, { query: DASHBOARD });
+    const body = (await anonymous.json()) as { data?: { me: unknown }; errors?: { extensions?: { code?: string } }[] };
+    assert.equal(body.data?.me ?? null, null);
+    assert.ok(body.errors?.some((error) => error.extensions?.code === "UNAUTHENTICATED"), JSON.stringify(body));
+  });
+
+  test("Apollo Client (HttpLink, Defer20220824Handler) shows balances first, then the history", async () => {
+    const apollo = new ApolloClient({
+      link: new HttpLink({ uri: stack.routerUrl, headers: { authorization: `Bearer ${token}` } }),
+      cache: new InMemoryCache(),
+      incrementalHandler: new Defer20220824Handler(),
+    });
+    const seen: Dashboard[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const subscription = apollo.watchQuery<Dashboard>({ query: gql(DASHBOARD), fetchPolicy: "network-only" }).subscribe({
+        next: (result) => {
+          if (result.error) return reject(result.error);
+          if (!result.data) return;
+          seen.push(result.data as Dashboard);
+          if ((result.data as Dashboard).me.accounts.every((account) => account.transactions)) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+        error: reject,
+      });
+    });
+    await done;
+    assert.ok(seen.some((data) => data.me.accounts.every((account) => account.balance && !account.transactions)), "a render with balances and no history");
+    const last = seen.at(-1)!;
+    assert.deepEqual(
+      last.me.accounts.map((account) => ({ id: account.id, balance: account.balance.amount, history: account.transactions!.edges.map((edge) => edge.node.id) })),
+      whole.me.accounts.map((account) => ({ id: account.id, balance: account.balance.amount, history: account.transactions!.edges.map((edge) => edge.node.id) })),
+    );
+    apollo.stop();
+  });
+
+  test("urql (fetchExchange, POST) shows balances first, then the history", async () => {
+    const urql = new UrqlClient({
+      url: stack.routerUrl,
+      exchanges: [fetchExchange],
+      preferGetMethod: false,
+      fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    });
+    const seen: { data?: Dashboard; hasNext?: boolean; error?: unknown }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const { unsubscribe } = urql.query<Dashboard>(DASHBOARD, {}, { requestPolicy: "network-only" }).subscribe((result) => {
+        if (result.error) {
+          unsubscribe();
+          return reject(result.error);
+        }
+        seen.push({ data: result.data, hasNext: result.hasNext });
+        if (!result.hasNext) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    assert.equal(seen[0]!.hasNext, true);
+    assert.ok(seen[0]!.data!.me.accounts.every((account) => account.balance && !account.transactions), "first: balances, no history");
+    assert.deepEqual(seen.at(-1)!.data, whole);
+  });
+});
