@@ -18,6 +18,8 @@ export interface Platform {
   readonly routerUrl: string;
   /** Settles once the platform has started (rejects if it could not). */
   readonly ready: Promise<void>;
+  /** Runs `close` after the suite, before the platform stops and its database is dropped (e.g. a pool on it). */
+  closeFirst(close: () => unknown): void;
 }
 
 /** A promise settled from outside (by a `before` hook), never an unhandled rejection by itself. */
@@ -38,6 +40,7 @@ export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) =
   let stack: Stack | undefined;
   let database: TestDatabase | undefined;
   const started = signal();
+  const closers: (() => unknown)[] = [];
   before(async () => {
     try {
       database = await createTestDatabase();
@@ -50,9 +53,13 @@ export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) =
     }
   });
   after(async () => {
-    const code = await stack?.stop();
-    await database?.drop();
-    if (stack) assert.equal(code, 0, `the platform stops cleanly on SIGTERM\n${stack.output().slice(-2_000)}`);
+    try {
+      for (const close of closers.splice(0).reverse()) await close();
+    } finally {
+      const code = await stack?.stop();
+      await database?.drop();
+      if (stack) assert.equal(code, 0, `the platform stops cleanly on SIGTERM\n${stack.output().slice(-2_000)}`);
+    }
   });
   return {
     get stack() {
@@ -65,6 +72,9 @@ export function usePlatform(env: NodeJS.ProcessEnv | ((database: TestDatabase) =
       return ready(stack).routerUrl;
     },
     ready: started.promise,
+    closeFirst(close) {
+      closers.push(close);
+    },
   };
 }
 
