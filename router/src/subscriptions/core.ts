@@ -168,19 +168,33 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
   /**
    * Watches a live connection: closed with REAUTHENTICATE at `closeAt` (shortly before the token expires,
    * a code clients retry with a refreshed token) and with UNAUTHORIZED when its session is revoked.
+   * Expiries are kept in one-second buckets swept by ONE timer (not a timer per connection: thousands of
+   * sockets are open); a connection is closed in the second of its `closeAt`, at most a second early.
    */
   function track(connection: LiveConnection, closeAt: number | null): () => void {
     live.add(connection);
-    const timer =
-      closeAt === null
-        ? undefined
-        : setTimeout(() => connection.close(CLOSE.REAUTHENTICATE, "token expiring: reconnect with a refreshed token"), Math.max(0, closeAt - Date.now()));
-    timer?.unref();
+    if (closeAt === null) return () => void live.delete(connection);
+    const second = Math.floor(closeAt / 1000);
+    let bucket = expiring.get(second);
+    if (!bucket) expiring.set(second, (bucket = new Set()));
+    bucket.add(connection);
     return () => {
       live.delete(connection);
-      if (timer) clearTimeout(timer);
+      const current = expiring.get(second);
+      if (current?.delete(connection) && current.size === 0) expiring.delete(second);
     };
   }
+  /** Live connections by the second (epoch) they must be closed in for re-authentication. */
+  const expiring = new Map<number, Set<LiveConnection>>();
+  const expiryTimer = setInterval(() => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [second, connections] of expiring) {
+      if (second > now) continue;
+      expiring.delete(second);
+      for (const connection of connections) connection.close(CLOSE.REAUTHENTICATE, "token expiring: reconnect with a refreshed token");
+    }
+  }, 250);
+  expiryTimer.unref();
 
   /**
    * New live connections per client IP per minute (shared store, so across replicas): null when allowed,
@@ -339,6 +353,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions) {
     },
     async stop() {
       clearInterval(revocationTimer);
+      clearInterval(expiryTimer);
       fanout.close();
       await upstream.close();
     },

@@ -8,17 +8,22 @@
 //    limits, authorization directives, plan) and core.attach (the shared group of its scope and selection);
 //  - backpressure: a subscriber whose socket buffers more than SUBSCRIPTION_MAX_BUFFERED_BYTES, or with more
 //    than SUBSCRIPTION_MAX_QUEUED_EVENTS events waiting, is closed with 4008 and counted;
-//  - keepalive ping/pong, connection_init timeout and idle timeout (4408); stop() closes sockets with 1001.
+//  - keepalive ping/pong (one sweep for all sockets, ws-transport.ts), connection_init timeout and idle
+//    timeout (4408); stop() closes sockets with 1001.
 // Errors of a subscribe are graphql-ws `error` messages with the same `extensions.code`s as HTTP.
+// Memory: a router holds thousands of mostly idle sockets, so what stays per socket is kept small: one
+// Connection with one map of its subscriptions, a MemberStream per subscription (methods on the prototype,
+// no closures), no timer per socket once it is initialised and subscribed (ws-transport.ts, core.track).
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import { CloseCode, handleProtocols } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { VerifiedCaller } from "../auth.js";
 import { CLOSE, authorizationFromConnectionParams } from "./connection-auth.js";
 import { createSubscriptionCore, type PreparedSubscription, type SubscriptionCore, type SubscriptionCoreOptions } from "./core.js";
 import type { Member } from "./fanout.js";
+import { graphqlWsServer } from "./ws-transport.js";
 
 export { CLOSE } from "./connection-auth.js";
 
@@ -27,18 +32,23 @@ export interface SubscriptionServerOptions extends SubscriptionCoreOptions {
   clientIp(req: IncomingMessage): string | null;
 }
 
+/** One subscription id of a socket: its per-user slot, whether the active gauge counts it, how to end it. */
+interface Slot {
+  release: () => void;
+  counted: boolean;
+  stream?: MemberStream;
+}
+
 interface Connection {
   caller: VerifiedCaller | null;
   client: { ip: string | null; userAgent: string | null };
-  /** Subscription ids holding a slot (limits), and those accepted (the active gauge). */
-  active: Set<string>;
-  counted: Set<string>;
-  /** Ends a running subscription at once (client `complete`, socket closed). */
-  stops: Map<string, () => void>;
-  /** Per-user slot releases, by subscription id. */
-  slots: Map<string, () => void>;
+  /** Subscription ids holding a slot (limits), accepted or still being admitted. */
+  slots: Map<string, Slot>;
   untrack?: () => void;
-  idle?: NodeJS.Timeout;
+  /** connection_init, then idle (no subscription) timeouts; absent while subscribed. */
+  timer?: NodeJS.Timeout;
+  /** graphql-ws's side of the socket, told when it closes. */
+  closed?: (code: number, reason: string) => void;
 }
 
 /** What graphql-ws hands back to `subscribe` for an accepted subscribe. */
@@ -49,33 +59,180 @@ interface Accepted {
   prepared: PreparedSubscription;
 }
 
+/** What every MemberStream of a server shares. */
+interface Hub {
+  core: SubscriptionCore;
+  maxQueued: number;
+  maxBuffered: number;
+  countEvent(): void;
+  close(socket: WebSocket, code: number, reason: string): void;
+  release(socket: WebSocket, connection: Connection, id: string): void;
+  /** Closes a socket that does not keep up (4008, counted once) and releases all its subscriptions now. */
+  dropSlowConsumer(socket: WebSocket, connection: Connection): void;
+}
+
+const DONE: IteratorResult<FormattedExecutionResult> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * One client subscription as graphql-ws consumes it: a member of its shared group with a bounded queue.
+ * A subscriber more than `maxQueued` events behind, or whose socket buffers more than `maxBuffered` bytes,
+ * is dropped with 4008 (graphql-ws awaits each send, so a socket that is not read backs up into the queue).
+ * `return()` (client `complete`, socket closed) leaves the group at once.
+ */
+class MemberStream implements Member, AsyncIterableIterator<FormattedExecutionResult> {
+  private queue: FormattedExecutionResult[] = [];
+  /** When each queued result's event arrived at the router (an ending result has none). */
+  private arrivals: number[] = [];
+  /** graphql-ws waiting in next(). */
+  private waiting: ((result: IteratorResult<FormattedExecutionResult>) => void) | undefined;
+  private done = false;
+  private finished = false;
+  private leave: (() => void) | undefined;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly accepted: Accepted,
+  ) {
+    this.leave = hub.core.attach(accepted.prepared, this);
+  }
+
+  deliver(result: FormattedExecutionResult, arrivedAt: number) {
+    if (this.done) return;
+    const { hub, accepted } = this;
+    const socket = accepted.socket;
+    if (socket.readyState !== socket.OPEN) {
+      this.stop();
+      return;
+    }
+    if (this.queue.length >= hub.maxQueued || socket.bufferedAmount > hub.maxBuffered) {
+      hub.dropSlowConsumer(socket, accepted.connection);
+      return;
+    }
+    if (this.waiting) {
+      hub.core.delivered(arrivedAt);
+      hub.countEvent();
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting({ value: result, done: false });
+      return;
+    }
+    this.queue.push(result);
+    this.arrivals.push(arrivedAt);
+  }
+
+  end(result?: FormattedExecutionResult) {
+    if (result && !this.done) {
+      this.queue.push(result);
+      this.arrivals.push(-1);
+    }
+    this.done = true;
+    this.wakeUp();
+  }
+
+  /** Leaves the group now (client `complete`, socket closed, slow consumer); queued results are still read. */
+  stop() {
+    this.done = true;
+    this.leave?.();
+    this.leave = undefined;
+    this.wakeUp();
+  }
+
+  next(): Promise<IteratorResult<FormattedExecutionResult>> {
+    const result = this.queue.shift();
+    if (result) {
+      const arrivedAt = this.arrivals.shift()!;
+      if (arrivedAt >= 0) this.hub.core.delivered(arrivedAt);
+      this.hub.countEvent();
+      return Promise.resolve({ value: result, done: false });
+    }
+    if (this.done) return Promise.resolve(this.finish());
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<FormattedExecutionResult>> {
+    this.queue.length = 0;
+    this.arrivals.length = 0;
+    return Promise.resolve(this.finish());
+  }
+
+  throw(): Promise<IteratorResult<FormattedExecutionResult>> {
+    return this.return();
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  /** graphql-ws waiting in next() gets what is queued, or the end. */
+  private wakeUp() {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    this.waiting = undefined;
+    void this.next().then(waiting);
+  }
+
+  private finish(): IteratorResult<FormattedExecutionResult> {
+    this.stop();
+    if (!this.finished) {
+      this.finished = true;
+      const { socket, connection, id } = this.accepted;
+      const slot = connection.slots.get(id);
+      if (slot?.stream === this) slot.stream = undefined;
+      this.hub.release(socket, connection, id);
+    }
+    return DONE;
+  }
+}
+
 const error = (message: string, code: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extensions } });
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void>; core: SubscriptionCore } {
   const { config, metrics } = options;
   const core = createSubscriptionCore(options);
   const log = core.log;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.OPERATION_MAX_BYTES * 2, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.OPERATION_MAX_BYTES * 2, perMessageDeflate: false, handleProtocols, clientTracking: false });
   const connections = new Map<WebSocket, Connection>();
 
   const close = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
   };
 
+  /** Idle timeout: armed while the socket has no subscription, released as soon as it has one. */
   const armIdle = (socket: WebSocket, connection: Connection) => {
-    if (connection.idle) clearTimeout(connection.idle);
-    connection.idle = undefined;
-    if (connection.active.size > 0 || socket.readyState !== socket.OPEN) return;
-    connection.idle = setTimeout(() => close(socket, CLOSE.IDLE, "idle: no subscription"), config.SUBSCRIPTION_IDLE_TIMEOUT_MS);
-    connection.idle.unref();
+    if (connection.timer) clearTimeout(connection.timer);
+    connection.timer = undefined;
+    if (connection.slots.size > 0 || socket.readyState !== socket.OPEN) return;
+    connection.timer = setTimeout(() => close(socket, CLOSE.IDLE, "idle: no subscription"), config.SUBSCRIPTION_IDLE_TIMEOUT_MS);
+    connection.timer.unref();
   };
 
   const release = (socket: WebSocket, connection: Connection, id: string) => {
-    if (!connection.active.delete(id)) return;
-    if (connection.counted.delete(id)) metrics.subscriptionsActive.dec();
-    connection.slots.get(id)?.();
+    const slot = connection.slots.get(id);
+    if (!slot) return;
     connection.slots.delete(id);
+    if (slot.counted) metrics.subscriptionsActive.dec();
+    slot.release();
     armIdle(socket, connection);
+  };
+
+  const hub: Hub = {
+    core,
+    maxQueued: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
+    maxBuffered: config.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+    countEvent: () => metrics.subscriptionEvents.inc(),
+    close,
+    release,
+    dropSlowConsumer(socket, connection) {
+      if (socket.readyState !== socket.OPEN) return;
+      core.slowConsumer("graphql-ws");
+      close(socket, CLOSE.SLOW_CONSUMER, "slow consumer: events were not read fast enough");
+      // Its subscriptions leave their groups and free their slots now: the close handshake waits behind
+      // everything already buffered for a client that does not read (up to ws's 30 s close timeout).
+      for (const [id, slot] of [...connection.slots]) {
+        slot.stream?.stop();
+        release(socket, connection, id);
+      }
+    },
   };
 
   // ---- sockets: rate of new connections per IP, then the handshake ----
@@ -96,36 +253,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
   };
   options.server.on("upgrade", onUpgrade);
 
-  wss.on("connection", (socket: WebSocket, req: IncomingMessage) => {
-    metrics.subscriptionSockets.inc();
-    const connection: Connection = {
-      caller: null,
-      client: { ip: options.clientIp(req), userAgent: (req.headers["user-agent"] ?? "").slice(0, 512) || null },
-      active: new Set(),
-      counted: new Set(),
-      stops: new Map(),
-      slots: new Map(),
-    };
-    connections.set(socket, connection);
-    socket.once("close", (code) => {
-      metrics.subscriptionSockets.dec();
-      metrics.subscriptionCloses.inc({ code: String(code) });
-      connection.untrack?.();
-      if (connection.idle) clearTimeout(connection.idle);
-      // Subscriptions leave their groups now, not at their next event.
-      for (const stop of [...connection.stops.values()]) stop();
-      connections.delete(socket);
-    });
-  });
-
   // ---- graphql-ws protocol ----
-  const disposable = useServer<Record<string, unknown> | undefined>(
+  const protocol = graphqlWsServer(
     {
-      connectionInitWaitTimeout: config.SUBSCRIPTION_INIT_TIMEOUT_MS,
       async onConnect(ctx) {
         const socket = ctx.extra.socket;
         const connection = connections.get(socket);
         if (!connection) return false;
+        // connection_init arrived: its timeout is over (the idle one is armed once authenticated).
+        if (connection.timer) clearTimeout(connection.timer);
+        connection.timer = undefined;
         const source = authorizationFromConnectionParams(ctx.connectionParams);
         if ("problem" in source) {
           metrics.authFailures.inc();
@@ -149,13 +286,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         const connection = connections.get(socket);
         const caller = connection?.caller;
         if (!connection || !caller) return [error("Not authenticated", "UNAUTHENTICATED")];
-        if (connection.active.size >= config.SUBSCRIPTION_MAX_PER_CONNECTION) {
+        if (connection.slots.size >= config.SUBSCRIPTION_MAX_PER_CONNECTION) {
           return [error(`At most ${config.SUBSCRIPTION_MAX_PER_CONNECTION} subscriptions per connection`, "SUBSCRIPTION_LIMIT", { limit: "perConnection", max: config.SUBSCRIPTION_MAX_PER_CONNECTION })];
         }
         // The slots are taken before anything is awaited: concurrent subscribes cannot overshoot the limits.
-        const slot = core.reserve(caller);
-        if (slot instanceof GraphQLError) return [slot];
-        connection.active.add(id);
+        const reserved = core.reserve(caller);
+        if (reserved instanceof GraphQLError) return [reserved];
+        const slot: Slot = { release: reserved, counted: false };
         connection.slots.set(id, slot);
         armIdle(socket, connection);
         const prepared = await core.prepare(caller, connection.client, payload, "websocket");
@@ -163,107 +300,68 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
           release(socket, connection, id);
           return prepared;
         }
-        if (!connection.active.has(id)) return [error("The subscription was completed", "BAD_REQUEST")];
+        if (connection.slots.get(id) !== slot) return [error("The subscription was completed", "BAD_REQUEST")];
         // Counted once accepted: the gauge says how many subscriptions are really live.
-        connection.counted.add(id);
+        slot.counted = true;
         metrics.subscriptionsActive.inc();
         const accepted: Accepted = { id, socket, connection, prepared: prepared as PreparedSubscription };
         return { schema: accepted.prepared.schema, document: accepted.prepared.planned, operationName: accepted.prepared.operationName, contextValue: accepted };
       },
       // Formatted results (errors already masked and in response form): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
-      subscribe: (args) => memberStream(args.contextValue as Accepted) as unknown as AsyncGenerator<ExecutionResult>,
+      subscribe: (args) => {
+        const accepted = args.contextValue as Accepted;
+        const stream = new MemberStream(hub, accepted);
+        const slot = accepted.connection.slots.get(accepted.id);
+        if (slot) slot.stream = stream;
+        return stream as unknown as AsyncGenerator<ExecutionResult>;
+      },
       execute: () => ({ errors: [error("Only subscriptions are served over WebSocket", "BAD_REQUEST")] }),
       onComplete(ctx, id) {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return;
-        connection.stops.get(id)?.();
+        connection.slots.get(id)?.stream?.stop();
         release(ctx.extra.socket, connection, id);
       },
     },
-    wss,
-    config.SUBSCRIPTION_KEEPALIVE_MS,
+    log,
   );
 
-  /**
-   * One client subscription as graphql-ws consumes it: a member of its shared group with a bounded queue.
-   * `return()` (client `complete`, socket closed) leaves the group at once.
-   */
-  function memberStream({ id, socket, connection, prepared }: Accepted): AsyncIterableIterator<FormattedExecutionResult> {
-    const queue: FormattedExecutionResult[] = [];
-    /** When each queued result's event arrived at the router (the last, ending result has none). */
-    const arrivals: number[] = [];
-    let wake: (() => void) | undefined;
-    let done = false;
-    const member: Member = {
-      deliver(result, arrivedAt) {
-        if (done) return;
-        if (queue.length >= config.SUBSCRIPTION_MAX_QUEUED_EVENTS || socket.bufferedAmount > config.SUBSCRIPTION_MAX_BUFFERED_BYTES) {
-          done = true;
-          core.slowConsumer("graphql-ws");
-          close(socket, CLOSE.SLOW_CONSUMER, "slow consumer: events were not read fast enough");
-          wake?.();
-          return;
-        }
-        queue.push(result);
-        arrivals.push(arrivedAt);
-        wake?.();
-      },
-      end(result) {
-        if (result) queue.push(result);
-        done = true;
-        wake?.();
-      },
+  wss.on("connection", (socket: WebSocket, req: IncomingMessage) => {
+    metrics.subscriptionSockets.inc();
+    const connection: Connection = {
+      caller: null,
+      client: { ip: options.clientIp(req), userAgent: (req.headers["user-agent"] ?? "").slice(0, 512) || null },
+      slots: new Map(),
     };
-    const leave = core.attach(prepared, member);
-    const stop = () => {
-      done = true;
-      leave();
-      wake?.();
-    };
-    connection.stops.set(id, stop);
-    const finish = (): IteratorResult<FormattedExecutionResult> => {
-      stop();
-      connection.stops.delete(id);
-      release(socket, connection, id);
-      return { value: undefined, done: true };
-    };
-    return {
-      async next() {
-        for (;;) {
-          const result = queue.shift();
-          if (result) {
-            const arrivedAt = arrivals.shift();
-            if (arrivedAt !== undefined) core.delivered(arrivedAt);
-            metrics.subscriptionEvents.inc();
-            return { value: result, done: false };
-          }
-          if (done) return finish();
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-      },
-      async return() {
-        queue.length = 0;
-        arrivals.length = 0;
-        return finish();
-      },
-      async throw() {
-        queue.length = 0;
-        arrivals.length = 0;
-        return finish();
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-  }
+    connections.set(socket, connection);
+    connection.timer = setTimeout(() => close(socket, CloseCode.ConnectionInitialisationTimeout, "Connection initialisation timeout"), config.SUBSCRIPTION_INIT_TIMEOUT_MS);
+    connection.timer.unref();
+    connection.closed = protocol.open(socket);
+    socket.once("close", (code: number, reason: Buffer) => {
+      metrics.subscriptionSockets.dec();
+      metrics.subscriptionCloses.inc({ code: String(code) });
+      connection.untrack?.();
+      if (connection.timer) clearTimeout(connection.timer);
+      // Subscriptions leave their groups now, not at their next event.
+      for (const slot of connection.slots.values()) slot.stream?.stop();
+      connections.delete(socket);
+      void connection.closed?.(code, String(reason));
+    });
+  });
+
+  // One keepalive sweep for every socket (not a timer per socket).
+  const keepalive = setInterval(() => protocol.sweep(connections.keys()), config.SUBSCRIPTION_KEEPALIVE_MS);
+  keepalive.unref();
 
   return {
     core,
     async stop() {
       options.server.off("upgrade", onUpgrade);
-      await disposable.dispose();
+      clearInterval(keepalive);
+      for (const socket of connections.keys()) close(socket, CLOSE.GOING_AWAY, "Going away");
+      wss.removeAllListeners();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
       await core.stop();
     },
   };

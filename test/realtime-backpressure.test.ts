@@ -1,0 +1,126 @@
+// Back-pressure through the real router over a real WebSocket: a dashboard that stops reading its socket is
+// dropped with close code 4008 and counted in /metrics, never buffered without bound, while another socket
+// of the same customer keeps receiving. The slow client is a `ws` WebSocket that speaks graphql-transport-ws
+// and then pauses (stops reading from TCP); the kernel's socket buffers (megabytes on loopback) fill first,
+// so it holds many subscriptions of large events (SUBSCRIPTION_MAX_PER_CONNECTION raised for that), and
+// transfers go on until the router reports the drop. When the client reads again it finds the 4008 close.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import WebSocket from "ws";
+import { LEDGER_OPS as OPS } from "./support/builders.js";
+import { liveClient, wsUrl, type LiveClient } from "./support/realtime.js";
+import { createTestDatabase, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { until } from "./support/wait.js";
+
+const SUBSCRIPTIONS = 100;
+/** 28 aliases (the default alias limit is 30) of the notification's text: about 2 KB per event and subscription. */
+const BIG = `subscription Big { notificationReceived { id ${Array.from({ length: 28 }, (_, index) => `b${index}: body`).join(" ")} } }`;
+const SLOW = 'fedbank_router_subscription_slow_consumers_total{transport="graphql-ws"}';
+
+let database: TestDatabase;
+let stack: Stack;
+const tokens: Record<string, string> = {};
+const accounts: Record<string, { id: string; number: string; currency: string }> = {};
+const clients: LiveClient[] = [];
+
+before(async () => {
+  database = await createTestDatabase();
+  stack = await startStack({
+    DATABASE_URL: database.url,
+    SUBSCRIPTION_MAX_PER_CONNECTION: String(SUBSCRIPTIONS),
+    SUBSCRIPTION_MAX_PER_USER: String(SUBSCRIPTIONS + 10),
+    SUBSCRIPTION_MAX_QUEUED_EVENTS: "8",
+    SUBSCRIPTION_MAX_BUFFERED_BYTES: "65536",
+  });
+  for (const who of ["alice", "bob"]) {
+    tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
+    const { body } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, tokens[who]);
+    accounts[who] = body.data!.me.accounts.find((account) => account.currency === "USD")!;
+    assert.ok(accounts[who], `${who} has a USD account`);
+  }
+});
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await stack?.stop();
+  await database?.drop();
+});
+
+/** A graphql-transport-ws socket driven by hand, so it can stop reading: resolves once every subscribe is sent. */
+async function slowDashboard(token: string): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const socket = new WebSocket(wsUrl(stack.routerUrl), "graphql-transport-ws");
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  const acknowledged = new Promise<void>((resolve) => {
+    socket.on("message", (data) => {
+      if ((JSON.parse(String(data)) as { type: string }).type === "connection_ack") resolve();
+    });
+  });
+  socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }));
+  await acknowledged;
+  for (let index = 0; index < SUBSCRIPTIONS; index++) socket.send(JSON.stringify({ id: `big-${index}`, type: "subscribe", payload: { query: BIG } }));
+  return { socket, closed };
+}
+
+async function transfer(amount = "0.01"): Promise<string> {
+  const { body } = await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount, idempotencyKey: randomUUID() } }, tokens.bob);
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return (body.data as { transfer: { transaction: { id: string } } }).transfer.transaction.id;
+}
+
+describe("back-pressure on graphql-ws", () => {
+  test("a socket that stops reading is closed with 4008 and counted; another socket of the same customer keeps its events", async () => {
+    const active = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+    const slowBefore = await metricValue(stack.ports.router, SLOW);
+    const closesBefore = await metricValue(stack.ports.router, 'fedbank_router_subscription_socket_closes_total{code="4008"}');
+
+    const before = await active();
+    const healthy = liveClient(stack.routerUrl, tokens.alice!);
+    clients.push(healthy);
+    const feed = healthy.subscribe("subscription { notificationReceived { id transaction { id } } }");
+    await until("the healthy socket's subscription is active", async () => (await active()) >= before + 1);
+    const baseline = before + 1;
+    const slow = await slowDashboard(tokens.alice!);
+    await until("the slow socket's subscriptions are active", async () => (await active()) >= baseline + SUBSCRIPTIONS);
+    // It stops reading: what the router sends piles up in the kernel, then in the router's bounded queue.
+    slow.socket.pause();
+
+    // Transfers to alice in rounds of ten, each round's events resolved by the router (both of alice's groups:
+    // the healthy feed and the big one) before the next, so the test does not outrun the notification
+    // pipeline: it ends when the router reports the drop.
+    const resolutions = () => metricValue(stack.ports.router, "fedbank_router_subscription_event_resolutions_total");
+    const resolvedBefore = await resolutions();
+    let transfers = 0;
+    while ((await metricValue(stack.ports.router, SLOW)) === slowBefore) {
+      assert.ok(transfers < 400, `${transfers} transfers to alice and the unread socket was never dropped`);
+      await Promise.all(Array.from({ length: 10 }, () => transfer()));
+      transfers += 10;
+      await until(
+        `the router resolved the events of ${transfers} transfers`,
+        async () => (await metricValue(stack.ports.router, SLOW)) > slowBefore || (await resolutions()) >= resolvedBefore + 2 * transfers,
+        { timeoutMs: 120_000 },
+      );
+    }
+    // Reading again (within ws's 30 s close timeout), the client finds the close the router sent after
+    // what was already on its way.
+    slow.socket.resume();
+    const close = await slow.closed;
+    assert.equal(close.code, 4008, `close ${close.code} ${close.reason}`);
+    assert.match(close.reason, /slow consumer/);
+    await until("the 4008 close counted", async () => (await metricValue(stack.ports.router, 'fedbank_router_subscription_socket_closes_total{code="4008"}')) > closesBefore);
+    assert.equal(await metricValue(stack.ports.router, SLOW), slowBefore + 1, "one slow consumer dropped (its hundred subscriptions, one socket)");
+    // Its subscriptions left their group and freed their slots: only the healthy one is counted.
+    await until("the dropped socket's subscriptions released", async () => (await active()) <= baseline);
+
+    // The customer's other socket is unaffected: a transfer made after the drop reaches it.
+    const later = await transfer("0.02");
+    const event = (await feed.next((each) => (each.data as { notificationReceived?: { transaction?: { id: string } } } | null)?.notificationReceived?.transaction?.id === later, 60_000)) as {
+      data: { notificationReceived: { transaction: { id: string } } };
+    };
+    assert.equal(event.data.notificationReceived.transaction.id, later);
+  });
+});
