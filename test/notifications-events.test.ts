@@ -1,15 +1,15 @@
 // Domain events into notifications, through the real router on a fresh database: every change appends its
 // outbox event in its own database transaction (a refused change writes none), the relays publish them to
 // Redis Streams and the notifications consumers turn them into exactly one notification per recipient.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
-import { createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { graphql, login, type Stack } from "./support/stack.js";
 import { until } from "./support/wait.js";
 
-let database: TestDatabase;
 let stack: Stack;
 let sql: pg.Pool;
 const tokens: Record<string, string> = {};
@@ -48,20 +48,15 @@ async function notificationsOf(userId: string, where = "TRUE") {
   return rows as { kind: string; title: string; body: string; event_id: string; transaction_id: string | null }[];
 }
 
+const platform = usePlatform({ EVENTS_POLL_INTERVAL_MS: "100" });
 before(async () => {
-  database = await createTestDatabase();
-  sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, EVENTS_POLL_INTERVAL_MS: "100" });
+  await platform.ready;
+  stack = platform.stack;
+  sql = new pg.Pool({ connectionString: platform.database.url, max: 2 });
+  platform.closeFirst(() => sql.end());
   for (const who of ["alice", "bob", "teller", "admin"]) tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
   const { rows } = await sql.query(`SELECT id::text, email FROM users.users`);
   for (const row of rows) ids[row.email.split("@")[0]] = row.id;
-});
-
-after(async () => {
-  const code = await stack?.stop();
-  await sql?.end();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
 });
 
 describe("producers append their event in the change's transaction", () => {
