@@ -34,7 +34,7 @@ const { values: options } = parseArgs({
     tree: { type: "string", default: "" },
   },
 });
-const envOf = (list: string) => Object.fromEntries(list.split(",").filter(Boolean).map((pair) => pair.split("=", 2) as [string, string]));
+const envOf = (list: string) => Object.fromEntries(list.split(",").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 const extraEnv = envOf(options.env);
 
 await writeFederationSupergraph();
@@ -81,7 +81,8 @@ try {
         ...subgraphEnv,
         ...env,
       },
-      inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
+      // NODE_FLAGS (in --env/--compare): V8/Node flags NODE_OPTIONS refuses, e.g. --max-semi-space-size=64.
+      [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), ...(env.NODE_FLAGS ? env.NODE_FLAGS.split(" ") : [])],
     );
     children.push(router);
     await waitFor(router, httpOk(`http://127.0.0.1:${routerPort}/ready`), 90_000, name);
