@@ -1,27 +1,23 @@
 // Administration, profile and password changes, GDPR export and erasure, through the real router.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "#kernel/db.js";
-import { createTestDatabase, DEMO_PASSWORD, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { DEMO_PASSWORD, graphql, type GraphQLResponse, type Stack } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, ME, refresh, signIn, signUp, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
 
-let database: TestDatabase;
+// A platform of its own: it erases a demo customer and counts every posting of the ledger.
+const platform = usePlatform({ LOGIN_MAX_FAILURES_PER_IP: "100000" });
 let db: Database;
 let stack: Stack;
 let admin: string;
 
 before(async () => {
-  database = await createTestDatabase();
-  db = createDatabase({ url: database.url, poolSize: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, LOGIN_MAX_FAILURES_PER_IP: "100000" });
+  await platform.ready;
+  stack = platform.stack;
+  db = createDatabase({ url: platform.database.url, poolSize: 2 });
+  platform.closeFirst(() => db.close());
   admin = (await signIn(stack.routerUrl, "admin@demo.bank", DEMO_PASSWORD)).accessToken;
-});
-
-after(async () => {
-  const code = await stack?.stop();
-  await db?.close();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
 });
 
 const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) { id email name role status } }`;

@@ -16,7 +16,8 @@ import type { DashboardMetricsView } from "../subgraphs/reporting/src/summaries.
 import { createScheduledReconciliation } from "../subgraphs/reporting/src/scheduled-reconciliation.js";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import { TEST_REDIS_URL, createTestDatabase, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { TEST_REDIS_URL, graphql, login, type Stack, type TestDatabase } from "./support/stack.js";
 import { eventually } from "./support/wait.js";
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
@@ -143,10 +144,12 @@ interface Workload {
 let workload: Workload;
 let baseline: Awaited<ReturnType<typeof ledgerFigures>>;
 
+const platform = usePlatform({ ROUTER_IDENTITY_SECRET: IDENTITY_SECRET });
 before(async () => {
-  database = await createTestDatabase();
+  await platform.ready;
+  ({ stack, database } = platform);
   sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, ROUTER_IDENTITY_SECRET: IDENTITY_SECRET });
+  platform.closeFirst(() => sql.end());
   for (const who of ["alice", "bob", "teller", "admin", "analyst"]) tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
   // The demo seed posts its history without events: repair today from the ledger, so the projection
   // starts equal to the ledger and every later difference comes from the workload.
@@ -205,13 +208,6 @@ before(async () => {
   }
   assert.ok(tally.failed > 0 && tally.transfers.count > 10, `the workload mixes outcomes: ${JSON.stringify(tally, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
   workload = { accounts, start, ...tally };
-});
-
-after(async () => {
-  const code = await stack?.stop();
-  await sql?.end();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
 });
 
 describe("summaries from the projections", () => {

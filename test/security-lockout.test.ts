@@ -1,43 +1,39 @@
 // Issue 14, §3: lock the guesser, not the customer. Reproduced as the attacker did it, through the real
 // router, with client addresses as a trusted proxy forwards them: wrong passwords from one address used to
 // lock the account against everyone, the owner included.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createDatabase, type Database } from "#kernel/db.js";
 import { eventually } from "./support/wait.js";
 import { buildCustomer } from "./support/builders.js";
-import { createTestDatabase, graphql, startStack, type GraphQLResponse, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { graphql, type GraphQLResponse, type Stack } from "./support/stack.js";
 import { errorCode, LOGIN_FULL, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
 const PER_ACCOUNT_ADDRESS = 5;
 const PER_ADDRESS = 12;
 const ALERT_AFTER = 4;
 
-let database: TestDatabase;
+// A platform of its own: a per-address stop low enough to reach (on the shared platform every suite's
+// failures come from one address).
+const platform = usePlatform({
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: String(PER_ACCOUNT_ADDRESS),
+  LOGIN_MAX_FAILURES_PER_IP: String(PER_ADDRESS),
+  LOGIN_ALERT_AFTER_FAILURES: String(ALERT_AFTER),
+  LOGIN_ACCOUNT_DELAY_AFTER_FAILURES: "3",
+  LOGIN_ACCOUNT_DELAY_BASE_MS: "20",
+  LOGIN_ACCOUNT_DELAY_MAX_MS: "100",
+  // The test client plays the ingress proxy: the router takes the client address from X-Forwarded-For.
+  TRUSTED_PROXIES: "127.0.0.1,::1",
+});
 let db: Database;
 let stack: Stack;
 
 before(async () => {
-  database = await createTestDatabase();
-  db = createDatabase({ url: database.url, poolSize: 2 });
-  stack = await startStack({
-    DATABASE_URL: database.url,
-    LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: String(PER_ACCOUNT_ADDRESS),
-    LOGIN_MAX_FAILURES_PER_IP: String(PER_ADDRESS),
-    LOGIN_ALERT_AFTER_FAILURES: String(ALERT_AFTER),
-    LOGIN_ACCOUNT_DELAY_AFTER_FAILURES: "3",
-    LOGIN_ACCOUNT_DELAY_BASE_MS: "20",
-    LOGIN_ACCOUNT_DELAY_MAX_MS: "100",
-    // The test client plays the ingress proxy: the router takes the client address from X-Forwarded-For.
-    TRUSTED_PROXIES: "127.0.0.1,::1",
-  });
-});
-
-after(async () => {
-  const code = await stack?.stop();
-  await db?.close();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
+  await platform.ready;
+  stack = platform.stack;
+  db = createDatabase({ url: platform.database.url, poolSize: 2 });
+  platform.closeFirst(() => db.close());
 });
 
 let nextAddress = 1;
