@@ -156,14 +156,19 @@ export async function appendAuditEventInTransaction(tx: AuditTx, input: AuditEve
   const id = input.id?.toLowerCase();
   if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
-  if (id !== undefined) {
+  // After the lock (a statement of its own: its snapshot must be taken once the lock is held), one raw
+  // statement for the repeat check and the chain's end: every audited mutation comes here through the audit
+  // consumer, and each model query would cost a query-compiler pass.
+  const [state] = await tx.$queryRaw<{ repeated: boolean; sequence: bigint | null; hash: string | null }[]>`
+    SELECT ${id ?? null}::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM "audit"."audit_events" WHERE "id" = ${id ?? null}::uuid) AS repeated,
+           latest."sequence", latest."hash"
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT "sequence", "hash" FROM "audit"."audit_events" ORDER BY "sequence" DESC LIMIT 1) AS latest ON true`;
+  if (state!.repeated) {
     const existing = await tx.auditEvent.findUnique({ where: { id } });
     if (existing) return existing;
   }
-  const latest = await tx.auditEvent.findFirst({
-    orderBy: { sequence: "desc" },
-    select: { sequence: true, hash: true },
-  });
+  const latest = state!.sequence === null ? null : { sequence: BigInt(state!.sequence), hash: state!.hash! };
   // The id is chosen here (not by the column default) because the hash covers it too.
   const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
   const prevHash = latest?.hash ?? GENESIS_HASH;
