@@ -6,6 +6,7 @@ import { GraphQLError } from "graphql";
 import { requireCaller, requireRole } from "#kernel/authz.js";
 import { isUuid } from "#kernel/batch.js";
 import { ErrorCode, domainError } from "#kernel/errors.js";
+import { auditRecordCommitted } from "#domain/audit-trail.js";
 import { appendOutboxEvent } from "#domain/events.js";
 import type { TransactionsContext } from "./context.js";
 import { checkIdempotencyKey, fingerprint } from "./idempotency.js";
@@ -51,6 +52,8 @@ export const decidedByDatabase = () => new Date().toISOString();
 /** The result of a posting function: the transaction as just posted, or (replay) only its id. */
 export function movementResult(row: PostedRow, view: Omit<TransactionView, "id" | "createdAt">): MovementResult {
   if (row.replayed || !row.posted_at) return { transactionId: row.transaction_id, transaction: null, replayed: true };
+  // The function committed the rows it was given, this mutation's audit record among them.
+  auditRecordCommitted();
   return { transactionId: row.transaction_id, transaction: { ...view, id: row.transaction_id, createdAt: row.posted_at }, replayed: false };
 }
 
