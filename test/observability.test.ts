@@ -12,7 +12,8 @@ import { createLogger, withRequestId } from "#kernel/logger.js";
 import { startSqlSpan, tracingEnabled, tracingWanted, withServerSpan } from "#kernel/tracing.js";
 import { introspectionPolicy, playgroundMode, selectsIntrospection } from "../router/src/playground/index.js";
 import { parse } from "graphql";
-import { createTestDatabase, graphql, login, metricValue, metricsUrl, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { graphql, login, metricValue, metricsUrl, type Stack } from "./support/stack.js";
 
 interface ExportedSpan {
   service: string;
@@ -119,26 +120,20 @@ function newTraceparent() {
 }
 
 describe("tracing, logs and metrics on a traced platform", () => {
-  let database: TestDatabase;
   let stack: Stack;
   let collector: Collector;
   let token: string;
+  const platform = usePlatform(async () => {
+    collector = await startCollector();
+    return { LOG_LEVEL: "info", OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, TRACING_EXPORT_DELAY_MS: "100" };
+  });
 
   before(async () => {
-    collector = await startCollector();
-    database = await createTestDatabase();
-    stack = await startStack({
-      DATABASE_URL: database.url,
-      LOG_LEVEL: "info",
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      TRACING_EXPORT_DELAY_MS: "100",
-    });
+    stack = platform.stack;
     token = await login(stack.routerUrl, "alice@demo.bank");
   });
 
   after(async () => {
-    await stack?.stop();
-    await database?.drop();
     await collector?.close();
   });
 
@@ -297,27 +292,19 @@ describe("tracing, logs and metrics on a traced platform", () => {
 });
 
 describe("tracing off, playground for staff only", () => {
-  let database: TestDatabase;
   let stack: Stack;
   let collector: Collector;
-  let stopped = false;
-
-  before(async () => {
+  const platform = usePlatform(async () => {
     collector = await startCollector();
-    database = await createTestDatabase();
-    stack = await startStack({
-      DATABASE_URL: database.url,
-      // An endpoint is configured but tracing is switched off: nothing may be sent to it.
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-      TRACING_ENABLED: "false",
-      TRACING_EXPORT_DELAY_MS: "100",
-      PLAYGROUND: "staff",
-    });
+    // An endpoint is configured but tracing is switched off: nothing may be sent to it.
+    return { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, TRACING_ENABLED: "false", TRACING_EXPORT_DELAY_MS: "100", PLAYGROUND: "staff" };
+  });
+
+  before(() => {
+    stack = platform.stack;
   });
 
   after(async () => {
-    if (!stopped) await stack?.stop();
-    await database?.drop();
     await collector?.close();
   });
 
@@ -351,7 +338,6 @@ describe("tracing off, playground for staff only", () => {
     const { header } = newTraceparent();
     const token = await login(stack.routerUrl, "alice@demo.bank");
     assert.equal((await post(stack.routerUrl, { query: MY_ACCOUNTS }, { authorization: `Bearer ${token}`, traceparent: header })).status, 200);
-    stopped = true;
     assert.equal(await stack.stop(), 0);
     assert.equal(collector.bodies.length, 0);
     // And no trace id in the logs without tracing.

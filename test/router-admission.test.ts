@@ -3,13 +3,13 @@
 // keeps answering; every operation limit gives the same code over HTTP and WebSocket; an APQ hash that does
 // not match its text is a client error with its own code.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { createHash, randomUUID } from "node:crypto";
 import { networkInterfaces } from "node:os";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import { createTestDatabase, freePort, graphql, login, startExtraRouter, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { freePort, graphql, login, startExtraRouter, type Stack } from "./support/stack.js";
 
-let database: TestDatabase;
 let stack: Stack;
 let customerToken: string;
 let analystToken: string;
@@ -46,28 +46,26 @@ async function subscribeError(token: string, query: string, variables: Record<st
   return errors[0];
 }
 
+// A platform of its own: operation limits far below what other suites send.
+const platform = usePlatform({
+  ROUTER_IDENTITY_SECRET: identitySecret,
+  // Low enough for the documents below, high enough for login and the demo's operations.
+  OPERATION_MAX_DEPTH: "6",
+  OPERATION_MAX_ALIASES: "3",
+  OPERATION_MAX_ROOT_FIELDS: "3",
+  OPERATION_MAX_DIRECTIVES: "3",
+  OPERATION_MAX_TOKENS: "2000",
+  COST_MAX_PER_OPERATION: "300",
+});
+
 before(async () => {
-  database = await createTestDatabase();
-  stack = await startStack({
-    DATABASE_URL: database.url,
-    ROUTER_IDENTITY_SECRET: identitySecret,
-    // Low enough for the documents below, high enough for login and the demo's operations.
-    OPERATION_MAX_DEPTH: "6",
-    OPERATION_MAX_ALIASES: "3",
-    OPERATION_MAX_ROOT_FIELDS: "3",
-    OPERATION_MAX_DIRECTIVES: "3",
-    OPERATION_MAX_TOKENS: "2000",
-    COST_MAX_PER_OPERATION: "300",
-  });
+  await platform.ready;
+  stack = platform.stack;
+  platform.closeFirst(() => Promise.all(clients.map((client) => client.dispose().catch(() => undefined))));
   customerToken = await login(stack.routerUrl, "alice@demo.bank");
   analystToken = await login(stack.routerUrl, "analyst@demo.bank");
 });
 
-after(async () => {
-  await Promise.all(clients.map((client) => client.dispose().catch(() => undefined)));
-  await stack?.stop();
-  await database?.drop();
-});
 
 describe("fragment bombs", () => {
   const variants: [string, string][] = [

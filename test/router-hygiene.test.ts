@@ -6,24 +6,22 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { liveClient } from "./support/realtime.js";
 import {
   LOGIN,
   ROOT,
-  createTestDatabase,
   createTokenKey,
   demoUsers,
   freePort,
   metricValue,
   mintAccessToken,
   startExtraRouter,
-  startStack,
   type Stack,
-  type TestDatabase,
   type TokenKey,
 } from "./support/stack.js";
-import { eventually } from "./support/wait.js";
+import { usePlatform } from "./support/platform.js";
+import { eventually, until } from "./support/wait.js";
 
 interface Reply {
   status: number;
@@ -51,26 +49,22 @@ function assertRequestId(reply: Reply) {
 }
 
 describe("router hygiene", () => {
-  let database: TestDatabase;
   let stack: Stack;
   let key: TokenKey;
   let alice: string;
   let manifest: { operations: { id: string; name: string; body: string }[] };
   const secret = `identity-${randomUUID()}-${randomUUID()}`;
   const extraRouter = (env: NodeJS.ProcessEnv) => startExtraRouter(stack, { ROUTER_IDENTITY_SECRET: secret, REDIS_KEY_PREFIX: stack.redisKeyPrefix, ...env });
-
-  before(async () => {
-    database = await createTestDatabase();
+  // A platform of its own: it counts the users subgraph's requests, which other suites' traffic would move.
+  const platform = usePlatform(async () => {
     key = await createTokenKey();
-    stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: secret });
-    alice = await mintAccessToken(key, (await demoUsers(database.url))["alice@demo.bank"]!);
-    manifest = JSON.parse(await readFile(`${ROOT}schema/trusted-documents.json`, "utf8"));
+    return { JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: secret };
   });
 
-  after(async () => {
-    const code = await stack?.stop();
-    await database?.drop();
-    assert.equal(code, 0, "the platform stops cleanly");
+  before(async () => {
+    stack = platform.stack;
+    alice = await mintAccessToken(key, (await demoUsers(platform.database.url))["alice@demo.bank"]!);
+    manifest = JSON.parse(await readFile(`${ROOT}schema/trusted-documents.json`, "utf8"));
   });
 
   test("the trusted-documents manifest is generated from schema/operations and the playground, and is up to date", async () => {
@@ -115,7 +109,7 @@ describe("router hygiene", () => {
         assert.equal(refused[0]?.extensions?.code, "OPERATION_NOT_TRUSTED");
         const listed = manifest.operations.find((operation) => operation.name === "LiveNotifications")!;
         live.subscribe(listed.body);
-        while ((await metricValue(strict.port, "fedbank_router_subscriptions_active")) < 1) await new Promise((resolve) => setTimeout(resolve, 25));
+        await until("the listed subscription is live", async () => (await metricValue(strict.port, "fedbank_router_subscriptions_active")) >= 1, { intervalMs: 25 });
       } finally {
         await live.dispose();
       }
