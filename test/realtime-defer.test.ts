@@ -65,6 +65,15 @@ function parts(text: string): Record<string, unknown>[] {
     .map((chunk) => JSON.parse(chunk) as Record<string, unknown>);
 }
 
+/** An item's data merged into the client's view, objects field by field (as clients merge them). */
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>) {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (existing && value && typeof existing === "object" && typeof value === "object" && !Array.isArray(value)) mergeInto(existing as Record<string, unknown>, value as Record<string, unknown>);
+    else target[key] = value;
+  }
+}
+
 describe("@defer over multipart/mixed", () => {
   test("the wire format: balances in the first part (hasNext), the history in labelled incremental items", async () => {
     const response = await post("multipart/mixed;deferSpec=20220824,application/json", `Bearer ${token}`, { query: DASHBOARD });
@@ -106,6 +115,27 @@ describe("@defer over multipart/mixed", () => {
     const body = (await anonymous.json()) as { data?: { me: unknown }; errors?: { extensions?: { code?: string } }[] };
     assert.equal(body.data?.me ?? null, null);
     assert.ok(body.errors?.some((error) => error.extensions?.code === "UNAUTHENTICATED"), JSON.stringify(body));
+  });
+
+  test("authorization directives apply inside deferred fragments: the refused field is null with its FORBIDDEN error, as without @defer", async () => {
+    // accountByNumber needs the teller scope: a customer's request keeps the rest and gets null + FORBIDDEN.
+    const query = `query Mixed { me { id } ... @defer(label: "staff") { accountByNumber(number: "${whole.me.accounts[0]!.number}") { id } me { email } } }`;
+    const plain = await post("application/json", `Bearer ${token}`, { query });
+    const expected = (await plain.json()) as { data: Record<string, unknown>; errors: { path: string[]; extensions: { code: string } }[] };
+    assert.deepEqual(expected.errors.map((error) => [error.path.join("."), error.extensions.code]), [["accountByNumber", "FORBIDDEN"]]);
+    const response = await post("multipart/mixed;deferSpec=20220824,application/json", `Bearer ${token}`, { query });
+    const [first, ...rest] = parts(await response.text());
+    const merged = structuredClone(first!.data) as Record<string, unknown>;
+    const errors = [...((first!.errors ?? []) as { path: string[]; extensions: { code: string } }[])];
+    for (const part of rest) {
+      for (const item of (part.incremental ?? []) as { data: Record<string, unknown> | null; path: string[]; errors?: typeof errors }[]) {
+        errors.push(...(item.errors ?? []));
+        if (item.data && item.path.length === 0) mergeInto(merged, item.data);
+      }
+    }
+    assert.ok(rest.length > 0, "something was deferred");
+    assert.deepEqual(merged, expected.data);
+    assert.deepEqual(errors.map((error) => [error.path.join("."), error.extensions.code]), [["accountByNumber", "FORBIDDEN"]]);
   });
 
   test("Apollo Client (HttpLink, Defer20220824Handler) shows balances first, then the history", async () => {

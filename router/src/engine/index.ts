@@ -209,18 +209,29 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     const normalised = planned.expandAllFragments().withNormalizedDefer();
     if (!normalised.hasDefers) return undefined;
     deferPlanner ??= new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
-    const plan = deferPlanner.buildQueryPlan(normalised.operation);
+    let plan: QueryPlan;
+    try {
+      plan = deferPlanner.buildQueryPlan(normalised.operation);
+    } catch {
+      // The planner cannot defer some selections (introspection inside a deferred fragment): answered whole.
+      return undefined;
+    }
+    if (!plan.node) return undefined;
     // Shaping reads its own copy, normalised the same way (the same labels, in document order).
     const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined, validate: false }).expandAllFragments().withNormalizedDefer().operation;
     const definition = document.definitions.find(
       (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
     ) as { variableDefinitions?: readonly VariableDefinitionNode[] } | undefined;
+    const projection = compileProjection(operation, { deferred: true });
+    // A deferred fragment the plan has no block for (e.g. introspection only) is delivered with its parent.
+    const blocks = deferredLabels(plan.node);
+    for (const [label, { fragment }] of projection.deferred!) if (!blocks.has(label)) fragment.defer = undefined;
     return {
       plan,
       kind: operation.rootKind,
       variableDefinitions: definition?.variableDefinitions ?? [],
       variableDefaults: operation.collectDefaultedVariableValues() as Record<string, unknown>,
-      projection: compileProjection(operation, { deferred: true }),
+      projection,
       operation,
       document,
       deferred: { assignedLabels: new Set(normalised.assignedDeferLabels) },
@@ -341,6 +352,32 @@ function containsDefer(document: DocumentNode): boolean {
       return BREAK;
     },
   });
+  return found;
+}
+
+/** The labels of every deferred block of a plan (all branches). */
+function deferredLabels(node: PlanNode | SubscriptionNode | undefined, found = new Set<string>()): Set<string> {
+  if (!node) return found;
+  switch (node.kind) {
+    case "Defer":
+      deferredLabels(node.primary.node, found);
+      for (const deferred of node.deferred) {
+        if (deferred.label) found.add(deferred.label);
+        deferredLabels(deferred.node, found);
+      }
+      break;
+    case "Condition":
+      deferredLabels(node.ifClause, found);
+      deferredLabels(node.elseClause, found);
+      break;
+    case "Sequence":
+    case "Parallel":
+      for (const child of node.nodes) deferredLabels(child, found);
+      break;
+    case "Flatten":
+      deferredLabels(node.node, found);
+      break;
+  }
   return found;
 }
 

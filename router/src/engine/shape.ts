@@ -71,6 +71,7 @@ interface DeferMark {
 
 /** A deferred fragment as the incremental shaping needs it (by label). */
 export interface DeferredFragment {
+  /** `fragment.defer` may be cleared after compiling: the fragment is then shaped with its parent. */
   readonly fragment: CompiledFragment;
   /** The type of the object the fragment is selected on (for `__typename` and type conditions). */
   readonly enclosingType: string;
