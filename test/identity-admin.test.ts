@@ -1,22 +1,19 @@
 // Administration, profile and password changes, GDPR export and erasure, through the real router.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "#kernel/db.js";
-import { usePlatform } from "./support/platform.js";
+import { useDatabase, usePlatform } from "./support/platform.js";
 import { DEMO_PASSWORD, graphql, type GraphQLResponse, type Stack } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, ME, refresh, signIn, signUp, STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
 
 // A platform of its own: it erases a demo customer and counts every posting of the ledger.
 const platform = usePlatform({ LOGIN_MAX_FAILURES_PER_IP: "100000" });
-let db: Database;
+const db = useDatabase(platform);
 let stack: Stack;
 let admin: string;
 
 before(async () => {
   await platform.ready;
   stack = platform.stack;
-  db = createDatabase({ url: platform.database.url, poolSize: 2 });
-  platform.closeFirst(() => db.close());
   admin = (await signIn(stack.routerUrl, "admin@demo.bank", DEMO_PASSWORD)).accessToken;
 });
 

@@ -1,24 +1,14 @@
 // TOTP multi-factor authentication through the real router: enrollment, confirmation, login with and
 // without a code, code reuse, recovery codes (single use), disabling.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "#kernel/db.js";
-import { useSharedPlatform } from "./support/platform.js";
+import { useDatabase, useSharedPlatform } from "./support/platform.js";
 import { graphql } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
 // The run's shared platform: every test signs up customers of its own.
 const platform = useSharedPlatform();
-let db: Database;
-
-before(async () => {
-  await platform.ready;
-  db = createDatabase({ url: platform.databaseUrl, poolSize: 2 });
-});
-
-after(async () => {
-  await db?.close();
-});
+const db = useDatabase(platform);
 
 const ENROLL = `mutation { enrollMfa { otpauthUri secret recoveryCodes } }`;
 const CONFIRM = `mutation($code: String!) { confirmMfa(code: $code) { id mfaEnabled } }`;

@@ -2,29 +2,26 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { createDatabase, type Database } from "#kernel/db.js";
 import { createSharedStore, type SharedStore } from "#kernel/shared-store.js";
 import { isSessionRevoked } from "#kernel/revocation.js";
 import { createLogger } from "#kernel/logger.js";
-import { useSharedPlatform } from "./support/platform.js";
+import { useDatabase, useSharedPlatform } from "./support/platform.js";
 import { DEMO_PASSWORD, graphql, TEST_REDIS_URL } from "./support/stack.js";
 import { claimsOf, errorCode, ME, refresh, registerUser, signIn, signUp, STRONG_PASSWORD, uniqueEmail, loginFull } from "./support/identity.js";
 
 // The run's shared platform: the demo customers only sign in; what fails or ends sessions is done to
 // customers registered here.
 const platform = useSharedPlatform();
-let db: Database;
+const db = useDatabase(platform);
 let store: SharedStore;
 
 before(async () => {
   await platform.ready;
-  db = createDatabase({ url: platform.databaseUrl, poolSize: 2 });
   store = await createSharedStore({ url: TEST_REDIS_URL, prefix: platform.redisKeyPrefix, logger: createLogger("test", "silent") });
 });
 
 after(async () => {
   await store?.close();
-  await db?.close();
 });
 
 describe("register", () => {

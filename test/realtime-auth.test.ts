@@ -2,27 +2,16 @@
 // token closes with 4401; the socket closes when the token expires (4410, retryable) and when its session is
 // revoked (4401, logout); a caller without the field's scope gets FORBIDDEN; an idle socket is closed (4408); the
 // subgraph refuses sockets and subscriptions that do not carry a router signature.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import {
-  createTestDatabase,
-  createTokenKey,
-  demoUsers,
-  graphql,
-  login,
-  mintAccessToken,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TokenKey,
-} from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { createTokenKey, demoUsers, graphql, login, mintAccessToken, type Stack, type TokenKey } from "./support/stack.js";
 
 const LIVE = "subscription { notificationReceived { id kind } }";
 
-let database: TestDatabase;
 let stack: Stack;
 let key: TokenKey;
 let users: Record<string, { id: string; role: string }>;
@@ -34,22 +23,24 @@ function open(token: string | undefined, params?: Record<string, unknown>) {
   return client;
 }
 
-before(async () => {
-  database = await createTestDatabase();
+// A platform of its own: a 1.5 s idle timeout and a connection rate that other suites' sockets would meet.
+const platform = usePlatform(async () => {
   key = await createTokenKey();
-  stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem, SUBSCRIPTION_REVOCATION_CHECK_MS: "200", SUBSCRIPTION_IDLE_TIMEOUT_MS: "1500",
+  return {
+    JWT_PRIVATE_KEY: key.pem,
+    SUBSCRIPTION_REVOCATION_CHECK_MS: "200",
+    SUBSCRIPTION_IDLE_TIMEOUT_MS: "1500",
     // The connection-rate test below plays distinct clients through X-Forwarded-For.
     TRUSTED_PROXIES: "127.0.0.1,::1",
     SUBSCRIPTION_CONNECTIONS_PER_MINUTE: "20",
-  });
-  users = await demoUsers(database.url);
+  };
 });
 
-after(async () => {
-  await Promise.all(clients.map((client) => client.dispose().catch(() => undefined)));
-  const code = await stack?.stop();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
+before(async () => {
+  await platform.ready;
+  stack = platform.stack;
+  platform.closeFirst(() => Promise.all(clients.map((client) => client.dispose().catch(() => undefined))));
+  users = await demoUsers(platform.database.url);
 });
 
 describe("subscription sockets: authentication", () => {

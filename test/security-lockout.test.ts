@@ -3,10 +3,9 @@
 // lock the account against everyone, the owner included.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "#kernel/db.js";
 import { eventually } from "./support/wait.js";
 import { buildCustomer } from "./support/builders.js";
-import { usePlatform } from "./support/platform.js";
+import { useDatabase, usePlatform } from "./support/platform.js";
 import { graphql, type GraphQLResponse, type Stack } from "./support/stack.js";
 import { errorCode, LOGIN_FULL, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
@@ -26,14 +25,12 @@ const platform = usePlatform({
   // The test client plays the ingress proxy: the router takes the client address from X-Forwarded-For.
   TRUSTED_PROXIES: "127.0.0.1,::1",
 });
-let db: Database;
+const db = useDatabase(platform);
 let stack: Stack;
 
 before(async () => {
   await platform.ready;
   stack = platform.stack;
-  db = createDatabase({ url: platform.database.url, poolSize: 2 });
-  platform.closeFirst(() => db.close());
 });
 
 let nextAddress = 1;

@@ -6,19 +6,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { IDENTITY_HEADER, IdentitySigner } from "#kernel/identity.js";
-import {
-  createTestDatabase,
-  createTokenKey,
-  demoUsers,
-  freePort,
-  graphql,
-  metricValue,
-  mintAccessToken,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TokenKey,
-} from "./support/stack.js";
+import { usePlatform } from "./support/platform.js";
+import { createTokenKey, demoUsers, freePort, graphql, metricValue, mintAccessToken, type Stack, type TokenKey } from "./support/stack.js";
 
 const SUBGRAPHS = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
 const MAX_AGE_MS = 1_500;
@@ -64,7 +53,6 @@ function assertUnauthenticated(response: Awaited<ReturnType<typeof post>>) {
 describe("subgraphs trust only the router's per-request signature", () => {
   const secret = randomBytes(32).toString("hex");
   const captured: Captured[] = [];
-  let database: TestDatabase;
   let stack: Stack;
   let key: TokenKey;
   let proxy: Server;
@@ -73,31 +61,31 @@ describe("subgraphs trust only the router's per-request signature", () => {
   let alice: string;
   const subgraphUrl = (name: (typeof SUBGRAPHS)[number]) => `http://127.0.0.1:${name === "audit" ? auditPort : stack.ports[name]}/graphql`;
 
-  before(async () => {
-    database = await createTestDatabase();
+  // A platform of its own: the router reaches the audit subgraph through a recording proxy.
+  const platform = usePlatform(async () => {
     key = await createTokenKey();
     auditPort = await freePort();
     const proxyPort = await freePort();
     proxy = recordingProxy(auditPort, captured);
     await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
-    stack = await startStack({
-      DATABASE_URL: database.url,
+    return {
       JWT_PRIVATE_KEY: key.pem,
       ROUTER_IDENTITY_SECRET: secret,
       ROUTER_IDENTITY_MAX_AGE_MS: String(MAX_AGE_MS),
       AUDIT_PORT: String(auditPort),
       SUBGRAPH_AUDIT_URL: `http://127.0.0.1:${proxyPort}/graphql`,
-    });
-    const users = await demoUsers(database.url);
+    };
+  });
+
+  before(async () => {
+    stack = platform.stack;
+    const users = await demoUsers(platform.database.url);
     auditor = await mintAccessToken(key, users["auditor@demo.bank"]!);
     alice = await mintAccessToken(key, users["alice@demo.bank"]!);
   });
 
-  after(async () => {
-    const code = await stack?.stop();
+  after(() => {
     proxy?.close();
-    await database?.drop();
-    assert.equal(code, 0, "the platform stops cleanly");
   });
 
   test("a direct call without a signature is 401 on every subgraph; /health and /ready stay open", async () => {

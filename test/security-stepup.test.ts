@@ -1,10 +1,9 @@
 // Issue 14, §2: a stolen access token is not an account. Reproduced as the attacker did it, through the real
 // router: the token of a session signed in an hour ago (so no recent login), without the password.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "#kernel/db.js";
 import { eventually } from "./support/wait.js";
-import { SHARED_PLATFORM_SETTINGS, useSharedPlatform } from "./support/platform.js";
+import { SHARED_PLATFORM_SETTINGS, useDatabase, useSharedPlatform } from "./support/platform.js";
 import { graphql, type GraphQLResponse } from "./support/stack.js";
 import { claimsOf, errorCode, loginFull, refresh, signIn, signUp, STRONG_PASSWORD, totpNow, uniqueEmail } from "./support/identity.js";
 
@@ -13,16 +12,7 @@ const ACCOUNT_ADDRESS_FAILURES = Number(SHARED_PLATFORM_SETTINGS.LOGIN_MAX_FAILU
 
 // The run's shared platform: every test signs up the customer it attacks.
 const platform = useSharedPlatform();
-let db: Database;
-
-before(async () => {
-  await platform.ready;
-  db = createDatabase({ url: platform.databaseUrl, poolSize: 2 });
-});
-
-after(async () => {
-  await db?.close();
-});
+const db = useDatabase(platform);
 
 const ENROLL = `mutation($pw: String) { enrollMfa(currentPassword: $pw) { secret recoveryCodes } }`;
 const CONFIRM = `mutation($code: String!, $pw: String) { confirmMfa(code: $code, currentPassword: $pw) { mfaEnabled } }`;

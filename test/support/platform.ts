@@ -10,6 +10,7 @@ import { createPrivateKey, randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
+import { createDatabase, type Database } from "#kernel/db.js";
 import { createTestDatabase, createTokenKey, registerRouterAdminPort, startStack, type Stack, type TestDatabase, type TokenKey } from "./stack.js";
 
 export interface Platform {
@@ -228,6 +229,33 @@ export function useSharedPlatform(): SharedPlatform {
       return get("tokenKey");
     },
     ready: started.promise,
+  };
+}
+
+/**
+ * A connection pool (kernel/db: Prisma and pg) on the platform's database, for a suite's own reads and
+ * writes: opened once the platform is ready, closed after the suite (before a platform of its own stops).
+ * Its members are usable from the suite's hooks and tests on.
+ */
+export function useDatabase(platform: Platform | SharedPlatform, poolSize = 2): Database {
+  let opened: Database | undefined;
+  before(async () => {
+    await platform.ready;
+    opened = createDatabase({ url: "databaseUrl" in platform ? platform.databaseUrl : platform.database.url, poolSize });
+    if ("closeFirst" in platform) platform.closeFirst(() => opened?.close());
+  });
+  after(async () => {
+    if (!("closeFirst" in platform)) await opened?.close();
+  });
+  return {
+    get prisma() {
+      return ready(opened).prisma;
+    },
+    get pool() {
+      return ready(opened).pool;
+    },
+    ping: () => ready(opened).ping(),
+    close: () => ready(opened).close(),
   };
 }
 
