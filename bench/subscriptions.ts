@@ -228,7 +228,7 @@ async function main() {
     await counter.end();
 
     const heapSnapshots: string[] = [];
-    if (HEAP_DIR) heapSnapshots.push((await takeHeapSnapshot(router.pid, HEAP_DIR)) ?? "none");
+    if (HEAP_DIR) heapSnapshots.push((await takeHeapSnapshot(router.pid, HEAP_DIR, () => routerMetrics(router.port))) ?? "none");
     const rssBefore = await rssMiB(router.pid);
     // ---- sockets: SOCKETS_PER_CUSTOMER per customer, each with one subscription, on the subscription router ----
     /** Per socket: its customer, and how many times each transaction's event arrived (and of which kind). */
@@ -329,7 +329,7 @@ async function main() {
     }
     const metricsOpen = await routerMetrics(router.port);
     log(`${subscribed} subscriptions active after ${openSeconds.toFixed(1)} s; router RSS ${rssBefore.toFixed(0)} → ${rssOpen.toFixed(0)} MiB; ${uptime()}`);
-    if (HEAP_DIR) heapSnapshots.push((await takeHeapSnapshot(router.pid, HEAP_DIR)) ?? "none");
+    if (HEAP_DIR) heapSnapshots.push((await takeHeapSnapshot(router.pid, HEAP_DIR, () => routerMetrics(router.port))) ?? "none");
 
     // ---- load: RATE transfers per second between random pairs, open loop (bounded in flight) ----
     const metricsBefore = await routerMetrics(router.port);
@@ -500,22 +500,26 @@ async function main() {
   }
 }
 
-/** Signals the router to write a heap snapshot (--heapsnapshot-signal) and waits until the file is complete. */
-async function takeHeapSnapshot(pid: number, dir: string): Promise<string | null> {
+/**
+ * Signals the router to write a heap snapshot (--heapsnapshot-signal) and waits until the file is complete:
+ * the snapshot is written on the router's main thread, so once the router answers `probe` again it is done.
+ */
+async function takeHeapSnapshot(pid: number, dir: string, probe: () => Promise<unknown>): Promise<string | null> {
   const before = new Set(await readdir(dir).catch(() => []));
   process.kill(pid, "SIGUSR2");
-  const deadline = Date.now() + 180_000;
-  let [last, stableSince] = [-1, Date.now()];
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     await sleep(1_000);
     const file = (await readdir(dir)).find((name) => name.endsWith(".heapsnapshot") && !before.has(name));
     if (!file) continue;
-    const size = (await stat(`${dir}/${file}`)).size;
-    if (size !== last) [last, stableSince] = [size, Date.now()];
-    else if (Date.now() - stableSince > 3_000) {
-      log(`heap snapshot ${dir}/${file} (${(size / 1048576).toFixed(0)} MiB)`);
-      return `${dir}/${file}`;
+    // The first probe may fail (a connection refused or reset while the process is busy writing).
+    for (let attempt = 0; attempt < 120; attempt++) {
+      if (await probe().then(() => true, () => false)) break;
+      await sleep(1_000);
     }
+    const size = (await stat(`${dir}/${file}`)).size;
+    log(`heap snapshot ${dir}/${file} (${(size / 1048576).toFixed(0)} MiB)`);
+    return `${dir}/${file}`;
   }
   return null;
 }
