@@ -1,6 +1,7 @@
 // Event backbone throughput (was a test that only printed numbers): 2,000 ledger events appended to the
-// outbox, then relay → transport → consumer (one database transaction per event) until every event is handled
-// exactly once, over real Redis Streams and over the in-process transport of embedded mode. Prints events/s;
+// outbox, then relay → transport → consumer until every event is handled
+// exactly once, over real Redis Streams and over the in-process transport of embedded mode (the consumer reads
+// up to 200 entries at a time and applies each read in one database transaction). Prints events/s;
 // bounded (≤ 60 s of load). Run: node --import tsx bench/events.ts [--events 2000]
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -17,8 +18,11 @@ import { appendOutboxEvent, createEventConsumer } from "#domain/events.js";
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisKeys } from "../test/support/stack.js";
 import { until } from "../test/support/wait.js";
 
-const { values: options } = parseArgs({ options: { events: { type: "string", default: "2000" } } });
+// `--batch-sizes 1,200` also measures a consumer reading one entry at a time (a transaction and an XACK per
+// event, as before batching) in the same run, for a ratio on a shared machine.
+const { values: options } = parseArgs({ options: { events: { type: "string", default: "2000" }, "batch-sizes": { type: "string", default: "200" } } });
 const total = Number(options.events);
+const batchSizes = options["batch-sizes"].split(",").map(Number);
 const logger = createLogger("bench-events", "silent");
 
 async function appendDeposits(db: Database, aggregates: number, perTransaction: number): Promise<string[]> {
@@ -40,14 +44,14 @@ async function appendDeposits(db: Database, aggregates: number, perTransaction: 
   return ids;
 }
 
-async function measure(name: string, transport: EventTransport, database: { url: string }, db: Database) {
+async function measure(name: string, transport: EventTransport, database: { url: string }, db: Database, batchSize: number) {
   await db.pool.query(`UPDATE "ledger"."outbox_events" SET "published_at" = now() WHERE "published_at" IS NULL`);
   const ids = await appendDeposits(db, 20, 100);
   const group = `bench-${randomUUID()}`;
   const started = Date.now();
   const relay = createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50, batchSize: 500 });
   const consumer = createEventConsumer({
-    transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger, blockMs: 200, retryBaseMs: 20, claimIdleMs: 60_000, batchSize: 200,
+    transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger, blockMs: 200, retryBaseMs: 20, claimIdleMs: 60_000, batchSize,
     handlers: {
       "ledger.deposit.posted": async (event, tx) => {
         await tx.$executeRaw`INSERT INTO "reporting"."bench_effects" ("consumer", "event_id") VALUES (${group}, ${event.id}::uuid)`;
@@ -67,7 +71,7 @@ async function measure(name: string, transport: EventTransport, database: { url:
     if (rows !== total) throw new Error(`${name}: ${rows} effects for ${total} events (an event was handled twice)`);
     console.log(
       `events (${name}): relay published ${total} in ${relaySeconds.toFixed(2)} s (${Math.round(total / relaySeconds)}/s); ` +
-        `relay → consumer, one transaction per event: ${seconds.toFixed(2)} s (${Math.round(total / seconds)}/s)`,
+        `relay → consumer (a transaction per read of up to ${batchSize}): ${seconds.toFixed(2)} s (${Math.round(total / seconds)}/s)`,
     );
   } finally {
     await Promise.all([relay.stop(), consumer.stop()]);
@@ -81,14 +85,14 @@ try {
   const prefix = `fedbank-bench-events-${randomBytes(4).toString("hex")}:`;
   const redis = new RedisEventTransport({ url: TEST_REDIS_URL, prefix, logger, commandTimeoutMs: 2_000 });
   try {
-    await measure("redis streams", redis, database, db);
+    for (const batchSize of batchSizes) await measure("redis streams", redis, database, db, batchSize);
   } finally {
     await redis.close();
     await deleteRedisKeys(TEST_REDIS_URL, prefix);
   }
   const memory = new MemoryEventTransport({ prefix });
   try {
-    await measure("in-process", memory, database, db);
+    for (const batchSize of batchSizes) await measure("in-process", memory, database, db, batchSize);
   } finally {
     await memory.close();
   }
