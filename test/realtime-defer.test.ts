@@ -194,4 +194,34 @@ describe("@defer over multipart/mixed", () => {
     assert.ok(seen[0]!.data!.me.accounts.every((account) => account.balance && !account.transactions), "first: balances, no history");
     assert.deepEqual(seen.at(-1)!.data, whole);
   });
+
+  test("urql with its default GET (and the CSRF preflight header) gets the same incremental result", async () => {
+    const urql = new UrqlClient({
+      url: stack.routerUrl,
+      exchanges: [fetchExchange],
+      fetchOptions: { headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } },
+      fetch: (input, init) => {
+        methods.push(init?.method ?? "GET");
+        return fetch(input, init);
+      },
+    });
+    const methods: string[] = [];
+    const seen: { data?: Dashboard; hasNext?: boolean }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const { unsubscribe } = urql.query<Dashboard>(DASHBOARD, {}, { requestPolicy: "network-only" }).subscribe((result) => {
+        if (result.error) {
+          unsubscribe();
+          return reject(result.error);
+        }
+        seen.push({ data: result.data, hasNext: result.hasNext });
+        if (!result.hasNext) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    assert.deepEqual(methods, ["GET"]);
+    assert.ok(seen.length >= 2 && seen[0]!.hasNext, "delivered in parts");
+    assert.deepEqual(seen.at(-1)!.data, whole);
+  });
 });
