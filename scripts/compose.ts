@@ -34,7 +34,7 @@ export async function composeSupergraph(): Promise<string> {
 
 /** The client-facing API schema of a supergraph, as the router derives it, printed as SDL. */
 export function apiSchemaOf(supergraphSdl: string): string {
-  const api = Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  const api = Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema({ includeDefer: true });
   return `${API_SCHEMA_HEADER}\n${printSchema(api).trimEnd()}\n`;
 }
 
