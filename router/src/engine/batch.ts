@@ -99,7 +99,14 @@ export function createEntityBatcher<C>(call: SubgraphCall<C>) {
   /** Sends `request` and counts it in flight until its answer (or failure) has been handed over. */
   function track(subgraph: string, request: SubgraphRequest, info: SubgraphCallInfo<C>): Promise<SubgraphResponse> {
     inFlight++;
-    return call(subgraph, request, info).finally(settled);
+    let answer: Promise<SubgraphResponse>;
+    try {
+      answer = call(subgraph, request, info);
+    } catch (error) {
+      // A transport that throws instead of rejecting must not leave the count (and the next wave) stuck.
+      answer = Promise.reject(error);
+    }
+    return answer.finally(settled);
   }
 
   function settled() {
