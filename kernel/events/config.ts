@@ -19,6 +19,8 @@ export const eventsConfigShape = {
   /** Consumers: first retry delay; doubles per attempt up to EVENTS_RETRY_MAX_MS. */
   EVENTS_RETRY_BASE_MS: milliseconds(200, 1, 60_000),
   EVENTS_RETRY_MAX_MS: milliseconds(30_000, 10, 3_600_000),
+  /** Consumers: entries read (and applied in one database transaction) at a time; 1 = one transaction per event. */
+  EVENTS_CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
   /** Consumers: pending events idle this long are taken over from a crashed consumer. */
   EVENTS_CLAIM_IDLE_MS: milliseconds(30_000, 100, 3_600_000),
   /** Transport: approximate number of events kept per domain stream (Redis MAXLEN ~). */
@@ -40,8 +42,9 @@ export function relaySettings(config: EventsConfig): Pick<OutboxRelayOptions, "p
 /** Consumer settings from the parsed configuration. */
 export function consumerSettings(
   config: EventsConfig,
-): Pick<EventConsumerOptions<DefinitionMap, ProducerDomain>, "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "claimIdleMs"> {
+): Pick<EventConsumerOptions<DefinitionMap, ProducerDomain>, "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "claimIdleMs" | "batchSize"> {
   return {
+    batchSize: config.EVENTS_CONSUMER_BATCH_SIZE,
     maxAttempts: config.EVENTS_MAX_ATTEMPTS,
     retryBaseMs: config.EVENTS_RETRY_BASE_MS,
     retryMaxMs: Math.max(config.EVENTS_RETRY_MAX_MS, config.EVENTS_RETRY_BASE_MS),
