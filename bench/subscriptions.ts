@@ -17,7 +17,9 @@
 //    the row → client, and the router's own fan-out from the event's arrival on its upstream socket
 //    (fedbank_router_subscription_fanout_seconds: stage resolve = entity fetches, once per event and group;
 //    stage deliver = handed to the client's socket);
-//  - RSS per subscription (the subscription router's RSS delta over its subscriptions), resolutions and
+//  - RSS per subscription (the subscription router's RSS delta over its subscriptions, and the marginal one:
+//    what the second half of the customers and their sockets added; both swing with V8's heap sizing and GC
+//    timing, the heap snapshot below is the steadier measure), resolutions and
 //    entity fetches per event (sent after batching), slow-consumer drops, the machine's load (`uptime`);
 //  - --soak: 5 minutes of load (or --seconds), the router's RSS and V8 heap sampled every 5 s and their
 //    least-squares slope after a 60 s warm-up: growth is judged on the heap (RSS plateaus as V8 sizes up).
@@ -166,14 +168,29 @@ async function main() {
     HEAP_DIR ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${HEAP_DIR}` : "",
     PROFILE_DIR ? `--import ${ROOT}bench/cpu-profile-hook.mjs` : "",
   ].filter(Boolean).join(" ");
-  // The router holding the subscriptions: its own process, so its RSS and metrics are its own.
-  const router = await startExtraRouter(stack, {
+  // The router holding the subscriptions: its own process, so its RSS and metrics are its own. Started again
+  // if it is not ready in time (a loaded machine: its start-up alone can take a minute).
+  const startRouter = async (attempt = 1): Promise<Awaited<ReturnType<typeof startExtraRouter>>> => {
+    try {
+      return await startExtraRouter(stack, routerEnv);
+    } catch (failure) {
+      if (attempt >= 3) throw failure;
+      log(`subscription router not ready (${(failure as Error).message.split("\n")[0]}); starting it again`);
+      return startRouter(attempt + 1);
+    }
+  };
+  const routerEnv: NodeJS.ProcessEnv = {
     ROUTER_IDENTITY_SECRET: secret,
     REDIS_KEY_PREFIX: stack.redisKeyPrefix,
     SUBSCRIPTION_CONNECTIONS_PER_MINUTE: String(SOCKETS * 10),
     LOG_LEVEL: "error",
     ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     ...(PROFILE_DIR ? { CPU_PROFILE_DIR: PROFILE_DIR } : {}),
+  };
+  const router = await startRouter().catch(async (failure: unknown) => {
+    await stack.stop();
+    await database.drop();
+    throw failure;
   });
   const clients: Client[] = [];
   const loadBefore = uptime();
@@ -257,8 +274,35 @@ async function main() {
       responseToClient.push(Math.max(0, at - transfer.respondedAt));
     };
     const openStarted = performance.now();
-    const plan = Array.from({ length: SOCKETS }, (_, index) => index % CUSTOMERS);
+    // Customer by customer: the first half of the sockets belongs to the first half of the customers, so the
+    // second half costs what its subscriptions AND their groups cost (the marginal RSS per subscription).
+    const plan = Array.from({ length: SOCKETS }, (_, index) => Math.floor(index / SOCKETS_PER_CUSTOMER));
+    /** Subscribed when the router counts them (gauge), not when the sockets are merely open. */
+    const waitSubscribed = async (target: number) => {
+      let [count, lastCount, lastProgress] = [0, -1, Date.now()];
+      for (;;) {
+        count = (await routerMetrics(router.port)).fedbank_router_subscriptions_active ?? 0;
+        if (count >= target) return count;
+        if (count !== lastCount) [lastCount, lastProgress] = [count, Date.now()];
+        else if (Date.now() - lastProgress > 10_000) return count; // the rest were refused for good
+        await sleep(200);
+      }
+    };
+    /** RSS once the open phase's garbage has had a chance to be collected: the lowest of a few samples. */
+    const settledRss = async () => {
+      let lowest = Infinity;
+      for (let sample = 0; sample < 5; sample++) {
+        await sleep(1_000);
+        lowest = Math.min(lowest, await rssMiB(router.pid));
+      }
+      return lowest;
+    };
+    let half: { subscribed: number; rssMiB: number } | null = null;
     for (let start = 0; start < plan.length; start += OPEN_BATCH) {
+      if (!half && start >= SOCKETS / 2 && SOCKETS >= 1_000) {
+        const count = await waitSubscribed(start);
+        half = { subscribed: count, rssMiB: await settledRss() };
+      }
       await Promise.all(
         plan.slice(start, start + OPEN_BATCH).map((customer) => {
           const socket = { customer, received: new Map<string, number>(), kinds: new Map<string, string>() };
@@ -305,28 +349,14 @@ async function main() {
         }),
       );
     }
-    // Subscribed when the router counts them (gauge), not when the sockets are merely open.
-    let subscribed = 0;
-    let [lastCount, lastProgress] = [-1, Date.now()];
-    for (;;) {
-      subscribed = (await routerMetrics(router.port)).fedbank_router_subscriptions_active ?? 0;
-      if (subscribed >= SOCKETS) break;
-      if (subscribed !== lastCount) [lastCount, lastProgress] = [subscribed, Date.now()];
-      else if (Date.now() - lastProgress > 10_000) break; // the rest were refused for good
-      await sleep(200);
-    }
+    const subscribed = await waitSubscribed(SOCKETS);
     const openSeconds = (performance.now() - openStarted) / 1000;
     // One upstream subscription per group (customer): wait until the router holds them all.
     for (let waited = 0; waited < 30_000; waited += 200) {
       if (((await routerMetrics(router.port)).fedbank_router_subscription_groups ?? 0) >= CUSTOMERS) break;
       await sleep(200);
     }
-    // RSS once the open phase's garbage has had a chance to be collected: the lowest of a few samples.
-    let rssOpen = Infinity;
-    for (let sample = 0; sample < 5; sample++) {
-      await sleep(1_000);
-      rssOpen = Math.min(rssOpen, await rssMiB(router.pid));
-    }
+    const rssOpen = await settledRss();
     const metricsOpen = await routerMetrics(router.port);
     log(`${subscribed} subscriptions active after ${openSeconds.toFixed(1)} s; router RSS ${rssBefore.toFixed(0)} → ${rssOpen.toFixed(0)} MiB; ${uptime()}`);
     if (HEAP_DIR) heapSnapshots.push((await takeHeapSnapshot(router.pid, HEAP_DIR, () => routerMetrics(router.port))) ?? "none");
@@ -480,7 +510,11 @@ async function main() {
         cpuSecondsDuringLoad: Number(delta("fedbank_router_process_cpu_seconds_total").toFixed(1)),
       },
       rssMiB: { before: Number(rssBefore.toFixed(1)), withSubscriptions: Number(rssOpen.toFixed(1)), end: samples.at(-1)?.rssMiB ?? null },
+      /** The router's RSS growth over all its subscriptions (one-time costs included: JIT code, caches, heap sizing). */
       rssKiBPerSubscription: subscribed > 0 ? Number((((rssOpen - rssBefore) * 1024) / subscribed).toFixed(1)) : null,
+      /** What the second half of the sockets (and their customers' groups) added: the cost of one more subscription. */
+      rssKiBPerSubscriptionMarginal: half && subscribed > half.subscribed ? Number((((rssOpen - half.rssMiB) * 1024) / (subscribed - half.subscribed)).toFixed(1)) : null,
+      rssMiBAtHalf: half,
       heapUsedMiBWithSubscriptions: Number(((metricsOpen.fedbank_router_nodejs_heap_size_used_bytes ?? 0) / 1048576).toFixed(1)),
       /** Least-squares slopes over the load (a soak: after its first 60 s), MiB per minute. */
       slopeMiBPerMinute: { rss: rssSlope, heapUsed: heapSlope, samples: loadSamples.length },
