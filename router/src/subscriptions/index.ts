@@ -56,7 +56,8 @@ interface Accepted {
   id: string;
   socket: WebSocket;
   connection: Connection;
-  prepared: PreparedSubscription;
+  /** Until it joins its group (which keeps one for all its members): not held per subscription after. */
+  prepared: PreparedSubscription | null;
 }
 
 /** What every MemberStream of a server shares. */
@@ -93,7 +94,9 @@ class MemberStream implements Member, AsyncIterableIterator<FormattedExecutionRe
     private readonly hub: Hub,
     private readonly accepted: Accepted,
   ) {
-    this.leave = hub.core.attach(accepted.prepared, this);
+    this.leave = accepted.prepared ? hub.core.attach(accepted.prepared, this) : undefined;
+    // graphql-ws keeps `accepted` (its context value) for the subscription's life; the group has what it needs.
+    accepted.prepared = null;
   }
 
   deliver(result: FormattedExecutionResult, arrivedAt: number) {
@@ -304,8 +307,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { s
         // Counted once accepted: the gauge says how many subscriptions are really live.
         slot.counted = true;
         metrics.subscriptionsActive.inc();
-        const accepted: Accepted = { id, socket, connection, prepared: prepared as PreparedSubscription };
-        return { schema: accepted.prepared.schema, document: accepted.prepared.planned, operationName: accepted.prepared.operationName, contextValue: accepted };
+        const admitted = prepared as PreparedSubscription;
+        const accepted: Accepted = { id, socket, connection, prepared: admitted };
+        return { schema: admitted.schema, document: admitted.planned, operationName: admitted.operationName, contextValue: accepted };
       },
       // Formatted results (errors already masked and in response form): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
