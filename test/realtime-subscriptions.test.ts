@@ -504,8 +504,9 @@ describe("token refresh and catching up", () => {
       assert.deepEqual(closes, [4410], "closed once, with the retryable code");
       // Catch up: the notification the client missed is in the newest page; merged by id with what came live.
       const missed = await catchUp(tokens.at(-1)!, "3.21");
-      assert.ok(!seen.has(missed.id), "it was not delivered live (the client was away)");
-      seen.set(missed.id, { id: missed.id, kind: missed.kind, transaction: null });
+      // Its notification is written by the notifications consumer after the commit, so it may also reach the
+      // resubscribed socket live; either way the merged view (by id) holds it once.
+      if (!seen.has(missed.id)) seen.set(missed.id, { id: missed.id, kind: missed.kind, transaction: null });
       // And the resubscribed subscription keeps delivering live.
       const afterwards = await transferToAlice("4.56");
       while (!live.some((each) => each.notificationReceived.transaction?.id === afterwards)) await new Promise<void>((resolve) => (wake = resolve));
