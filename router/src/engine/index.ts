@@ -24,7 +24,19 @@
 // Plans come from @apollo/query-planner (exact Federation 2 semantics); execution and response shaping are
 // ours (execute.ts, shape.ts). Variables are coerced and validated by graphql-js.
 import { createHash } from "node:crypto";
-import { Supergraph, operationFromDocument, type Operation, type Schema } from "@apollo/federation-internals";
+import {
+  Field,
+  Operation,
+  Supergraph,
+  baseType,
+  operationFromDocument,
+  selectionOfElement,
+  selectionSetOf,
+  type CompositeType,
+  type FieldSelection,
+  type Schema,
+  type SelectionSet,
+} from "@apollo/federation-internals";
 import { QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from "@apollo/query-planner";
 import {
   BREAK,
@@ -146,10 +158,14 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     return result;
   }
 
-  function introspect(selection: Parameters<Parameters<typeof shapeResponse>[4]>[0], variables: Record<string, unknown>, definitions: readonly VariableDefinitionNode[]) {
-    const field = selection.expandFragments().toSelectionNode() as FieldNode;
+  /**
+   * Schema introspection selected on one object (shape.ts): graphql-js executes those fields, all at once, on
+   * the API schema (merging those that share a response name, as the spec does).
+   */
+  function introspect(selections: readonly FieldSelection[], variables: Record<string, unknown>, definitions: readonly VariableDefinitionNode[]) {
+    const fields = selections.map((selection) => selection.expandFragments().toSelectionNode() as FieldNode);
     const used = new Set<string>();
-    visit(field, { Variable: ({ name }) => void used.add(name.value) });
+    for (const field of fields) visit(field, { Variable: ({ name }) => void used.add(name.value) });
     const document: DocumentNode = {
       kind: Kind.DOCUMENT,
       definitions: [
@@ -157,13 +173,13 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
           kind: Kind.OPERATION_DEFINITION,
           operation: OperationTypeNode.QUERY,
           variableDefinitions: definitions.filter((definition) => used.has(definition.variable.name.value)),
-          selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+          selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
         },
       ],
     };
     const result = executeSync({ schema, document, rootValue: {}, variableValues: variables });
     if (result.errors?.length || !result.data) throw new Error("introspection failed");
-    return result.data[field.alias?.value ?? field.name.value];
+    return result.data;
   }
 
   function prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string, prepareOptions?: { incremental?: boolean }): PreparedOperation {
@@ -178,7 +194,8 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
       plans.set(key, prepared);
       return prepared;
     }
-    const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
+    let planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
+    if (selectsSchemaIntrospection(document)) planned = withoutSchemaIntrospection(planned);
     const plan = planner.buildQueryPlan(planned);
     // Shaping reads its own copy: the planner may normalise the one it planned.
     const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined, validate: false });
@@ -211,9 +228,9 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     deferPlanner ??= new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
     let plan: QueryPlan;
     try {
-      plan = deferPlanner.buildQueryPlan(normalised.operation);
+      plan = deferPlanner.buildQueryPlan(selectsSchemaIntrospection(document) ? withoutSchemaIntrospection(normalised.operation) : normalised.operation);
     } catch {
-      // The planner cannot defer some selections (introspection inside a deferred fragment): answered whole.
+      // The planner cannot defer some selections: answered whole.
       return undefined;
     }
     if (!plan.node) return undefined;
@@ -244,7 +261,7 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     const data: Record<string, unknown> = {};
     const run = planRun(prepared, variables, context, errors);
     const queue = new IncrementalQueue();
-    const introspection = (selection: Parameters<Parameters<typeof shapeResponse>[4]>[0], values: Record<string, unknown>) => introspect(selection, values, prepared.variableDefinitions);
+    const introspection = (selections: readonly FieldSelection[], values: Record<string, unknown>) => introspect(selections, values, prepared.variableDefinitions);
     const assigned = prepared.deferred!.assignedLabels;
     let initial: EngineResult = {};
     let delivered: Record<string, unknown> | null | undefined;
@@ -292,7 +309,7 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   function shape(prepared: PreparedOperation, data: Record<string, unknown> | null | undefined, variables: Record<string, unknown>, errors: GraphQLError[]): EngineResult {
     let shaped: ReturnType<typeof shapeResponse>;
     try {
-      shaped = shapeResponse(prepared.projection, apiSchema, data, variables, (selection, values) => introspect(selection, values, prepared.variableDefinitions));
+      shaped = shapeResponse(prepared.projection, apiSchema, data, variables, (selections, values) => introspect(selections, values, prepared.variableDefinitions));
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
     }
@@ -340,6 +357,46 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
       return shape(prepared, data, variables, errors);
     },
   };
+}
+
+/** Whether a document selects `__schema` or `__type` anywhere (operations and fragments). */
+function selectsSchemaIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value !== "__schema" && node.name.value !== "__type") return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * The operation to plan without its schema introspection (`__schema`, `__type`), which the router answers
+ * itself (shape.ts). The planner leaves out only the top-level ones: those in a fragment it keeps (one with
+ * @skip, @include or @defer) or under a field returning the query type make it fail ("Was not able to find
+ * any options for __schema"). Fragments expanded (as the planner does first); the named ones kept for its
+ * reuse in subgraph fetches. A field left with nothing selected asks for `__typename` (whether it is null).
+ */
+function withoutSchemaIntrospection(operation: Operation): Operation {
+  const expanded = operation.expandAllFragments();
+  const selectionSet = stripSchemaIntrospection(expanded.selectionSet);
+  if (selectionSet === expanded.selectionSet) return operation;
+  return new Operation(operation.schema(), operation.rootKind, selectionSet, operation.variableDefinitions, operation.fragments, operation.name, operation.appliedDirectives);
+}
+
+function stripSchemaIntrospection(selectionSet: SelectionSet): SelectionSet {
+  return selectionSet.lazyMap((selection) => {
+    if (selection.kind === "FieldSelection" && selection.element.definition.isSchemaIntrospectionField()) return undefined;
+    if (!selection.selectionSet) return selection;
+    const inner = stripSchemaIntrospection(selection.selectionSet);
+    if (inner === selection.selectionSet) return selection;
+    if (!inner.isEmpty()) return selection.withUpdatedSelectionSet(inner);
+    if (selection.kind !== "FieldSelection") return undefined;
+    const type = baseType(selection.element.definition.type!) as CompositeType;
+    return selection.withUpdatedSelectionSet(selectionSetOf(type, selectionOfElement(new Field(type.typenameField()!))));
+  });
 }
 
 /** Whether a document uses @defer anywhere (operations and fragments). */

@@ -77,7 +77,12 @@ export interface DeferredFragment {
   readonly enclosingType: string;
 }
 
-export type IntrospectionHandler = (selection: FieldSelection, variables: Record<string, unknown>) => unknown;
+/**
+ * Answers schema introspection (`__schema`, `__type`) selected on one object: every active selection of those
+ * fields there, in operation order (several may share a response name: the answer merges them, as graphql-js
+ * does). Returns the answers by response name.
+ */
+export type IntrospectionHandler = (selections: readonly FieldSelection[], variables: Record<string, unknown>) => Record<string, unknown>;
 
 export interface Projection {
   readonly rootType: string;
@@ -232,6 +237,8 @@ interface ShapeRun {
   variables: Record<string, unknown>;
   errors: GraphQLError[];
   introspection: IntrospectionHandler;
+  /** The schema introspection selections met, by output object then response name (answered at the end). */
+  introspected: Map<Record<string, unknown>, Map<string, FieldSelection[]>> | undefined;
   path: (string | number)[];
   /** Set by every `updateValue`: its value is a null a non-null position cannot take (bubble it up). */
   invalid: boolean;
@@ -292,7 +299,17 @@ function applySelections(
     const responseName = selection.responseName;
     const current = output[responseName];
     if (selection.introspection) {
-      if (current === undefined) output[responseName] = run.introspection(selection.introspection, run.variables);
+      // Answered once the pass is done, every selection of one response name together (e.g. `__schema` in two
+      // fragments: the answer has both sub-selections, as the spec's field merging has it); its place (the
+      // key order) is the first one's.
+      let names = (run.introspected ??= new Map()).get(output);
+      if (!names) run.introspected.set(output, (names = new Map()));
+      const same = names.get(responseName);
+      if (same) same.push(selection.introspection);
+      else if (current === undefined) {
+        names.set(responseName, [selection.introspection]);
+        output[responseName] = null;
+      }
       continue;
     }
     let value = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
@@ -388,6 +405,15 @@ function updateValue(
   return bubbled ? null : output;
 }
 
+/** Fills in the schema introspection met by a shaping pass: one answer per object it was selected on. */
+function answerIntrospection(run: ShapeRun) {
+  if (!run.introspected) return;
+  for (const [output, names] of run.introspected) {
+    const answers = run.introspection([...names.values()].flat(), run.variables);
+    for (const name of names.keys()) output[name] = answers[name];
+  }
+}
+
 /**
  * The client's response data from the merged subgraph data (`input`), and the errors shaping found
  * (non-null violations, invalid values). `input` null/undefined is returned as is.
@@ -405,12 +431,14 @@ export function shapeResponse(
     variables: { ...projection.defaultedVariables, ...variables },
     errors: [],
     introspection,
+    introspected: undefined,
     path: [],
     invalid: false,
     hadErrors: false,
   };
   const data: Record<string, unknown> = {};
   const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
+  if (!bubbled) answerIntrospection(run);
   return { data: bubbled ? null : data, errors: run.errors };
 }
 
@@ -445,6 +473,7 @@ export function shapeDeferred(
     variables: { ...projection.defaultedVariables, ...variables },
     errors: [],
     introspection,
+    introspected: undefined,
     path: [...path],
     invalid: false,
     hadErrors: false,
@@ -459,5 +488,6 @@ export function shapeDeferred(
   }
   const data: Record<string, unknown> = {};
   const bubbled = applySelections(run, input, fragment.selections, data, fragment.applies ? fragment.parentType : objectType) === BUBBLE;
+  if (!bubbled) answerIntrospection(run);
   return { data: bubbled ? null : data, errors: run.errors };
 }
