@@ -12,7 +12,7 @@ import { purgeIdempotencyKeys } from "./idempotency.js";
 import { createLedgerLoaders } from "./loaders.js";
 import { NumberLookupLimiter } from "./number-lookups.js";
 import { resolvers } from "./resolvers/index.js";
-import { registerLedgerMetrics, withLedgerMetrics } from "./ledger-metrics.js";
+import { registerLedgerMetrics, withLedgerMetrics } from "./metrics.js";
 import { auditTrail } from "#domain/audit-trail.js";
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
