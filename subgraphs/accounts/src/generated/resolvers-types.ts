@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Account as AccountRow, AccountStatusChange as AccountStatusChangeRow } from '#kernel/generated/prisma/client.js';
+import type { Account as AccountRow, AccountStatusChange as AccountStatusChangeRow } from '../../../../kernel/generated/prisma/client.js';
 import type { UserRef } from '../mappers.js';
 import type { AccountsContext } from '../context.js';
 export type Maybe<T> = T | null;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { AuditEvent as AuditEventRow } from '#kernel/generated/prisma/client.js';
+import type { AuditEvent as AuditEventRow } from '../../../../kernel/generated/prisma/client.js';
 import type { AuditContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

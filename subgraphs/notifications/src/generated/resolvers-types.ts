@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Notification as NotificationRow } from '#kernel/generated/prisma/client.js';
+import type { Notification as NotificationRow } from '../../../../kernel/generated/prisma/client.js';
 import type { UserRef } from '../mappers.js';
 import type { NotificationsContext } from '../context.js';
 export type Maybe<T> = T | null;

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountRef, TransactionView, PostingView, TransactionEdgeView, TransactionConnectionView, LedgerSliceView, LedgerSliceEntryView, TransactionResultView, HoldResultView, LedgerAccountStateView } from '../mappers.js';
-import type { Hold as HoldRow } from '#kernel/generated/prisma/client.js';
+import type { Hold as HoldRow } from '../../../../kernel/generated/prisma/client.js';
 import type { TransactionsContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
