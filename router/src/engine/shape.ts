@@ -426,20 +426,31 @@ export function shapeResponse(
   introspection: IntrospectionHandler,
 ): { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] } {
   if (!input) return { data: input, errors: [] };
-  const run: ShapeRun = {
+  const run = newShapeRun(projection, schema, variables, introspection, []);
+  const data: Record<string, unknown> = {};
+  const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
+  if (!bubbled) answerIntrospection(run);
+  return { data: bubbled ? null : data, errors: run.errors };
+}
+
+/** A shaping pass's state: the operation's variables with their defaults, starting at `path`. */
+function newShapeRun(
+  projection: Projection,
+  schema: Schema,
+  variables: Record<string, unknown> | undefined,
+  introspection: IntrospectionHandler,
+  path: (string | number)[],
+): ShapeRun {
+  return {
     schema,
     variables: { ...projection.defaultedVariables, ...variables },
     errors: [],
     introspection,
     introspected: undefined,
-    path: [],
+    path,
     invalid: false,
     hadErrors: false,
   };
-  const data: Record<string, unknown> = {};
-  const bubbled = applySelections(run, input, projection.selections, data, projection.rootType) === BUBBLE;
-  if (!bubbled) answerIntrospection(run);
-  return { data: bubbled ? null : data, errors: run.errors };
 }
 
 /** True when a deferred fragment is deferred for these variables (`@defer(if: $v)`). */
@@ -468,16 +479,7 @@ export function shapeDeferred(
   const deferred = projection.deferred?.get(label);
   if (!deferred) throw new Error(`no deferred fragment labelled ${label}`);
   const { fragment, enclosingType } = deferred;
-  const run: ShapeRun = {
-    schema,
-    variables: { ...projection.defaultedVariables, ...variables },
-    errors: [],
-    introspection,
-    introspected: undefined,
-    path: [...path],
-    invalid: false,
-    hadErrors: false,
-  };
+  const run = newShapeRun(projection, schema, variables, introspection, [...path]);
   if ((fragment.skip !== undefined || fragment.include !== undefined) && isSkipped(fragment, run.variables)) return null;
   const typename = input.__typename;
   const named = typeof typename === "string" && typename ? schema.type(typename) : undefined;
