@@ -176,20 +176,7 @@ describe("@defer over multipart/mixed", () => {
       preferGetMethod: false,
       fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     });
-    const seen: { data?: Dashboard; hasNext?: boolean; error?: unknown }[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const { unsubscribe } = urql.query<Dashboard>(DASHBOARD, {}, { requestPolicy: "network-only" }).subscribe((result) => {
-        if (result.error) {
-          unsubscribe();
-          return reject(result.error);
-        }
-        seen.push({ data: result.data, hasNext: result.hasNext });
-        if (!result.hasNext) {
-          unsubscribe();
-          resolve();
-        }
-      });
-    });
+    const seen = await urqlResults(urql);
     assert.equal(seen[0]!.hasNext, true);
     assert.ok(seen[0]!.data!.me.accounts.every((account) => account.balance && !account.transactions), "first: balances, no history");
     assert.deepEqual(seen.at(-1)!.data, whole);
@@ -206,22 +193,27 @@ describe("@defer over multipart/mixed", () => {
       },
     });
     const methods: string[] = [];
-    const seen: { data?: Dashboard; hasNext?: boolean }[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const { unsubscribe } = urql.query<Dashboard>(DASHBOARD, {}, { requestPolicy: "network-only" }).subscribe((result) => {
-        if (result.error) {
-          unsubscribe();
-          return reject(result.error);
-        }
-        seen.push({ data: result.data, hasNext: result.hasNext });
-        if (!result.hasNext) {
-          unsubscribe();
-          resolve();
-        }
-      });
-    });
+    const seen = await urqlResults(urql);
     assert.deepEqual(methods, ["GET"]);
     assert.ok(seen.length >= 2 && seen[0]!.hasNext, "delivered in parts");
     assert.deepEqual(seen.at(-1)!.data, whole);
   });
 });
+
+/** Every result urql gives for the deferred dashboard, until the last (`hasNext: false`); rejects on an error. */
+function urqlResults(urql: UrqlClient): Promise<{ data?: Dashboard; hasNext?: boolean }[]> {
+  const seen: { data?: Dashboard; hasNext?: boolean }[] = [];
+  return new Promise((resolve, reject) => {
+    const { unsubscribe } = urql.query<Dashboard>(DASHBOARD, {}, { requestPolicy: "network-only" }).subscribe((result) => {
+      if (result.error) {
+        unsubscribe();
+        return reject(result.error);
+      }
+      seen.push({ data: result.data, hasNext: result.hasNext });
+      if (!result.hasNext) {
+        unsubscribe();
+        resolve(seen);
+      }
+    });
+  });
+}
