@@ -168,7 +168,9 @@ interface SpawnedNode {
 
 /** Runs a TypeScript entry point of this repository in a child Node process, collecting its output. */
 function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // TEST_CHILD_NODE_FLAGS: extra Node flags for the platform's processes (e.g. `--cpu-prof --cpu-prof-dir=…`).
+  const flags = process.env.TEST_CHILD_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
