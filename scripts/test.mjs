@@ -2,12 +2,15 @@
 // a process of its own. Integration tests need the Postgres and Redis of this machine (TEST_POSTGRES_URL,
 // TEST_REDIS_URL). While the type-check runs, the run's shared platform starts (test/support/platform.ts:
 // for the suites that use `useSharedPlatform()`; building the migrated template database on the way), so
-// no test file waits for either. At the end: the time of each file, slowest first.
+// no test file waits for either. The platform's processes run from bundles built at the start of the run
+// (test/support/platform-bundle.mjs; TEST_PLATFORM_FROM_SOURCE=1 runs the sources through tsx instead).
+// At the end: the time of each file, slowest first.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildPlatformBundles } from "../test/support/platform-bundle.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SKIP = new Set(["node_modules", ".git", ".data", "dist", "generated"]);
@@ -73,6 +76,12 @@ const files = only.length ? only : longestFirst(["kernel", "domain", "router", "
 const needsShared = files.some((file) => readFileSync(join(root, file), "utf8").includes("useSharedPlatform("));
 const scratch = mkdtempSync(join(tmpdir(), "fedbank-test-run-"));
 const descriptor = join(scratch, "shared-platform.json");
+// The platform's entry points compiled once for the run (inside the repository, to find node_modules).
+const bundles = process.env.TEST_PLATFORM_FROM_SOURCE ? undefined : join(root, "node_modules/.cache", `fedbank-test-${basename(scratch)}`);
+if (bundles) {
+  await buildPlatformBundles(bundles);
+  process.env.FEDBANK_TEST_BUNDLES = bundles;
+}
 const shared = needsShared ? startSharedPlatform(descriptor) : undefined;
 let status = 0;
 try {
@@ -94,5 +103,6 @@ try {
   const code = await shared?.stop();
   if (shared && code !== 0) console.error(`the shared platform stopped with exit code ${code}`);
   rmSync(scratch, { recursive: true, force: true });
+  if (bundles) rmSync(bundles, { recursive: true, force: true });
 }
 process.exit(status);

@@ -170,7 +170,10 @@ interface SpawnedNode {
 function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
   // TEST_CHILD_NODE_FLAGS: extra Node flags for the platform's processes (e.g. `--cpu-prof --cpu-prof-dir=…`).
   const flags = process.env.TEST_CHILD_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // The run's bundle of the entry point when scripts/test.mjs built one (test/support/platform-bundle.mjs).
+  const bundles = process.env.FEDBANK_TEST_BUNDLES;
+  const entry = bundles ? [join(bundles, script.replace(/\.ts$/, ".mjs"))] : ["--import", "tsx", script];
+  const child = spawn(process.execPath, [...flags, ...entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
