@@ -44,42 +44,8 @@ export async function buildAccountsWithHistory(
   return ids;
 }
 
-// ---- Ledger journeys through the router (used by test/ledger-*.test.ts and bench/ledger.ts) ----
-
-export const LEDGER_OPS = {
-  open: /* GraphQL */ `mutation Open($input: OpenAccountInput!) {
-    openAccount(input: $input) { id number currency status overdraftLimit { amount currency } owner { id } }
-  }`,
-  freeze: /* GraphQL */ `mutation Freeze($id: ID!, $reason: String!) { freezeAccount(id: $id, reason: $reason) { id status } }`,
-  unfreeze: /* GraphQL */ `mutation Unfreeze($id: ID!, $reason: String!) { unfreezeAccount(id: $id, reason: $reason) { id status } }`,
-  close: /* GraphQL */ `mutation Close($id: ID!, $reason: String!) { closeAccount(id: $id, reason: $reason) { id status } }`,
-  deposit: /* GraphQL */ `mutation Deposit($input: DepositInput!) {
-    deposit(input: $input) { replayed transaction { id kind amount { amount currency } } }
-  }`,
-  withdraw: /* GraphQL */ `mutation Withdraw($input: WithdrawInput!) {
-    withdraw(input: $input) { replayed transaction { id kind amount { amount currency } } }
-  }`,
-  transfer: /* GraphQL */ `mutation Transfer($input: TransferInput!) {
-    transfer(input: $input) { replayed transaction { id kind amount { amount currency } reference } }
-  }`,
-  reverse: /* GraphQL */ `mutation Reverse($id: ID!, $reason: String!, $key: String!) {
-    reverseTransaction(id: $id, reason: $reason, idempotencyKey: $key) {
-      replayed transaction { id kind amount { amount } reverses { id } postings { amount { amount } } }
-    }
-  }`,
-  authorize: /* GraphQL */ `mutation Authorize($input: TransferInput!) {
-    authorizeTransfer(input: $input) { replayed hold { id status amount { amount } expiresAt } }
-  }`,
-  capture: /* GraphQL */ `mutation Capture($input: CaptureInput!) {
-    captureTransfer(input: $input) { replayed transaction { id kind amount { amount } } }
-  }`,
-  void: /* GraphQL */ `mutation Void($holdId: ID!, $key: String!) {
-    voidTransfer(holdId: $holdId, idempotencyKey: $key) { replayed hold { id status } }
-  }`,
-  balances: /* GraphQL */ `query Balances($id: ID!) {
-    account(id: $id) { id status balance { amount currency } availableBalance { amount } }
-  }`,
-} as const;
+// Ledger journeys through the router: the documents live in ledger-ops.ts (importing them loads no service code).
+export { LEDGER_OPS } from "./ledger-ops.js";
 
 /** Postgres-side invariants of the ledger: conservation, running balances, limits. Empty when all hold. */
 export async function ledgerInvariantViolations(query: (sql: string) => Promise<{ rows: any[] }>): Promise<string[]> {
