@@ -2,12 +2,14 @@
 // Defer20220824Handler) and urql (fetchExchange) each receive a deferred dashboard, balances first and the
 // history after, over multipart/mixed (deferSpec=20220824). The same query from a client that does not take
 // multipart gets the whole result in one JSON response; authentication applies as to any query.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { Defer20220824Handler } from "@apollo/client/incremental";
 import { Client as UrqlClient, fetchExchange } from "@urql/core";
-import { createTestDatabase, createTokenKey, graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { newCustomer } from "./support/customers.js";
+import { useSharedPlatform } from "./support/platform.js";
+import { graphql } from "./support/stack.js";
 
 const DASHBOARD = `query Dashboard {
   me {
@@ -30,31 +32,13 @@ interface Account {
 }
 type Dashboard = { me: { accounts: Account[] } };
 
-let database: TestDatabase;
-let stack: Stack;
+// The run's shared platform: the dashboard is a customer of this suite's own (two accounts with history).
+const platform = useSharedPlatform();
 let token: string;
 let whole: Dashboard;
 
-before(async () => {
-  database = await createTestDatabase();
-  const key = await createTokenKey();
-  stack = await startStack({ DATABASE_URL: database.url, JWT_PRIVATE_KEY: key.pem });
-  token = await login(stack.routerUrl, "alice@demo.bank");
-  // The same dashboard without incremental delivery: what every client must end up with.
-  const { body } = await graphql<Dashboard>(stack.routerUrl, DASHBOARD, {}, token);
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  whole = body.data!;
-  assert.ok(whole.me.accounts.length > 0 && whole.me.accounts.some((account) => (account.transactions?.edges.length ?? 0) > 0), "alice's demo accounts have history");
-});
-
-after(async () => {
-  const code = await stack?.stop();
-  await database?.drop();
-  assert.equal(code, 0, "the platform stops cleanly");
-});
-
 const post = (accept: string, authorization: string | undefined, body: unknown) =>
-  fetch(stack.routerUrl, { method: "POST", headers: { accept, "content-type": "application/json", ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+  fetch(platform.routerUrl, { method: "POST", headers: { accept, "content-type": "application/json", ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
 
 /** The JSON parts of a multipart/mixed body with boundary `-`. */
 function parts(text: string): Record<string, unknown>[] {
@@ -75,6 +59,16 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 }
 
 describe("@defer over multipart/mixed", () => {
+  before(async () => {
+    const history = { deposits: ["100.00", "20.00", "3.00"] };
+    token = (await newCustomer(platform, "Dana Defer", [history, { ...history, type: "SAVINGS" }])).token;
+    // The same dashboard without incremental delivery: what every client must end up with.
+    const { body } = await graphql<Dashboard>(platform.routerUrl, DASHBOARD, {}, token);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    whole = body.data!;
+    assert.ok(whole.me.accounts.length === 2 && whole.me.accounts.every((account) => account.transactions?.edges.length === 3), "the customer's accounts have history");
+  });
+
   test("the wire format: balances in the first part (hasNext), the history in labelled incremental items", async () => {
     const response = await post("multipart/mixed;deferSpec=20220824,application/json", `Bearer ${token}`, { query: DASHBOARD });
     assert.equal(response.status, 200);
@@ -140,7 +134,7 @@ describe("@defer over multipart/mixed", () => {
 
   test("Apollo Client (HttpLink, Defer20220824Handler) shows balances first, then the history", async () => {
     const apollo = new ApolloClient({
-      link: new HttpLink({ uri: stack.routerUrl, headers: { authorization: `Bearer ${token}` } }),
+      link: new HttpLink({ uri: platform.routerUrl, headers: { authorization: `Bearer ${token}` } }),
       cache: new InMemoryCache(),
       incrementalHandler: new Defer20220824Handler(),
     });
@@ -171,7 +165,7 @@ describe("@defer over multipart/mixed", () => {
 
   test("urql (fetchExchange, POST) shows balances first, then the history", async () => {
     const urql = new UrqlClient({
-      url: stack.routerUrl,
+      url: platform.routerUrl,
       exchanges: [fetchExchange],
       preferGetMethod: false,
       fetchOptions: { headers: { authorization: `Bearer ${token}` } },
@@ -184,7 +178,7 @@ describe("@defer over multipart/mixed", () => {
 
   test("urql with its default GET (and the CSRF preflight header) gets the same incremental result", async () => {
     const urql = new UrqlClient({
-      url: stack.routerUrl,
+      url: platform.routerUrl,
       exchanges: [fetchExchange],
       fetchOptions: { headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } },
       fetch: (input, init) => {
