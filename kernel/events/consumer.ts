@@ -6,10 +6,12 @@
 // fails, the events before it are committed without it, the failing one is retried alone with exponential
 // backoff (after `maxAttempts` it moves to the group's dead-letter stream, from which it can be listed and
 // replayed), and the rest follow. Entries left pending by a crashed consumer are claimed by another after
-// `claimIdleMs`.
+// `claimIdleMs`. The transactions run on kernel/db.ts's raw pg pool (withSqlTransaction): a Prisma interactive
+// transaction and its raw statements cost several times the CPU, paid for every event (bench:ledger profile).
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { Prisma, type PrismaClient } from "../db.js";
+import type pg from "pg";
+import { rawPoolOf, withSqlTransaction, type PrismaClient, type SqlTransaction } from "../db.js";
 import type { Logger } from "../logger.js";
 import { eventAgeSeconds, processEventMetrics, type EventMetrics } from "./metrics.js";
 import { EventSchemaError, type ConsumerDomain, type DefinitionMap, type EventOf, type EventRegistry, type StreamDomain } from "./registry.js";
@@ -22,7 +24,14 @@ export const PROCESSED_EVENT_TABLES: Readonly<Record<ConsumerDomain, string>> = 
   reporting: `"reporting"."processed_events"`,
 };
 
-export type ConsumerTx = Prisma.TransactionClient;
+/**
+ * What a handler runs its statements on: the batch's open transaction (kernel/db.ts SqlTransaction), and
+ * `afterCommit` for work that must wait until the transaction committed (e.g. pushing what it created live).
+ */
+export interface ConsumerTx extends SqlTransaction {
+  /** Runs `callback` once the batch's transaction has committed (never when it rolls back). */
+  afterCommit(callback: () => Promise<void> | void): void;
+}
 
 /** What a handler receives besides the event: the delivery's transport metadata. */
 export interface DeliveryInfo {
@@ -57,7 +66,10 @@ export interface EventConsumerOptions<Defs extends DefinitionMap, Domain extends
   group: string;
   /** This instance's name within the group (default: host, pid and a random suffix). */
   consumerName?: string;
-  prisma: Pick<PrismaClient, "$transaction">;
+  /** The database: the raw pg pool of kernel/db.ts's createDatabase ... */
+  pool?: pg.Pool;
+  /** ... or the PrismaClient createDatabase made (its pool is used; kept for callers that hold only the client). */
+  prisma?: PrismaClient;
   handlers: EventHandlers<Defs, Domain>;
   logger: Logger;
   /** Attempts before an entry is dead-lettered (deliveries to crashed consumers count as attempts). */
@@ -70,7 +82,7 @@ export interface EventConsumerOptions<Defs extends DefinitionMap, Domain extends
   blockMs?: number;
   /** A new group starts at the beginning of the retained stream (default) or only sees new events. */
   startFrom?: "beginning" | "latest";
-  /** Database transaction timeout for one handler. */
+  /** Database transaction timeout for one batch (each statement's statement_timeout too). */
   handlerTimeoutMs?: number;
   /**
    * Events this returns false for are acknowledged as `ignored` without a database transaction (e.g. logins
@@ -152,6 +164,8 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
   const blockMs = options.blockMs ?? 2_000;
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 15_000;
   const handlers = options.handlers as Record<string, EventHandler<Defs, keyof Defs & string> | undefined>;
+  const pool = options.pool ?? (options.prisma && rawPoolOf(options.prisma));
+  if (!pool) throw new Error("an event consumer needs the pg pool of kernel/db.ts (pool, or the prisma client createDatabase made)");
 
   let running = false;
   let abort = new AbortController();
@@ -186,9 +200,13 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
    */
   async function applyTogether(items: readonly Handled[]): Promise<Outcome[]> {
     let current = -1;
+    const committed: (() => Promise<void> | void)[] = [];
+    let outcomes: Outcome[];
     try {
-      return await options.prisma.$transaction(
-        async (tx) => {
+      outcomes = await withSqlTransaction(
+        pool!,
+        async (sql) => {
+          const tx: ConsumerTx = { ...sql, afterCommit: (callback) => void committed.push(callback) };
           const fresh = await recordProcessed(tx, items);
           const outcomes: Outcome[] = [];
           for (const [index, item] of items.entries()) {
@@ -205,21 +223,25 @@ export function createEventConsumer<Defs extends DefinitionMap, Domain extends S
           }
           return outcomes;
         },
-        { timeout: handlerTimeoutMs, maxWait: handlerTimeoutMs },
+        { timeoutMs: handlerTimeoutMs },
       );
     } catch (error) {
       if (current >= 0) throw new HandlerFailure(current, error);
       throw error;
     }
+    for (const callback of committed) await callback();
+    return outcomes;
   }
 
   /** Inserts the batch's processed-events rows; returns the ids that were new (lower case). */
   async function recordProcessed(tx: ConsumerTx, items: readonly Handled[]): Promise<Set<string>> {
-    const rows = await tx.$queryRaw<{ event_id: string }[]>`
-      INSERT INTO ${Prisma.raw(table)} ("consumer", "event_id", "event_type")
-      SELECT ${group}, "id", "type" FROM unnest(${items.map((item) => item.event.id)}::uuid[], ${items.map((item) => item.type)}::text[]) AS e("id", "type")
-      ON CONFLICT DO NOTHING
-      RETURNING "event_id"::text`;
+    const { rows } = await tx.query<{ event_id: string }>(
+      `INSERT INTO ${table} ("consumer", "event_id", "event_type")
+       SELECT $1, "id", "type" FROM unnest($2::uuid[], $3::text[]) AS e("id", "type")
+       ON CONFLICT DO NOTHING
+       RETURNING "event_id"::text`,
+      [group, items.map((item) => item.event.id), items.map((item) => item.type)],
+    );
     return new Set(rows.map((row) => row.event_id.toLowerCase()));
   }
 

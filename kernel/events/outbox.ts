@@ -1,7 +1,7 @@
 // The outbox writer: an event is a row in the producing domain's `outbox_events` table, written with the
 // transaction client of the change itself, so the event exists if and only if the change committed.
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "../db.js";
+import { Prisma } from "../db.js";
 import { domainOfEventType, type DefinitionMap, type EventActor, type EventEnvelope, type EventRegistry, type PayloadOf, type ProducerDomain } from "./registry.js";
 
 /** The outbox table of each producing domain (fixed identifiers: never built from input). */
@@ -37,8 +37,13 @@ export interface NewEvent<Type extends string, Payload> {
   id?: string;
 }
 
-/** The handle of an open database transaction (`prisma.$transaction(async (tx) => ...)`). */
-export type OutboxTx = Pick<PrismaClient, "$executeRaw">;
+/**
+ * The handle of an open database transaction: a Prisma one (`prisma.$transaction(async (tx) => ...)`) or one
+ * of the raw pool (kernel/db.ts withSqlTransaction); only its `$executeRaw` is used.
+ */
+export interface OutboxTx {
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): PromiseLike<number>;
+}
 
 /**
  * Writes an event to `domain`'s outbox inside the caller's transaction. Call it after the change it

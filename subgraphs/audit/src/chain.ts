@@ -141,45 +141,68 @@ export interface AuditEventInput {
  */
 export async function appendAuditEvent(db: Pick<AuditDb, "$transaction">, input: AuditEventInput): Promise<AuditEvent> {
   return db.$transaction(
-    (tx) => appendAuditEventInTransaction(tx, input),
+    (tx) => appendAuditEventInTransaction({ query: async (text, values) => ({ rows: await tx.$queryRawUnsafe(text, ...(values ?? [])) }) }, input),
     // Appends queue on the lock; give them room beyond Prisma's 2 s / 5 s defaults under bursts.
     { maxWait: 10_000, timeout: 15_000 },
   );
 }
 
+/** The stored columns of a record, as text (the same from the pg driver and from Prisma). */
+const RECORD_COLUMNS = `"sequence"::text AS "sequence", "id"::text AS "id", "occurred_at" AS "occurredAt", "actor_id"::text AS "actorId",
+  "actor_role" AS "actorRole", "session_id"::text AS "sessionId", "action", "entity_type" AS "entityType", "entity_id" AS "entityId",
+  "outcome"::text AS "outcome", "error_code" AS "errorCode", "request_id" AS "requestId", "client_ip" AS "clientIp",
+  "user_agent" AS "userAgent", "source", "details", "prev_hash" AS "prevHash", "hash"`;
+
 /**
  * The same, inside the caller's transaction (the event consumer's, which also records the event as
- * processed): the advisory lock is held until that transaction ends, so the chain stays linear.
+ * processed): the advisory lock is held until that transaction ends, so the chain stays linear. Raw
+ * statements (`query` of kernel/db.ts's SqlTransaction): every audited mutation comes here through the audit
+ * consumer, and a Prisma model query costs several times the CPU (bench:ledger profile).
  */
 export async function appendAuditEventInTransaction(tx: AuditTx, input: AuditEventInput): Promise<AuditEvent> {
   const content = auditContentOf(input);
   const id = input.id?.toLowerCase();
   if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`;
-  // After the lock (a statement of its own: its snapshot must be taken once the lock is held), one raw
-  // statement for the repeat check and the chain's end: every audited mutation comes here through the audit
-  // consumer, and each model query would cost a query-compiler pass.
-  const [state] = await tx.$queryRaw<{ repeated: boolean; sequence: bigint | null; hash: string | null }[]>`
-    SELECT ${id ?? null}::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM "audit"."audit_events" WHERE "id" = ${id ?? null}::uuid) AS repeated,
-           latest."sequence", latest."hash"
-      FROM (SELECT 1) AS one
-      LEFT JOIN LATERAL (SELECT "sequence", "hash" FROM "audit"."audit_events" ORDER BY "sequence" DESC LIMIT 1) AS latest ON true`;
-  if (state!.repeated) {
-    const existing = await tx.auditEvent.findUnique({ where: { id } });
-    if (existing) return existing;
+  // A row of its own (not the void result), so the same text runs through Prisma (appendAuditEvent).
+  await tx.query(`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+  // After the lock (a statement of its own: its snapshot must be taken once the lock is held), one statement
+  // for the repeat (the whole record, when the id is already there) and the chain's end.
+  const { rows } = await tx.query<{ repeated: boolean; sequence: string | null; hash: string | null }>(
+    `SELECT false AS repeated, latest."sequence"::text AS "sequence", latest."hash"
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT "sequence", "hash" FROM "audit"."audit_events" ORDER BY "sequence" DESC LIMIT 1) AS latest ON true
+     UNION ALL
+     SELECT true, NULL, NULL FROM "audit"."audit_events" WHERE $1::uuid IS NOT NULL AND "id" = $1::uuid`,
+    [id ?? null],
+  );
+  if (rows.some((row) => row.repeated)) {
+    const existing = await tx.query<StoredRecord>(`SELECT ${RECORD_COLUMNS} FROM "audit"."audit_events" WHERE "id" = $1::uuid`, [id]);
+    if (existing.rows[0]) return recordOf(existing.rows[0]);
   }
-  const latest = state!.sequence === null ? null : { sequence: BigInt(state!.sequence), hash: state!.hash! };
+  const end = rows.find((row) => !row.repeated)!;
+  const latest = end.sequence === null ? null : { sequence: BigInt(end.sequence), hash: end.hash! };
   // The id is chosen here (not by the column default) because the hash covers it too.
   const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
   const prevHash = latest?.hash ?? GENESIS_HASH;
-  return tx.auditEvent.create({
-    data: {
-      ...record,
-      details: record.details as Prisma.InputJsonObject,
-      prevHash,
-      hash: computeAuditHash(prevHash, record),
-    },
-  });
+  const hash = computeAuditHash(prevHash, record);
+  await tx.query(
+    `INSERT INTO "audit"."audit_events" ("sequence", "id", "occurred_at", "actor_id", "actor_role", "session_id", "action", "entity_type",
+       "entity_id", "outcome", "error_code", "request_id", "client_ip", "user_agent", "source", "details", "prev_hash", "hash")
+     VALUES ($1::bigint, $2::uuid, $3::timestamptz, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::"audit"."AuditOutcome", $11, $12, $13, $14, $15, $16::jsonb, $17, $18)`,
+    [
+      String(record.sequence), record.id, record.occurredAt.toISOString(), record.actorId, record.actorRole, record.sessionId, record.action,
+      record.entityType, record.entityId, record.outcome, record.errorCode, record.requestId, record.clientIp, record.userAgent, record.source,
+      JSON.stringify(record.details), prevHash, hash,
+    ],
+  );
+  return { ...record, details: record.details as AuditEvent["details"], prevHash, hash };
+}
+
+/** A stored record as RECORD_COLUMNS selects it. */
+type StoredRecord = Omit<AuditEvent, "sequence" | "occurredAt"> & { sequence: string; occurredAt: Date | string };
+
+function recordOf(row: StoredRecord): AuditEvent {
+  return { ...row, sequence: BigInt(row.sequence), occurredAt: new Date(row.occurredAt) };
 }
 
 /** Validates and normalizes an input into exactly what will be stored, so the hash matches a re-read. */

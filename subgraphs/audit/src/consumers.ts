@@ -113,7 +113,7 @@ const HANDLERS: { [Source in (typeof AUDIT_SOURCES)[number]]: EventHandlers<Sour
 
 export function createAuditConsumers(options: {
   transport: EventTransport;
-  prisma: Pick<PrismaClient, "$transaction">;
+  prisma: PrismaClient;
   logger: Logger;
   config: EventsConfig;
 }): Record<(typeof AUDIT_SOURCES)[number], EventConsumer> {

@@ -1,6 +1,12 @@
-import type { Prisma, PrismaClient } from "#kernel/db.js";
+import type pg from "pg";
+import type { PrismaClient } from "#kernel/db.js";
 
 /** The audit domain sees only its own table. */
 export type AuditDb = Pick<PrismaClient, "auditEvent" | "$transaction">;
-/** Inside a transaction (the consumer's, or appendAuditEvent's own). */
-export type AuditTx = Pick<Prisma.TransactionClient, "auditEvent" | "$executeRaw" | "$queryRaw">;
+/**
+ * Inside a transaction (the consumer's, or appendAuditEvent's own): parameterised statements, as the
+ * SqlTransaction of kernel/db.ts runs them.
+ */
+export interface AuditTx {
+  query<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}

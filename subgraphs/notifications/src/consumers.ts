@@ -46,14 +46,16 @@ interface RecipientSettings {
  * one statement on the consumer's transaction (the hot path: every posted transfer comes here).
  */
 async function recipientSettings(tx: ConsumerTx, userIds: string[], withThresholds: boolean): Promise<RecipientSettings> {
-  const rows = await tx.$queryRaw<
-    { what: string; user_id: string; kind: string | null; in_app: boolean | null; email: boolean | null; webhook: boolean | null; threshold: string | null; currency: string | null }[]
-  >`
-    SELECT 'p' AS what, user_id::text AS user_id, kind, in_app, email, webhook, NULL::text AS threshold, NULL::text AS currency
-      FROM "notifications"."notification_preferences" WHERE user_id = ANY(${userIds}::uuid[])
-    UNION ALL
-    SELECT 's', user_id::text, NULL, NULL, NULL, NULL, large_transaction_threshold_minor::text, large_transaction_currency::text
-      FROM "notifications"."notification_settings" WHERE ${withThresholds} AND user_id = ANY(${userIds}::uuid[])`;
+  const { rows } = await tx.query<
+    { what: string; user_id: string; kind: string | null; in_app: boolean | null; email: boolean | null; webhook: boolean | null; threshold: string | null; currency: string | null }
+  >(
+    `SELECT 'p' AS what, user_id::text AS user_id, kind, in_app, email, webhook, NULL::text AS threshold, NULL::text AS currency
+       FROM "notifications"."notification_preferences" WHERE user_id = ANY($1::uuid[])
+     UNION ALL
+     SELECT 's', user_id::text, NULL, NULL, NULL, NULL, large_transaction_threshold_minor::text, large_transaction_currency::text
+       FROM "notifications"."notification_settings" WHERE $2 AND user_id = ANY($1::uuid[])`,
+    [userIds, withThresholds],
+  );
   const settings: RecipientSettings = { preferences: new Map(), thresholds: new Map() };
   for (const row of rows) {
     if (row.what === "p") settings.preferences.set(`${row.user_id}|${row.kind}`, { inApp: row.in_app!, email: row.email!, webhook: row.webhook! });
@@ -96,40 +98,47 @@ async function deliver(tx: ConsumerTx, items: Delivered[], large?: LargeCheck): 
   if (inApp.length === 0) return;
   // The unique (event_id, user_id, kind) index makes a repeated insert add nothing. created_at is the insert's
   // own time: the events of a batch share one transaction, whose now() is the same for all of them.
-  const created = await tx.$queryRaw<Notification[]>`
-    INSERT INTO "notifications"."notifications" (id, user_id, kind, title, body, event_id, transaction_id, created_at)
-    SELECT n.id, n.user_id, n.kind, n.title, n.body, n.event_id, n.transaction_id, clock_timestamp()
-      FROM unnest(${inApp.map(() => randomUUID())}::uuid[], ${inApp.map((item) => item.userId)}::uuid[],
-                  ${inApp.map((item) => item.rendered.kind)}::text[], ${inApp.map((item) => item.rendered.title)}::text[],
-                  ${inApp.map((item) => item.rendered.body)}::text[], ${inApp.map((item) => item.eventId)}::uuid[],
-                  ${inApp.map((item) => item.transactionId ?? null)}::uuid[])
-           WITH ORDINALITY AS n(id, user_id, kind, title, body, event_id, transaction_id, position)
-     ORDER BY n.position
-    ON CONFLICT DO NOTHING
-    RETURNING id::text AS "id", user_id::text AS "userId", kind, title, body, read_at AS "readAt", created_at AS "createdAt",
-              event_id::text AS "eventId", transaction_id::text AS "transactionId"`;
-  createdIn.get(tx)?.push(...created);
+  const { rows: created } = await tx.query<Notification>(
+    `INSERT INTO "notifications"."notifications" (id, user_id, kind, title, body, event_id, transaction_id, created_at)
+     SELECT n.id, n.user_id, n.kind, n.title, n.body, n.event_id, n.transaction_id, clock_timestamp()
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[])
+            WITH ORDINALITY AS n(id, user_id, kind, title, body, event_id, transaction_id, position)
+      ORDER BY n.position
+     ON CONFLICT DO NOTHING
+     RETURNING id::text AS "id", user_id::text AS "userId", kind, title, body, read_at AS "readAt", created_at AS "createdAt",
+               event_id::text AS "eventId", transaction_id::text AS "transactionId"`,
+    [
+      inApp.map(() => randomUUID()), inApp.map((item) => item.userId), inApp.map((item) => item.rendered.kind),
+      inApp.map((item) => item.rendered.title), inApp.map((item) => item.rendered.body), inApp.map((item) => item.eventId),
+      inApp.map((item) => item.transactionId ?? null),
+    ],
+  );
+  if (created.length > 0) createdIn.get(tx)?.push(...created);
 }
 
-/** Rows created in each consumer transaction, published live once it commits (see publishingAfterCommit). */
+/** Rows created in each consumer transaction (by the handle its handlers get), published once it commits. */
 const createdIn = new WeakMap<ConsumerTx, Notification[]>();
 
 /**
- * The consumers' `prisma`, wrapped: each transaction collects the notifications it creates, and they are
- * handed to `onCommitted` only after the commit (never for a rolled-back or duplicate delivery).
+ * The handlers, wrapped: each consumer transaction collects the notifications it creates, and they are handed
+ * to `onCommitted` only after the commit (never for a rolled-back or duplicate delivery).
  */
-function publishingAfterCommit(prisma: PrismaClient, onCommitted: (rows: Notification[]) => Promise<void>): Pick<PrismaClient, "$transaction"> {
-  return {
-    $transaction: (async (fn: (tx: ConsumerTx) => Promise<unknown>, options?: { timeout?: number; maxWait?: number }) => {
+function publishingAfterCommit<Handlers extends Record<string, ((event: never, tx: ConsumerTx, delivery: never) => Promise<void>) | undefined>>(
+  handlers: Handlers,
+  onCommitted: ((rows: Notification[]) => Promise<void>) | undefined,
+): Handlers {
+  if (!onCommitted) return handlers;
+  const collecting = (tx: ConsumerTx) => {
+    if (!createdIn.has(tx)) {
       const rows: Notification[] = [];
-      const result = await prisma.$transaction(async (tx) => {
-        createdIn.set(tx, rows);
-        return fn(tx);
-      }, options);
-      if (rows.length > 0) await onCommitted(rows);
-      return result;
-    }) as PrismaClient["$transaction"],
+      createdIn.set(tx, rows);
+      tx.afterCommit(() => (rows.length > 0 ? onCommitted(rows) : undefined));
+    }
+    return tx;
   };
+  return Object.fromEntries(
+    Object.entries(handlers).map(([type, handler]) => [type, handler && ((event: never, tx: ConsumerTx, delivery: never) => handler(event, collecting(tx), delivery))]),
+  ) as Handlers;
 }
 
 const ledgerHandlers: EventHandlers<"ledger"> = {
@@ -229,17 +238,17 @@ export function createNotificationConsumers(options: {
     transport: options.transport,
     domain: "notifications" as const,
     group: NOTIFICATIONS_GROUP,
-    prisma: options.onCommitted ? publishingAfterCommit(options.prisma, options.onCommitted) : options.prisma,
+    prisma: options.prisma,
     logger: options.logger,
     ...consumerSettings(options.config),
   };
   return {
-    ledger: createEventConsumer({ ...common, source: "ledger", handlers: ledgerHandlers }),
-    accounts: createEventConsumer({ ...common, source: "accounts", handlers: accountsHandlers }),
+    ledger: createEventConsumer({ ...common, source: "ledger", handlers: publishingAfterCommit(ledgerHandlers, options.onCommitted) }),
+    accounts: createEventConsumer({ ...common, source: "accounts", handlers: publishingAfterCommit(accountsHandlers, options.onCommitted) }),
     users: createEventConsumer({
       ...common,
       source: "users",
-      handlers: usersHandlers,
+      handlers: publishingAfterCommit(usersHandlers, options.onCommitted),
       // Most logins are from known devices: nothing to store, so no database transaction for them.
       relevant: (event) => event.type !== "users.login.succeeded" || event.payload.newDevice,
     }),
