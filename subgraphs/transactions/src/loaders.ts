@@ -1,9 +1,11 @@
 import DataLoader from "dataloader";
+import type pg from "pg";
 import { loadByIds, loadGroupedByIds } from "#kernel/batch.js";
-import { Prisma } from "#kernel/db.js";
+import { Prisma, rawPoolOf } from "#kernel/db.js";
 import type { Hold, LedgerAccount, LedgerTransaction } from "#kernel/generated/prisma/client.js";
 import { encodePostingCursor, type PageRequest } from "./cursors.js";
 import type { LedgerDb } from "./db.js";
+import type { LedgerPool } from "./ledger-sql.js";
 import type { PostingView, TransactionConnectionView, TransactionView } from "./mappers.js";
 
 export interface HistoryFilter {
@@ -38,19 +40,29 @@ export interface LedgerLoaders {
 
 const MAX_ID = "9223372036854775807";
 
+/** A history row as the pg driver returns it (int8 as text). */
 interface HistoryRow {
-  ord: bigint;
-  posting_id: bigint;
+  ord: string;
+  posting_id: string;
   account_id: string;
   currency: string;
-  amount_minor: bigint;
-  balance_after_minor: bigint;
+  amount_minor: string;
+  balance_after_minor: string;
   transaction_id: string;
   kind: TransactionView["kind"];
-  transaction_amount_minor: bigint;
+  transaction_amount_minor: string;
   reference: string | null;
   reverses_id: string | null;
   created_at: Date;
+}
+
+/**
+ * The rows of a `Prisma.sql` statement, run on the raw pg pool: the reads behind every money movement and
+ * every balance cost a fraction of Prisma's `$queryRaw` CPU there (bench:ledger profile). int8 and numeric
+ * columns arrive as strings.
+ */
+async function rawRows<Row extends pg.QueryResultRow>(pool: LedgerPool, sql: Prisma.Sql): Promise<Row[]> {
+  return (await pool.query<Row>(sql.text, sql.values)).rows;
 }
 
 function groupSignature(key: HistoryKey): string {
@@ -63,7 +75,7 @@ function groupSignature(key: HistoryKey): string {
  * (the dashboard: one): each key becomes a row of an unnest() and a LATERAL index scan on
  * (account_id, id) fetches size+1 postings for it.
  */
-async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<TransactionConnectionView[]> {
+async function loadHistoryGroup(pool: LedgerPool, keys: HistoryKey[]): Promise<TransactionConnectionView[]> {
   const [sample] = keys;
   const newer = sample!.page.direction === "newer";
   const { from, to, kinds } = sample!.filter;
@@ -79,7 +91,7 @@ async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<Trans
     ...(kinds ? [Prisma.sql`t.kind::text = ANY(${kinds}::text[])`] : []),
   ];
   const order = newer ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  const rows = await db.$queryRaw<HistoryRow[]>(Prisma.sql`
+  const rows = await rawRows<HistoryRow>(pool, Prisma.sql`
     SELECT k.ord, h.posting_id, h.account_id::text AS account_id, h.currency, h.amount_minor, h.balance_after_minor,
            h.transaction_id::text AS transaction_id, h.kind::text AS kind, h.transaction_amount_minor, h.reference,
            h.reverses_id::text AS reverses_id, h.created_at
@@ -107,12 +119,12 @@ async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<Trans
     // Pages are always newest first; a backward page was read oldest first.
     const page = newer ? found.slice(0, key.page.size).reverse() : found.slice(0, key.page.size);
     const edges = page.map((row) => ({
-      cursor: encodePostingCursor(row.posting_id),
+      cursor: encodePostingCursor(BigInt(row.posting_id)),
       transaction: {
         id: row.transaction_id,
         kind: row.kind,
         currency: row.currency,
-        amountMinor: row.transaction_amount_minor,
+        amountMinor: BigInt(row.transaction_amount_minor),
         reference: row.reference,
         reversesId: row.reverses_id,
         createdAt: row.created_at,
@@ -120,8 +132,8 @@ async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<Trans
       posting: {
         accountId: row.account_id,
         currency: row.currency,
-        amountMinor: row.amount_minor,
-        balanceAfterMinor: row.balance_after_minor,
+        amountMinor: BigInt(row.amount_minor),
+        balanceAfterMinor: BigInt(row.balance_after_minor),
       },
     }));
     return {
@@ -136,7 +148,7 @@ async function loadHistoryGroup(db: LedgerDb, keys: HistoryKey[]): Promise<Trans
   });
 }
 
-async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Promise<TransactionConnectionView[]> {
+async function loadHistoryPages(pool: LedgerPool, keys: readonly HistoryKey[]): Promise<TransactionConnectionView[]> {
   const groups = new Map<string, number[]>();
   keys.forEach((key, index) => {
     const signature = groupSignature(key);
@@ -147,33 +159,43 @@ async function loadHistoryPages(db: LedgerDb, keys: readonly HistoryKey[]): Prom
   const results = new Array<TransactionConnectionView>(keys.length);
   await Promise.all(
     [...groups.values()].map(async (indexes) => {
-      const pages = await loadHistoryGroup(db, indexes.map((index) => keys[index]!));
+      const pages = await loadHistoryGroup(pool, indexes.map((index) => keys[index]!));
       indexes.forEach((index, position) => (results[index] = pages[position]!));
     }),
   );
   return results;
 }
 
-/**
- * Ledger accounts by a condition, as the Prisma model. Raw SQL: every money movement looks its accounts up
- * first, and a model query costs a query-compiler pass (WASM) per call on that hot path (bench:ledger profile).
- */
-function selectLedgerAccounts(db: LedgerDb, where: Prisma.Sql): Promise<LedgerAccount[]> {
-  return db.$queryRaw<LedgerAccount[]>(Prisma.sql`
+type Stored<Model, BigIntField extends keyof Model> = Omit<Model, BigIntField> & { [Field in BigIntField]: string };
+
+/** Ledger accounts by a condition, as the Prisma model (every money movement looks its accounts up first). */
+async function selectLedgerAccounts(pool: LedgerPool, where: Prisma.Sql): Promise<LedgerAccount[]> {
+  const rows = await rawRows<Stored<LedgerAccount, "balanceMinor" | "overdraftLimitMinor" | "version" | "pendingDebitsMinor">>(pool, Prisma.sql`
     SELECT id::text AS id, kind::text AS kind, owner_id::text AS "ownerId", number, currency, balance_minor AS "balanceMinor",
            overdraft_limit_minor AS "overdraftLimitMinor", status::text AS status, status_version AS "statusVersion",
            version, pending_debits_minor AS "pendingDebitsMinor", created_at AS "createdAt"
       FROM ledger.ledger_accounts WHERE ${where}`);
+  return rows.map((row) => ({
+    ...row,
+    balanceMinor: BigInt(row.balanceMinor),
+    overdraftLimitMinor: BigInt(row.overdraftLimitMinor),
+    version: BigInt(row.version),
+    pendingDebitsMinor: BigInt(row.pendingDebitsMinor),
+  }));
 }
 
-/** Built per request, so nothing leaks between callers and every list-to-entity hop is batched. */
-export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
+/**
+ * Built per request, so nothing leaks between callers and every list-to-entity hop is batched. The hot reads
+ * (accounts, active holds, history) go to `pool`: by default the pg pool `db` was created on (kernel/db.ts).
+ */
+export function createLedgerLoaders(db: LedgerDb, pool: LedgerPool | undefined = rawPoolOf(db)): LedgerLoaders {
+  if (!pool) throw new Error("createLedgerLoaders needs the pg pool of kernel/db.ts");
   return {
     ledgerAccountById: new DataLoader((ids) =>
-      loadByIds(ids, (valid) => selectLedgerAccounts(db, Prisma.sql`id = ANY(${valid}::uuid[])`), (row) => row.id),
+      loadByIds(ids, (valid) => selectLedgerAccounts(pool, Prisma.sql`id = ANY(${valid}::uuid[])`), (row) => row.id),
     ),
     ledgerAccountByNumber: new DataLoader(async (numbers) => {
-      const rows = await selectLedgerAccounts(db, Prisma.sql`number = ANY(${[...numbers]}::text[])`);
+      const rows = await selectLedgerAccounts(pool, Prisma.sql`number = ANY(${[...numbers]}::text[])`);
       const byNumber = new Map(rows.map((row) => [row.number, row]));
       return numbers.map((number) => byNumber.get(number) ?? null);
     }),
@@ -208,18 +230,20 @@ export function createLedgerLoaders(db: LedgerDb): LedgerLoaders {
     activeHoldsByAccount: new DataLoader((ids) =>
       loadGroupedByIds(
         ids,
-        async (valid) =>
-          db.$queryRaw<Hold[]>(Prisma.sql`
+        async (valid) => {
+          const rows = await rawRows<Stored<Hold, "amountMinor" | "capturedMinor">>(pool, Prisma.sql`
             SELECT id::text AS "id", account_id::text AS "accountId", to_account_id::text AS "toAccountId", currency,
                    amount_minor AS "amountMinor", reference, status::text AS status, captured_minor AS "capturedMinor",
                    initiated_by::text AS "initiatedBy", created_at AS "createdAt", expires_at AS "expiresAt", settled_at AS "settledAt"
               FROM ledger.holds
              WHERE account_id = ANY(${valid}::uuid[]) AND status = 'PENDING' AND expires_at > clock_timestamp()
-             ORDER BY created_at, id`),
+             ORDER BY created_at, id`);
+          return rows.map((row) => ({ ...row, amountMinor: BigInt(row.amountMinor), capturedMinor: row.capturedMinor === null ? null : BigInt(row.capturedMinor) }));
+        },
         (row) => row.accountId,
       ),
     ),
-    historyPage: new DataLoader((keys) => loadHistoryPages(db, keys), {
+    historyPage: new DataLoader((keys) => loadHistoryPages(pool, keys), {
       cacheKeyFn: (key) =>
         [key.accountId, groupSignature(key), key.page.size, key.page.cursor ?? "", key.filter.minMinor ?? ""].join("|"),
     }),

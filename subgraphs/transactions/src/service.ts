@@ -41,7 +41,7 @@ export async function startTransactionsService(config: TransactionsConfig, datab
     database: db,
     createContext: (base, prisma) => {
       ledgerDb ??= prisma;
-      return { ...base, db: prisma, pool: db.pool, loaders: createLedgerLoaders(prisma), numberLookups, holdTtlSeconds: config.HOLD_TTL_SECONDS };
+      return { ...base, db: prisma, pool: db.pool, loaders: createLedgerLoaders(prisma, db.pool), numberLookups, holdTtlSeconds: config.HOLD_TTL_SECONDS };
     },
   });
   // Idempotency keys older than the retention period are purged hourly (any replica may do it: the
