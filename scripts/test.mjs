@@ -2,20 +2,21 @@
 // a process of its own. Integration tests need the Postgres and Redis of this machine (TEST_POSTGRES_URL,
 // TEST_REDIS_URL). While the type-check runs, the run's shared platform starts (test/support/platform.ts:
 // for the suites that use `useSharedPlatform()`; building the migrated template database on the way), so
-// no test file waits for either. The platform's processes run from bundles built at the start of the run
-// (test/support/platform-bundle.mjs; TEST_PLATFORM_FROM_SOURCE=1 runs the sources through tsx instead).
+// no test file waits for either. The test files and the platform's processes run from bundles built at the
+// start of the run (test/support/bundles.mjs; TEST_FROM_SOURCE=1 runs the sources through tsx instead).
 // At the end: the time of each file, slowest first.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildPlatformBundles } from "../test/support/platform-bundle.mjs";
+import { buildBundles, bundleOf, PLATFORM_ENTRY_POINTS } from "../test/support/bundles.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SKIP = new Set(["node_modules", ".git", ".data", "dist", "generated"]);
 /** Two files at a time on this two-core machine (measured: docs/architecture.md, "Test map"). */
 const CONCURRENCY = process.env.TEST_CONCURRENCY ?? "2";
+const SHARED_PLATFORM = "test/support/shared-platform.ts";
 
 function findTests(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -37,7 +38,8 @@ function run(label, command, args, env = process.env) {
 
 /** Starts the shared platform; resolves once its descriptor file exists (or rejects if it exits first). */
 function startSharedPlatform(descriptor) {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/platform.ts", descriptor], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const entry = process.env.FEDBANK_TEST_BUNDLES ? [bundleOf(process.env.FEDBANK_TEST_BUNDLES, SHARED_PLATFORM)] : ["--import", "tsx", SHARED_PLATFORM];
+  const child = spawn(process.execPath, [...entry, descriptor], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   const ready = new Promise((resolve, reject) => {
     const poll = setInterval(() => {
@@ -72,14 +74,15 @@ function longestFirst(found) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length ? only : longestFirst(["kernel", "domain", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))));
+const files = only.length ? only.map((file) => relative(root, resolve(file))) : longestFirst(["kernel", "domain", "router", "subgraphs", "scripts", "test"].flatMap((dir) => findTests(join(root, dir))));
 const needsShared = files.some((file) => readFileSync(join(root, file), "utf8").includes("useSharedPlatform("));
 const scratch = mkdtempSync(join(tmpdir(), "fedbank-test-run-"));
 const descriptor = join(scratch, "shared-platform.json");
-// The platform's entry points compiled once for the run (inside the repository, to find node_modules).
-const bundles = process.env.TEST_PLATFORM_FROM_SOURCE ? undefined : join(root, "node_modules/.cache", `fedbank-test-${basename(scratch)}`);
+// The platform's entry points and the test files compiled once for the run (inside the repository, for
+// their imports to find node_modules), unless TEST_FROM_SOURCE=1 (every file through tsx, as written).
+const bundles = process.env.TEST_FROM_SOURCE ? undefined : join(root, "node_modules/.cache", `fedbank-test-${basename(scratch)}`);
 if (bundles) {
-  await buildPlatformBundles(bundles);
+  await buildBundles(bundles, [...PLATFORM_ENTRY_POINTS, SHARED_PLATFORM, ...files]);
   process.env.FEDBANK_TEST_BUNDLES = bundles;
 }
 const shared = needsShared ? startSharedPlatform(descriptor) : undefined;
@@ -94,7 +97,7 @@ try {
     status = await run(
       `tests (${files.length} files, ${CONCURRENCY} at a time)`,
       process.execPath,
-      ["--import", "tsx", "test/support/run-files.mjs", CONCURRENCY, ...files],
+      bundles ? ["test/support/run-files.mjs", CONCURRENCY, ...files.map((file) => bundleOf(bundles, file))] : ["--import", "tsx", "test/support/run-files.mjs", CONCURRENCY, ...files],
       { ...process.env, ...(shared ? { FEDBANK_SHARED_PLATFORM: descriptor } : {}) },
     );
     if (status !== 0) console.error("\ntests failed");

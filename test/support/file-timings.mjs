@@ -3,6 +3,13 @@
 // also writes them to that file as tab-separated lines.
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
+import { sourceOf } from "./bundles.mjs";
+
+/** The test file as written (the run may execute its bundle: test/support/bundles.mjs). */
+function sourceFile(file) {
+  const bundles = process.env.FEDBANK_TEST_BUNDLES;
+  return bundles && file.startsWith(bundles) ? sourceOf(bundles, file) : relative(process.cwd(), file);
+}
 
 export default async function* fileTimings(source) {
   const runStarted = Date.now();
@@ -13,7 +20,7 @@ export default async function* fileTimings(source) {
     if (!file || name !== file || nesting !== 0) continue;
     if (event.type === "test:dequeue") started.set(file, Date.now());
     if (event.type === "test:complete") {
-      rows.push({ file: relative(process.cwd(), file), seconds: (Date.now() - (started.get(file) ?? runStarted)) / 1000, passed: event.data.details?.passed !== false });
+      rows.push({ file: sourceFile(file), seconds: (Date.now() - (started.get(file) ?? runStarted)) / 1000, passed: event.data.details?.passed !== false });
     }
   }
   rows.sort((a, b) => b.seconds - a.seconds);

@@ -7,7 +7,7 @@
 // that uses the handle awaits `ready` first: Node 20 starts top-level `before` hooks at once, side by side
 // (inside a `describe` they run in order).
 import { createPrivateKey, randomBytes } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { createDatabase, type Database } from "#kernel/db.js";
@@ -257,16 +257,4 @@ export function useDatabase(platform: Platform | SharedPlatform, poolSize = 2): 
     ping: () => ready(opened).ping(),
     close: () => ready(opened).close(),
   };
-}
-
-/** For scripts/test.mjs: `node --import tsx test/support/platform.ts <descriptor path>` runs the shared platform until SIGTERM. */
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const path = process.argv[2];
-  if (!path) throw new Error("usage: platform.ts <descriptor path>");
-  const started = await startSharedPlatform();
-  await writeFile(`${path}.tmp`, JSON.stringify(started.descriptor));
-  await rename(`${path}.tmp`, path);
-  const stop = async () => process.exit((await started.stop()) ?? 1);
-  process.once("SIGTERM", () => void stop());
-  process.once("SIGINT", () => void stop());
 }
