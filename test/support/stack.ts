@@ -170,11 +170,28 @@ interface SpawnedNode {
   output(): string;
 }
 
+/**
+ * The platform processes this test process started and that still run: killed when it ends, however it
+ * ends (a file the runner stops at its timeout must not leave a platform running for the rest of the run).
+ */
+const children = new Set<ChildProcess>();
+const killChildren = () => {
+  for (const child of children) child.kill("SIGKILL");
+};
+process.once("exit", killChildren);
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    if (process.listenerCount(signal) > 0) return; // the process stops them its own way (shared-platform.ts)
+    killChildren();
+    process.kill(process.pid, signal); // the default action, now that this listener is gone
+  });
+}
+
 /** Runs a TypeScript entry point of this repository in a child Node process, collecting its output. */
 function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
   // TEST_CHILD_NODE_FLAGS: extra Node flags for the platform's processes (e.g. `--cpu-prof --cpu-prof-dir=…`).
   const flags = process.env.TEST_CHILD_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  // The run's bundle of the entry point when scripts/test.mjs built one (test/support/platform-bundle.mjs).
+  // The run's bundle of the entry point when scripts/test.mjs built one (test/support/bundles.mjs).
   const bundles = process.env.FEDBANK_TEST_BUNDLES;
   const entry = bundles ? [join(bundles, script.replace(/\.ts$/, ".mjs"))] : ["--import", "tsx", script];
   const child = spawn(process.execPath, [...flags, ...entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -182,6 +199,8 @@ function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  children.add(child);
+  void exited.then(() => children.delete(child));
   return { process: child, exited, output: () => output };
 }
 
@@ -451,7 +470,7 @@ export async function metricValue(port: number, sample: string): Promise<number>
  * A second router process (router/src/main.ts) in front of a running stack's subgraphs, sharing its Redis
  * prefix and identity secret: for tests of what router replicas share.
  */
-export async function startExtraRouter(stack: Stack, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
+export async function startExtraRouter(stack: Pick<Stack, "ports">, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
   return withPortRetry(() => startExtraRouterOnce(stack, env));
 }
 
@@ -464,7 +483,7 @@ export interface ExtraRouter {
   output(): string;
 }
 
-async function startExtraRouterOnce(stack: Stack, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
+async function startExtraRouterOnce(stack: Pick<Stack, "ports">, env: NodeJS.ProcessEnv): Promise<ExtraRouter> {
   const port = await freePort();
   const adminPort = await freePort();
   const subgraphs = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
