@@ -1,10 +1,10 @@
-// `npm test`: type-check, then every test file (unit and integration) with Node's test runner, each file in
-// a process of its own. Integration tests need the Postgres and Redis of this machine (TEST_POSTGRES_URL,
-// TEST_REDIS_URL). While the type-check runs, the run's shared platform starts (test/support/platform.ts:
-// for the suites that use `useSharedPlatform()`; building the migrated template database on the way), so
-// no test file waits for either. The test files and the platform's processes run from bundles built at the
-// start of the run (test/support/bundles.mjs; TEST_FROM_SOURCE=1 runs the sources through tsx instead).
-// At the end: the time of each file, slowest first.
+// `npm test`: every test file (unit and integration) with Node's test runner, each file in a process of its
+// own, and the type-check beside them. Integration tests need the Postgres and Redis of this machine
+// (TEST_POSTGRES_URL, TEST_REDIS_URL). The test files and the platform's processes run from bundles built
+// at the start (test/support/bundles.mjs; TEST_FROM_SOURCE=1 runs the sources through tsx instead); then
+// the run's shared platform starts (test/support/platform.ts, for the suites that use
+// `useSharedPlatform()`; building the migrated template database on the way). At the end: the time of each
+// file, slowest first, and the type-check's result.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +33,17 @@ function run(label, command, args, env = process.env) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: "inherit", env });
     child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Runs a command to its end, collecting its output. */
+function capture(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("exit", (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
@@ -86,21 +97,24 @@ if (bundles) {
   process.env.FEDBANK_TEST_BUNDLES = bundles;
 }
 const shared = needsShared ? startSharedPlatform(descriptor) : undefined;
+// The type-check runs beside the tests (its output is printed after theirs); incremental across runs of
+// one checkout (node_modules/.cache/fedbank-tsc.tsbuildinfo).
+const typeCheck = only.length ? undefined : capture(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", join(root, "node_modules/.cache/fedbank-tsc.tsbuildinfo")]);
 let status = 0;
 try {
-  if (!only.length) {
-    status = await run("type-check", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."]);
-    if (status !== 0) console.error("\ntype-check failed");
-  }
-  if (status === 0) {
-    await shared?.ready;
-    status = await run(
-      `tests (${files.length} files, ${CONCURRENCY} at a time)`,
-      process.execPath,
-      bundles ? ["test/support/run-files.mjs", CONCURRENCY, ...files.map((file) => bundleOf(bundles, file))] : ["--import", "tsx", "test/support/run-files.mjs", CONCURRENCY, ...files],
-      { ...process.env, ...(shared ? { FEDBANK_SHARED_PLATFORM: descriptor } : {}) },
-    );
-    if (status !== 0) console.error("\ntests failed");
+  await shared?.ready;
+  status = await run(
+    `tests (${files.length} files, ${CONCURRENCY} at a time)`,
+    process.execPath,
+    bundles ? ["test/support/run-files.mjs", CONCURRENCY, ...files.map((file) => bundleOf(bundles, file))] : ["--import", "tsx", "test/support/run-files.mjs", CONCURRENCY, ...files],
+    { ...process.env, ...(shared ? { FEDBANK_SHARED_PLATFORM: descriptor } : {}) },
+  );
+  if (status !== 0) console.error("\ntests failed");
+  if (typeCheck) {
+    const { code, output } = await typeCheck;
+    console.log(`\n> type-check\n${output}`);
+    if (code !== 0) console.error("type-check failed");
+    status ||= code;
   }
 } finally {
   const code = await shared?.stop();
