@@ -1,9 +1,8 @@
 // Each service validates its configuration at start: with a bad or missing variable it refuses to start,
 // exits with EX_CONFIG (78) and tells the operator which variables to fix, without a stack trace.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, test } from "node:test";
-import { ROOT } from "./support/stack.js";
+import { runToExit, type Exited } from "./support/stack.js";
 
 const EX_CONFIG = 78;
 /** A process that has not exited by then is stuck (e.g. started anyway and is listening). */
@@ -11,42 +10,13 @@ const EXIT_TIMEOUT_MS = 30_000;
 const VALID_SECRET = "a-router-identity-secret-of-enough-length-0123456789";
 const VALID_DATABASE_URL = "postgresql://fedbank@127.0.0.1:5432/fedbank";
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a service entry point with exactly `env` (plus PATH and HOME) and waits for it to exit. */
-function runEntry(entry: string, env: Record<string, string>): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${entry} did not exit within ${EXIT_TIMEOUT_MS} ms (killed). stderr:\n${stderr}\nstdout:\n${stdout}`));
-    }, EXIT_TIMEOUT_MS);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function runEntry(entry: string, env: Record<string, string>): Promise<Exited> {
+  return runToExit(entry, { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, EXIT_TIMEOUT_MS);
 }
 
 /** Refused to start with EX_CONFIG, naming each of `variables`, and nothing that looks like a crash. */
-function assertConfigRefusal(exit: Exit, variables: string[]) {
+function assertConfigRefusal(exit: Exited, variables: string[]) {
   const context = `exit ${exit.code} (${exit.signal ?? "no signal"})\nstderr:\n${exit.stderr}\nstdout:\n${exit.stdout}`;
   assert.equal(exit.code, EX_CONFIG, context);
   for (const variable of variables) {
@@ -54,7 +24,7 @@ function assertConfigRefusal(exit: Exit, variables: string[]) {
   }
   const output = exit.stderr + exit.stdout;
   assert.doesNotMatch(output, /^\s+at /m, `no stack trace\n${context}`);
-  assert.doesNotMatch(output, /\bat .*\.(ts|js):\d+/, `no stack trace\n${context}`);
+  assert.doesNotMatch(output, /\bat .*\.(ts|m?js):\d+/, `no stack trace\n${context}`);
   assert.doesNotMatch(output, /ZodError|"code":\s*"/, `the operator gets sentences, not a raw validation dump\n${context}`);
 }
 

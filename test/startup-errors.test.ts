@@ -1,14 +1,13 @@
 // What a newcomer sees when `npm start` cannot work: one line naming the problem and what to change, no
 // stack trace, no Prisma warning, and an exit (not a process that never becomes ready). Each case runs the
 // real start script on free ports; the checks run before the database or any service starts.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN_DATABASE_URL, ROOT, freePort } from "./support/stack.js";
+import { ADMIN_DATABASE_URL, freePort, runToExit } from "./support/stack.js";
 
 let dataDir: string;
 before(async () => {
@@ -24,19 +23,9 @@ async function ports(): Promise<NodeJS.ProcessEnv> {
 }
 
 /** Runs scripts/start.ts to its exit; resolves with its exit code and what it printed. */
-function start(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATA_DIR: dataDir, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-    // A start that does not fail would not exit: the test's timeout reports it.
-    child.once("exit", (code) => resolve({ code, output }));
-  });
+async function start(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const exited = await runToExit("scripts/start.ts", { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATA_DIR: dataDir, ...env });
+  return { code: exited.code, output: exited.stdout + exited.stderr };
 }
 
 function assertOneLine(output: string, pattern: RegExp) {
@@ -80,17 +69,9 @@ test("a service started alone (as in a container) on a busy port says so in one 
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(port, "0.0.0.0", resolve));
   try {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/accounts/src/main.ts"], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATABASE_URL: ADMIN_DATABASE_URL, ACCOUNTS_PORT: String(port), ROUTER_IDENTITY_SECRET: "x".repeat(32), DATA_DIR: dataDir },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk));
-      child.once("exit", (exitCode) => resolve({ code: exitCode, output: text }));
-    });
+    const exited = await runToExit("subgraphs/accounts/src/main.ts", { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", LOG_LEVEL: "warn", DATABASE_URL: ADMIN_DATABASE_URL, ACCOUNTS_PORT: String(port), ROUTER_IDENTITY_SECRET: "x".repeat(32), DATA_DIR: dataDir });
+    const { code } = exited;
+    const output = exited.stdout + exited.stderr;
     assert.equal(code, 1);
     assertOneLine(output, new RegExp(`^accounts subgraph: cannot start: port ${port} is already in use: the accounts subgraph cannot listen there; .*set ACCOUNTS_PORT`));
   } finally {

@@ -187,14 +187,50 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   });
 }
 
+/**
+ * Node's arguments to run an entry point of this repository: the run's bundle of it when scripts/test.mjs
+ * built one (test/support/bundles.mjs), else the source through tsx; TEST_CHILD_NODE_FLAGS adds flags
+ * (e.g. `--cpu-prof --cpu-prof-dir=…`).
+ */
+function nodeArgs(script: string): string[] {
+  const flags = process.env.TEST_CHILD_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const bundles = process.env.FEDBANK_TEST_BUNDLES;
+  return [...flags, ...(bundles ? [join(bundles, script.replace(/\.ts$/, ".mjs"))] : ["--import", "tsx", script])];
+}
+
+export interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs an entry point with exactly `env` until it exits by itself (killed, and rejected, after `timeoutMs`). */
+export function runToExit(script: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Exited> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs(script), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} did not exit within ${timeoutMs} ms (killed). stderr:\n${stderr}\nstdout:\n${stdout}`));
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
 /** Runs a TypeScript entry point of this repository in a child Node process, collecting its output. */
 function spawnNode(script: string, env: NodeJS.ProcessEnv): SpawnedNode {
-  // TEST_CHILD_NODE_FLAGS: extra Node flags for the platform's processes (e.g. `--cpu-prof --cpu-prof-dir=…`).
-  const flags = process.env.TEST_CHILD_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  // The run's bundle of the entry point when scripts/test.mjs built one (test/support/bundles.mjs).
-  const bundles = process.env.FEDBANK_TEST_BUNDLES;
-  const entry = bundles ? [join(bundles, script.replace(/\.ts$/, ".mjs"))] : ["--import", "tsx", script];
-  const child = spawn(process.execPath, [...flags, ...entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, nodeArgs(script), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
