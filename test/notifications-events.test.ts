@@ -1,24 +1,29 @@
-// Domain events into notifications, through the real router on a fresh database: every change appends its
+// Domain events into notifications, through the real router on the shared platform: every change appends its
 // outbox event in its own database transaction (a refused change writes none), the relays publish them to
 // Redis Streams and the notifications consumers turn them into exactly one notification per recipient.
-import { before, describe, test } from "node:test";
+// "alice" and "bob" are customers of this suite's own (the demo users' data stays as seeded); the teller and
+// the admin act with tokens minted for the demo staff.
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { LEDGER_OPS as OPS } from "./support/builders.js";
-import { usePlatform } from "./support/platform.js";
-import { graphql, login, type Stack } from "./support/stack.js";
+import { demoUserToken, newCustomer, type OwnCustomer } from "./support/customers.js";
+import { LEDGER_OPS as OPS } from "./support/ledger-ops.js";
+import { useSharedPlatform } from "./support/platform.js";
+import { graphql } from "./support/stack.js";
 import { until } from "./support/wait.js";
 
-let stack: Stack;
-let sql: pg.Pool;
+let sql: pg.Pool | undefined;
+after(() => sql?.end()); // registered first: closed before a lone file's platform stops
+const platform = useSharedPlatform();
 const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
+const customers: Record<string, OwnCustomer> = {};
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
 async function call(who: string, query: string, variables: Record<string, unknown> = {}): Promise<Body> {
-  return (await graphql(stack.routerUrl, query, variables, tokens[who])).body as Body;
+  return (await graphql(platform.routerUrl, query, variables, tokens[who])).body as Body;
 }
 
 function ok(body: Body) {
@@ -26,21 +31,16 @@ function ok(body: Body) {
   return body.data;
 }
 
-const ALICE_CHECKING = "FB65FDBK12817536338047";
-const BOB_CHECKING = "FB82FDBK88850174739711";
-
-async function accountId(who: string, number: string): Promise<string> {
-  const me = ok(await call(who, `{ me { accounts { id number } } }`)).me;
-  return me.accounts.find((account: { number: string }) => account.number === number).id;
-}
+/** The customer's funded USD checking account. */
+const checking = (who: string) => customers[who]!.accounts[0]!;
 
 async function outboxEvents(domain: string, type: string, aggregateId: string) {
-  const { rows } = await sql.query(`SELECT id::text, payload FROM ${domain}.outbox_events WHERE type = $1 AND aggregate_id = $2`, [type, aggregateId]);
+  const { rows } = await sql!.query(`SELECT id::text, payload FROM ${domain}.outbox_events WHERE type = $1 AND aggregate_id = $2`, [type, aggregateId]);
   return rows as { id: string; payload: Record<string, unknown> }[];
 }
 
 async function notificationsOf(userId: string, where = "TRUE") {
-  const { rows } = await sql.query(
+  const { rows } = await sql!.query(
     `SELECT kind, title, body, event_id::text AS event_id, transaction_id::text AS transaction_id
        FROM notifications.notifications WHERE user_id = $1 AND event_id IS NOT NULL AND ${where} ORDER BY created_at`,
     [userId],
@@ -48,45 +48,49 @@ async function notificationsOf(userId: string, where = "TRUE") {
   return rows as { kind: string; title: string; body: string; event_id: string; transaction_id: string | null }[];
 }
 
-const platform = usePlatform({ EVENTS_POLL_INTERVAL_MS: "100" });
 before(async () => {
   await platform.ready;
-  stack = platform.stack;
-  sql = new pg.Pool({ connectionString: platform.database.url, max: 2 });
-  platform.closeFirst(() => sql.end());
-  for (const who of ["alice", "bob", "teller", "admin"]) tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
-  const { rows } = await sql.query(`SELECT id::text, email FROM users.users`);
-  for (const row of rows) ids[row.email.split("@")[0]] = row.id;
+  sql = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
+  for (const [who, name] of [["alice", "Alice Events"], ["bob", "Bob Events"]] as const) {
+    customers[who] = await newCustomer(platform, name, [{ deposits: ["100.00"] }]);
+    tokens[who] = customers[who]!.token;
+    ids[who] = customers[who]!.id;
+  }
+  for (const who of ["teller", "admin"]) tokens[who] = await demoUserToken(platform, `${who}@demo.bank`);
 });
 
 describe("producers append their event in the change's transaction", () => {
   test("a transfer writes one ledger.transfer.posted with both owners; a replay and a refused transfer write none", async () => {
-    const from = await accountId("bob", BOB_CHECKING);
+    const from = checking("bob").id;
     const idempotencyKey = randomUUID();
-    const input = { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "12.34", idempotencyKey };
+    const input = { fromAccountId: from, toAccountNumber: checking("alice").number, amount: "12.34", idempotencyKey };
     const txn = ok(await call("bob", OPS.transfer, { input })).transfer.transaction;
     const events = await outboxEvents("ledger", "ledger.transfer.posted", txn.id);
     assert.equal(events.length, 1);
     assert.deepEqual(
       { ...events[0]!.payload, postedAt: undefined },
-      { transactionId: txn.id, fromAccountId: from, fromOwnerId: ids.bob, toAccountId: await accountId("alice", ALICE_CHECKING), toOwnerId: ids.alice, amountMinor: "1234", currency: "USD", postedAt: undefined },
+      { transactionId: txn.id, fromAccountId: from, fromOwnerId: ids.bob, toAccountId: checking("alice").id, toOwnerId: ids.alice, amountMinor: "1234", currency: "USD", postedAt: undefined },
     );
     // The same idempotency key replays the result: no second event.
     assert.equal(ok(await call("bob", OPS.transfer, { input })).transfer.replayed, true);
     assert.equal((await outboxEvents("ledger", "ledger.transfer.posted", txn.id)).length, 1);
 
-    const before = Number((await sql.query(`SELECT count(*) FROM ledger.outbox_events WHERE type NOT LIKE '%.audit.recorded'`)).rows[0].count);
+    // Other suites write events meanwhile: what counts is every event bob (a customer of this suite's own) caused.
+    const before = (await sql!.query(`SELECT COALESCE(max(sequence), 0)::text AS last FROM ledger.outbox_events`)).rows[0].last as string;
     const refused = await call("bob", OPS.transfer, {
-      input: { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "99999999.00", idempotencyKey: randomUUID() },
+      input: { fromAccountId: from, toAccountNumber: checking("alice").number, amount: "99999999.00", idempotencyKey: randomUUID() },
     });
     assert.equal(refused.errors?.[0]?.extensions?.code, "INSUFFICIENT_FUNDS");
     // A refusal moves no money: its only domain event is ledger.transfer.failed (for reporting's failed-transfer counts).
-    const after = await sql.query(`SELECT type FROM ledger.outbox_events WHERE type NOT LIKE '%.audit.recorded' ORDER BY sequence OFFSET $1`, [before]);
+    const after = await sql!.query(
+      `SELECT type FROM ledger.outbox_events WHERE type NOT LIKE '%.audit.recorded' AND sequence > $1 AND actor->>'userId' = $2 ORDER BY sequence`,
+      [before, ids.bob],
+    );
     assert.deepEqual(after.rows.map((row: { type: string }) => row.type), ["ledger.transfer.failed"], "a refused transfer writes only its failure event");
   });
 
   test("deposits, withdrawals, holds, reversals, account lifecycle and security changes have their events", async () => {
-    const alice = await accountId("alice", ALICE_CHECKING);
+    const alice = checking("alice").id;
     const deposit = ok(await call("teller", OPS.deposit, { input: { accountId: alice, amount: "5.00", idempotencyKey: randomUUID() } })).deposit;
     assert.equal((await outboxEvents("ledger", "ledger.deposit.posted", deposit.transaction.id)).length, 1);
     const reversal = ok(await call("admin", `mutation R($id: ID!, $key: String!) { reverseTransaction(id: $id, reason: "teller mistake", idempotencyKey: $key) { transaction { id } } }`, {
@@ -98,7 +102,7 @@ describe("producers append their event in the change's transaction", () => {
     // Holds: placed, voided; placed, captured (its transfer has its own event too).
     const HOLD = `mutation($input: TransferInput!) { authorizeTransfer(input: $input) { hold { id } } }`;
     const hold = async () => ok(await call("alice", HOLD, {
-      input: { fromAccountId: alice, toAccountNumber: BOB_CHECKING, amount: "1.50", idempotencyKey: randomUUID() },
+      input: { fromAccountId: alice, toAccountNumber: checking("bob").number, amount: "1.50", idempotencyKey: randomUUID() },
     })).authorizeTransfer.hold.id as string;
     const voidedId = await hold();
     const [placed] = await outboxEvents("ledger", "ledger.hold.placed", voidedId);
@@ -130,10 +134,11 @@ describe("producers append their event in the change's transaction", () => {
 
 describe("the notifications consumer", () => {
   test("bob transfers to alice: each gets exactly one notification with the amount formatted per currency", async () => {
-    const from = await accountId("bob", BOB_CHECKING);
-    const txn = ok(await call("bob", OPS.transfer, {
-      input: { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "7.05", idempotencyKey: randomUUID() },
+    const from = checking("bob").id;
+    const transfer = async (amount: string) => ok(await call("bob", OPS.transfer, {
+      input: { fromAccountId: from, toAccountNumber: checking("alice").number, amount, idempotencyKey: randomUUID() },
     })).transfer.transaction;
+    const txn = await transfer("7.05");
     const aliceGot = await until("alice's notification", async () => {
       const rows = await notificationsOf(ids.alice!, `transaction_id = '${txn.id}'`);
       return rows.length > 0 && rows;
@@ -142,7 +147,10 @@ describe("the notifications consumer", () => {
       const rows = await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`);
       return rows.length > 0 && rows;
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A duplicate (a second delivery of the event) would be handled before any later event of the stream:
+    // once a later transfer's notification is there, the first's are final.
+    const later = await transfer("0.01");
+    await until("the later transfer's notification", async () => (await notificationsOf(ids.alice!, `transaction_id = '${later.id}'`)).length > 0);
     assert.deepEqual((await notificationsOf(ids.alice!, `transaction_id = '${txn.id}'`)).map((n) => [n.kind, n.title]), [["MONEY_RECEIVED", "You received 7.05 USD"]]);
     assert.deepEqual((await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`)).map((n) => [n.kind, n.title]), [["MONEY_SENT", "You sent 7.05 USD"]]);
     assert.equal(aliceGot[0]!.body, "A transfer of 7.05 USD was credited to your account.");
@@ -150,7 +158,11 @@ describe("the notifications consumer", () => {
 
     // Through the router, alice sees it in her own list.
     const me = ok(await call("alice", `{ me { notifications(first: 5) { edges { node { kind title read } } } } }`)).me;
-    assert.deepEqual(me.notifications.edges[0].node, { kind: "MONEY_RECEIVED", title: "You received 7.05 USD", read: false });
+    // Newest first: the later transfer's, then this one.
+    assert.deepEqual(me.notifications.edges.slice(0, 2).map((edge: { node: unknown }) => edge.node), [
+      { kind: "MONEY_RECEIVED", title: "You received 0.01 USD", read: false },
+      { kind: "MONEY_RECEIVED", title: "You received 7.05 USD", read: false },
+    ]);
   });
 
   test("a frozen account, a large deposit, a password change and MFA changes notify their owner", async () => {
@@ -214,9 +226,9 @@ describe("the notifications API (own notifications only)", () => {
     assert.deepEqual(updated.largeTransactionThreshold, { amount: "5.00", currency: "USD" });
     assert.deepEqual(updated.channels.find((c: { kind: string }) => c.kind === "MONEY_RECEIVED"), { kind: "MONEY_RECEIVED", inApp: false, email: false });
 
-    const from = await accountId("bob", BOB_CHECKING);
+    const from = checking("bob").id;
     const txn = ok(await call("bob", OPS.transfer, {
-      input: { fromAccountId: from, toAccountNumber: ALICE_CHECKING, amount: "6.00", idempotencyKey: randomUUID() },
+      input: { fromAccountId: from, toAccountNumber: checking("alice").number, amount: "6.00", idempotencyKey: randomUUID() },
     })).transfer.transaction;
     await until("bob's MONEY_SENT", async () => (await notificationsOf(ids.bob!, `transaction_id = '${txn.id}'`)).length === 1);
     const alice = await until("alice's LARGE_TRANSACTION", async () => {
@@ -232,7 +244,7 @@ describe("dead letters (admin)", () => {
   test("an event of an unknown version is dead-lettered at once; admins list and replay it, customers cannot", async () => {
     const eventId = randomUUID();
     const transactionId = randomUUID();
-    await sql.query(
+    await sql!.query(
       `INSERT INTO ledger.outbox_events (id, type, version, aggregate_type, aggregate_id, occurred_at, actor, request_id, payload)
        VALUES ($1, 'ledger.transfer.posted', 99, 'LedgerTransaction', $2, now(), NULL, NULL, '{"future": true}'::jsonb)`,
       [eventId, transactionId],
