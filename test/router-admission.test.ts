@@ -3,17 +3,17 @@
 // keeps answering; every operation limit gives the same code over HTTP and WebSocket; an APQ hash that does
 // not match its text is a client error with its own code.
 import assert from "node:assert/strict";
-import { before, describe, test } from "node:test";
-import { createHash, randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { createHash } from "node:crypto";
 import { networkInterfaces } from "node:os";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import { usePlatform } from "./support/platform.js";
-import { freePort, graphql, login, startExtraRouter, type Stack } from "./support/stack.js";
+import { useSharedPlatform } from "./support/platform.js";
+import { demoUsers, freePort, graphql, mintAccessToken, startExtraRouter, type ExtraRouter } from "./support/stack.js";
 
-let stack: Stack;
+let router: ExtraRouter;
+let adminPort: number;
 let customerToken: string;
 let analystToken: string;
-const identitySecret = `identity-${randomUUID()}-${randomUUID()}`;
 const clients: LiveClient[] = [];
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -29,7 +29,7 @@ function fragmentBomb({ levels = 11, fanout = 4, leaf = "__typename", type = "Qu
 }
 
 async function post(body: unknown, token?: string) {
-  const response = await fetch(stack.routerUrl, {
+  const response = await fetch(router.url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -39,31 +39,42 @@ async function post(body: unknown, token?: string) {
 
 /** The first error of a subscribe over graphql-ws (the `error` message of graphql-ws). */
 async function subscribeError(token: string, query: string, variables: Record<string, unknown> = {}) {
-  const client = liveClient(stack.routerUrl, token);
+  const client = liveClient(router.url, token);
   clients.push(client);
   const live = client.subscribe(query, variables);
   const errors = (await live.failed()) as { message: string; extensions?: Record<string, unknown> }[];
   return errors[0];
 }
 
-// A platform of its own: operation limits far below what other suites send.
-const platform = usePlatform({
-  ROUTER_IDENTITY_SECRET: identitySecret,
-  // Low enough for the documents below, high enough for login and the demo's operations.
-  OPERATION_MAX_DEPTH: "6",
-  OPERATION_MAX_ALIASES: "3",
-  OPERATION_MAX_ROOT_FIELDS: "3",
-  OPERATION_MAX_DIRECTIVES: "3",
-  OPERATION_MAX_TOKENS: "2000",
-  COST_MAX_PER_OPERATION: "300",
-});
+// A router of its own, with operation limits far below what other suites send (router settings only), in
+// front of the run's shared platform's subgraphs: the answers that are not refusals come from them. It runs
+// as in production (admission does not depend on it; the operational endpoints below are about it).
+const platform = useSharedPlatform();
 
 before(async () => {
   await platform.ready;
-  stack = platform.stack;
-  platform.closeFirst(() => Promise.all(clients.map((client) => client.dispose().catch(() => undefined))));
-  customerToken = await login(stack.routerUrl, "alice@demo.bank");
-  analystToken = await login(stack.routerUrl, "analyst@demo.bank");
+  adminPort = await freePort();
+  router = await startExtraRouter(platform, {
+    NODE_ENV: "production",
+    ROUTER_ADMIN_PORT: String(adminPort),
+    ROUTER_IDENTITY_SECRET: platform.identitySecret,
+    REDIS_KEY_PREFIX: platform.redisKeyPrefix,
+    // Low enough for the documents below, high enough for the demo's operations.
+    OPERATION_MAX_DEPTH: "6",
+    OPERATION_MAX_ALIASES: "3",
+    OPERATION_MAX_ROOT_FIELDS: "3",
+    OPERATION_MAX_DIRECTIVES: "3",
+    OPERATION_MAX_TOKENS: "2000",
+    COST_MAX_PER_OPERATION: "300",
+  });
+  const users = await demoUsers(platform.databaseUrl);
+  customerToken = await mintAccessToken(platform.tokenKey, users["alice@demo.bank"]!);
+  analystToken = await mintAccessToken(platform.tokenKey, users["analyst@demo.bank"]!);
+});
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.dispose().catch(() => undefined)));
+  await router?.stop();
 });
 
 
@@ -81,7 +92,7 @@ describe("fragment bombs", () => {
         [refused.body.errors?.[0]?.extensions?.code, refused.body.errors?.[0]?.extensions?.limit, refused.body.errors?.[0]?.extensions?.max],
         ["OPERATION_LIMIT", "expandedFields", 3_000],
       );
-      const me = await graphql<{ me: { id: string } }>(stack.routerUrl, "{ me { id } }", {}, customerToken);
+      const me = await graphql<{ me: { id: string } }>(router.url, "{ me { id } }", {}, customerToken);
       assert.ok(me.body.data?.me.id);
     });
   }
@@ -167,27 +178,16 @@ describe("error hygiene", () => {
 
 describe("operational endpoints", () => {
   test("in production /metrics is not on the router's public port; it is on the admin port, bound to loopback", async () => {
-    const adminPort = await freePort();
-    const router = await startExtraRouter(stack, {
-      NODE_ENV: "production",
-      ROUTER_IDENTITY_SECRET: identitySecret,
-      REDIS_KEY_PREFIX: stack.redisKeyPrefix,
-      ROUTER_ADMIN_PORT: String(adminPort),
-    });
-    try {
-      const publicMetrics = await fetch(`http://127.0.0.1:${router.port}/metrics`);
-      assert.equal(publicMetrics.status, 404);
-      assert.doesNotMatch(await publicMetrics.text(), /fedbank_router_/);
-      const admin = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
-      assert.equal(admin.status, 200);
-      assert.match(await admin.text(), /# TYPE fedbank_router_requests_total counter/);
-      // Not reachable on the host's other addresses (loopback only by default).
-      const external = Object.values(networkInterfaces())
-        .flat()
-        .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
-      if (external) await assert.rejects(fetch(`http://${external}:${adminPort}/metrics`, { signal: AbortSignal.timeout(5_000) }));
-    } finally {
-      await router.stop();
-    }
+    const publicMetrics = await fetch(`http://127.0.0.1:${router.port}/metrics`);
+    assert.equal(publicMetrics.status, 404);
+    assert.doesNotMatch(await publicMetrics.text(), /fedbank_router_/);
+    const admin = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+    assert.equal(admin.status, 200);
+    assert.match(await admin.text(), /# TYPE fedbank_router_requests_total counter/);
+    // Not reachable on the host's other addresses (loopback only by default).
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
+    if (external) await assert.rejects(fetch(`http://${external}:${adminPort}/metrics`, { signal: AbortSignal.timeout(5_000) }));
   });
 });
