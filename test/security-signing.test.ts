@@ -5,12 +5,13 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { IDENTITY_HEADER, IdentitySigner } from "#kernel/identity.js";
-import { usePlatform } from "./support/platform.js";
-import { createTokenKey, demoUsers, freePort, graphql, metricValue, mintAccessToken, type Stack, type TokenKey } from "./support/stack.js";
+import { DEFAULT_IDENTITY_MAX_AGE_MS, IDENTITY_HEADER, IdentitySigner } from "#kernel/identity.js";
+import { useSharedPlatform } from "./support/platform.js";
+import { demoUsers, freePort, graphql, metricValue, mintAccessToken, startExtraRouter, type ExtraRouter } from "./support/stack.js";
 
 const SUBGRAPHS = ["users", "accounts", "transactions", "notifications", "audit", "reporting"] as const;
-const MAX_AGE_MS = 1_500;
+/** The shared platform's subgraphs apply the default replay window (it sets no ROUTER_IDENTITY_MAX_AGE_MS). */
+const MAX_AGE_MS = DEFAULT_IDENTITY_MAX_AGE_MS;
 
 interface Captured {
   headers: IncomingMessage["headers"];
@@ -51,51 +52,49 @@ function assertUnauthenticated(response: Awaited<ReturnType<typeof post>>) {
 }
 
 describe("subgraphs trust only the router's per-request signature", () => {
-  const secret = randomBytes(32).toString("hex");
   const captured: Captured[] = [];
-  let stack: Stack;
-  let key: TokenKey;
-  let proxy: Server;
-  let auditPort: number;
+  let secret: string;
+  let proxy: Server | undefined;
+  let router: ExtraRouter | undefined;
   let auditor: string;
   let alice: string;
-  const subgraphUrl = (name: (typeof SUBGRAPHS)[number]) => `http://127.0.0.1:${name === "audit" ? auditPort : stack.ports[name]}/graphql`;
+  let bob: string;
+  const subgraphUrl = (name: (typeof SUBGRAPHS)[number]) => `http://127.0.0.1:${platform.ports[name]}/graphql`;
 
-  // A platform of its own: the router reaches the audit subgraph through a recording proxy.
-  const platform = usePlatform(async () => {
-    key = await createTokenKey();
-    auditPort = await freePort();
-    const proxyPort = await freePort();
-    proxy = recordingProxy(auditPort, captured);
-    await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
-    return {
-      JWT_PRIVATE_KEY: key.pem,
-      ROUTER_IDENTITY_SECRET: secret,
-      ROUTER_IDENTITY_MAX_AGE_MS: String(MAX_AGE_MS),
-      AUDIT_PORT: String(auditPort),
-      SUBGRAPH_AUDIT_URL: `http://127.0.0.1:${proxyPort}/graphql`,
-    };
-  });
+  // The run's shared platform's subgraphs (its secret signs), and a router of its own in front of them that
+  // reaches the audit subgraph through a recording proxy (only this router's requests are captured).
+  const platform = useSharedPlatform();
 
   before(async () => {
-    stack = platform.stack;
-    const users = await demoUsers(platform.database.url);
-    auditor = await mintAccessToken(key, users["auditor@demo.bank"]!);
-    alice = await mintAccessToken(key, users["alice@demo.bank"]!);
+    await platform.ready;
+    secret = platform.identitySecret;
+    const proxyPort = await freePort();
+    proxy = recordingProxy(platform.ports.audit, captured);
+    await new Promise<void>((resolve) => proxy!.listen(proxyPort, "127.0.0.1", resolve));
+    router = await startExtraRouter(platform, {
+      ROUTER_IDENTITY_SECRET: secret,
+      REDIS_KEY_PREFIX: platform.redisKeyPrefix,
+      SUBGRAPH_AUDIT_URL: `http://127.0.0.1:${proxyPort}/graphql`,
+    });
+    const users = await demoUsers(platform.databaseUrl);
+    auditor = await mintAccessToken(platform.tokenKey, users["auditor@demo.bank"]!);
+    alice = await mintAccessToken(platform.tokenKey, users["alice@demo.bank"]!);
+    bob = await mintAccessToken(platform.tokenKey, users["bob@demo.bank"]!);
   });
 
-  after(() => {
+  after(async () => {
+    await router?.stop();
     proxy?.close();
   });
 
   test("a direct call without a signature is 401 on every subgraph; /health and /ready stay open", async () => {
     for (const name of SUBGRAPHS) {
       assertUnauthenticated(await post(subgraphUrl(name), JSON.stringify({ query: "{ __typename }" })));
-      const port = name === "audit" ? auditPort : stack.ports[name];
+      const port = platform.ports[name];
       assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200, name);
       assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200, name);
     }
-    const jwks = await fetch(`http://127.0.0.1:${stack.ports.users}/.well-known/jwks.json`);
+    const jwks = await fetch(`http://127.0.0.1:${platform.ports.users}/.well-known/jwks.json`);
     assert.equal(jwks.status, 200, "the users JWKS stays public");
   });
 
@@ -112,7 +111,7 @@ describe("subgraphs trust only the router's per-request signature", () => {
 
   test("the router signs what it sends: an auditor's query through the router reaches audit signed, with the client's IP and user agent", async () => {
     const before = captured.length;
-    const response = await fetch(stack.routerUrl, {
+    const response = await fetch(router!.url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${auditor}`, "user-agent": "signing-test/1.0", "x-forwarded-for": "198.51.100.9" },
       body: JSON.stringify({ query: "{ auditEvents(first: 2) { edges { node { id action } } } }" }),
@@ -133,7 +132,7 @@ describe("subgraphs trust only the router's per-request signature", () => {
 
   test("a captured router request replayed at once is refused: its nonce was used", async () => {
     const before = captured.length;
-    await graphql(stack.routerUrl, "{ auditEvents(first: 1) { edges { node { id } } } }", {}, auditor);
+    await graphql(router!.url, "{ auditEvents(first: 1) { edges { node { id } } } }", {}, auditor);
     const original = captured[before]!;
     const replay = await post(subgraphUrl("audit"), original.body, { [IDENTITY_HEADER]: String(original.headers[IDENTITY_HEADER]) });
     assertUnauthenticated(replay);
@@ -141,7 +140,7 @@ describe("subgraphs trust only the router's per-request signature", () => {
 
   test("a captured router request with its body edited is refused", async () => {
     const before = captured.length;
-    await graphql(stack.routerUrl, "{ auditEvents(first: 1) { edges { node { id } } } }", {}, auditor);
+    await graphql(router!.url, "{ auditEvents(first: 1) { edges { node { id } } } }", {}, auditor);
     const original = captured[before]!;
     const edited = original.body.toString("utf8").replace("first", "first ").replace(/"first":\s*1/, '"first":200');
     assert.notEqual(edited, original.body.toString("utf8"));
@@ -152,9 +151,13 @@ describe("subgraphs trust only the router's per-request signature", () => {
 
   test("a signed request replayed after the replay window is refused, though never used before", async () => {
     const body = JSON.stringify({ query: "{ __typename }" });
-    const header = new IdentitySigner(secret).sign({ method: "POST", path: "/graphql", body }, { caller: null, requestId: "late", audience: "accounts" });
-    await new Promise((resolve) => setTimeout(resolve, MAX_AGE_MS + 300));
-    assertUnauthenticated(await post(subgraphUrl("accounts"), body, { [IDENTITY_HEADER]: header }));
+    // Signed as the router would have signed it MAX_AGE_MS + 300 ms ago (the subgraph sees the same request
+    // as one held back that long), and, as a control, one signed half a window ago, which is served.
+    const signedAgo = (ms: number, requestId: string) =>
+      new IdentitySigner(secret, { now: () => Date.now() - ms }).sign({ method: "POST", path: "/graphql", body }, { caller: null, requestId, audience: "accounts" });
+    const recent = await post(subgraphUrl("accounts"), body, { [IDENTITY_HEADER]: signedAgo(MAX_AGE_MS / 2, "recent") });
+    assert.equal(recent.status, 200, recent.text);
+    assertUnauthenticated(await post(subgraphUrl("accounts"), body, { [IDENTITY_HEADER]: signedAgo(MAX_AGE_MS + 300, "late") }));
   });
 
   test("a signed request dated in the future is refused", async () => {
@@ -165,17 +168,18 @@ describe("subgraphs trust only the router's per-request signature", () => {
   });
 
   test("subgraph-to-subgraph calls are signed the same way: alice's statement (reporting → transactions) works", async () => {
-    const accepted = await metricValue(stack.ports.transactions, 'fedbank_subgraph_requests_total{outcome="accepted"}');
-    const { body } = await graphql<{ me: { accounts: { id: string }[] } }>(stack.routerUrl, "{ me { accounts { id } } }", {}, alice);
-    const accountId = body.data!.me.accounts[0]!.id;
-    const statement = await graphql(
-      stack.routerUrl,
-      `query($id: ID!) { accountStatement(accountId: $id, from: "2000-01-01T00:00:00.000Z", to: "2000-12-31T00:00:00.000Z") { openingBalance { amount } } }`,
-      { id: accountId },
-      alice,
-    );
+    const accepted = await metricValue(platform.ports.transactions, 'fedbank_subgraph_requests_total{outcome="accepted"}');
+    const { body } = await graphql<{ me: { accounts: { id: string; balance: { amount: string } }[] } }>(router!.url, "{ me { accounts { id balance { amount } } } }", {}, alice);
+    const account = body.data!.me.accounts[0]!;
+    // The statement is built from the ledger's slice, which reporting asks the transactions subgraph for, as
+    // the caller: its closing balance is the ledger's, and another customer is refused by the ledger.
+    const STATEMENT = `query($id: ID!, $from: DateTime!, $to: DateTime!) { accountStatement(accountId: $id, from: $from, to: $to) { closingBalance { amount } } }`;
+    const variables = { id: account.id, from: new Date(Date.now() - 300 * 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const statement = await graphql(router!.url, STATEMENT, variables, alice);
     assert.equal(statement.body.errors, undefined, JSON.stringify(statement.body.errors));
-    assert.ok(statement.body.data?.accountStatement, JSON.stringify(statement.body));
-    assert.ok((await metricValue(stack.ports.transactions, 'fedbank_subgraph_requests_total{outcome="accepted"}')) > accepted);
+    assert.equal(statement.body.data?.accountStatement.closingBalance.amount, account.balance.amount, JSON.stringify(statement.body));
+    assert.ok((await metricValue(platform.ports.transactions, 'fedbank_subgraph_requests_total{outcome="accepted"}')) > accepted);
+    const refused = await graphql(router!.url, STATEMENT, variables, bob);
+    assert.equal(refused.body.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(refused.body));
   });
 });
