@@ -154,6 +154,12 @@ const RECORD_COLUMNS = `"sequence"::text AS "sequence", "id"::text AS "id", "occ
   "user_agent" AS "userAgent", "source", "details", "prev_hash" AS "prevHash", "hash"`;
 
 /**
+ * The chain's end as each open transaction left it. The transaction holds the chain's lock until it ends, so
+ * nobody else appends meanwhile: the second and later appends of a consumer batch need no lock and no read.
+ */
+const chainEnds = new WeakMap<AuditTx, { sequence: bigint; hash: string } | null>();
+
+/**
  * The same, inside the caller's transaction (the event consumer's, which also records the event as
  * processed): the advisory lock is held until that transaction ends, so the chain stays linear. Raw
  * statements (`query` of kernel/db.ts's SqlTransaction): every audited mutation comes here through the audit
@@ -163,38 +169,40 @@ export async function appendAuditEventInTransaction(tx: AuditTx, input: AuditEve
   const content = auditContentOf(input);
   const id = input.id?.toLowerCase();
   if (id !== undefined && !isUuid(id)) throw new TypeError("audit event id must be a UUID");
-  // A row of its own (not the void result), so the same text runs through Prisma (appendAuditEvent).
-  await tx.query(`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-  // After the lock (a statement of its own: its snapshot must be taken once the lock is held), one statement
-  // for the repeat (the whole record, when the id is already there) and the chain's end.
-  const { rows } = await tx.query<{ repeated: boolean; sequence: string | null; hash: string | null }>(
-    `SELECT false AS repeated, latest."sequence"::text AS "sequence", latest."hash"
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (SELECT "sequence", "hash" FROM "audit"."audit_events" ORDER BY "sequence" DESC LIMIT 1) AS latest ON true
-     UNION ALL
-     SELECT true, NULL, NULL FROM "audit"."audit_events" WHERE $1::uuid IS NOT NULL AND "id" = $1::uuid`,
-    [id ?? null],
-  );
-  if (rows.some((row) => row.repeated)) {
-    const existing = await tx.query<StoredRecord>(`SELECT ${RECORD_COLUMNS} FROM "audit"."audit_events" WHERE "id" = $1::uuid`, [id]);
-    if (existing.rows[0]) return recordOf(existing.rows[0]);
+  let latest = chainEnds.get(tx);
+  if (latest === undefined) {
+    // A row of its own (not the void result), so the same text runs through Prisma (appendAuditEvent).
+    await tx.query(`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+    // After the lock (a statement of its own: its snapshot must be taken once the lock is held).
+    const { rows } = await tx.query<{ sequence: string; hash: string }>(
+      // Ordered by the column (bigint), not by the text the row carries.
+      `SELECT e."sequence"::text AS "sequence", e."hash" FROM "audit"."audit_events" e ORDER BY e."sequence" DESC LIMIT 1`,
+    );
+    latest = rows[0] ? { sequence: BigInt(rows[0].sequence), hash: rows[0].hash } : null;
+    chainEnds.set(tx, latest);
   }
-  const end = rows.find((row) => !row.repeated)!;
-  const latest = end.sequence === null ? null : { sequence: BigInt(end.sequence), hash: end.hash! };
   // The id is chosen here (not by the column default) because the hash covers it too.
   const record = { ...content, id: id ?? randomUUID(), sequence: (latest?.sequence ?? 0n) + 1n };
   const prevHash = latest?.hash ?? GENESIS_HASH;
   const hash = computeAuditHash(prevHash, record);
-  await tx.query(
+  // An id already in the chain adds nothing (and leaves its end as it was): that record is returned.
+  const inserted = await tx.query(
     `INSERT INTO "audit"."audit_events" ("sequence", "id", "occurred_at", "actor_id", "actor_role", "session_id", "action", "entity_type",
        "entity_id", "outcome", "error_code", "request_id", "client_ip", "user_agent", "source", "details", "prev_hash", "hash")
-     VALUES ($1::bigint, $2::uuid, $3::timestamptz, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::"audit"."AuditOutcome", $11, $12, $13, $14, $15, $16::jsonb, $17, $18)`,
+     VALUES ($1::bigint, $2::uuid, $3::timestamptz, $4::uuid, $5, $6::uuid, $7, $8, $9, $10::"audit"."AuditOutcome", $11, $12, $13, $14, $15, $16::jsonb, $17, $18)
+     ON CONFLICT ("id") DO NOTHING
+     RETURNING 1 AS "inserted"`,
     [
       String(record.sequence), record.id, record.occurredAt.toISOString(), record.actorId, record.actorRole, record.sessionId, record.action,
       record.entityType, record.entityId, record.outcome, record.errorCode, record.requestId, record.clientIp, record.userAgent, record.source,
       JSON.stringify(record.details), prevHash, hash,
     ],
   );
+  if (inserted.rows.length === 0) {
+    const existing = await tx.query<StoredRecord>(`SELECT ${RECORD_COLUMNS} FROM "audit"."audit_events" WHERE "id" = $1::uuid`, [record.id]);
+    return recordOf(existing.rows[0]!);
+  }
+  chainEnds.set(tx, { sequence: record.sequence, hash });
   return { ...record, details: record.details as AuditEvent["details"], prevHash, hash };
 }
 
