@@ -2,45 +2,49 @@
 // token closes with 4401; the socket closes when the token expires (4410, retryable) and when its session is
 // revoked (4401, logout); a caller without the field's scope gets FORBIDDEN; an idle socket is closed (4408); the
 // subgraph refuses sockets and subscriptions that do not carry a router signature.
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { newCustomer, type OwnCustomer } from "./support/customers.js";
+import { signIn } from "./support/identity.js";
+import { useOwnRouter } from "./support/own-router.js";
+import { useSharedPlatform } from "./support/platform.js";
 import { liveClient, type LiveClient } from "./support/realtime.js";
-import { usePlatform } from "./support/platform.js";
-import { createTokenKey, demoUsers, graphql, login, mintAccessToken, type Stack, type TokenKey } from "./support/stack.js";
+import { createTokenKey, demoUsers, graphql, mintAccessToken } from "./support/stack.js";
 
 const LIVE = "subscription { notificationReceived { id kind } }";
 
-let stack: Stack;
-let key: TokenKey;
 let users: Record<string, { id: string; role: string }>;
+let customer: OwnCustomer;
 const clients: LiveClient[] = [];
 
 function open(token: string | undefined, params?: Record<string, unknown>) {
-  const client = liveClient(stack.routerUrl, token, params);
+  const client = liveClient(router.url, token, params);
   clients.push(client);
   return client;
 }
 
-// A platform of its own: a 1.5 s idle timeout and a connection rate that other suites' sockets would meet.
-const platform = usePlatform(async () => {
-  key = await createTokenKey();
-  return {
-    JWT_PRIVATE_KEY: key.pem,
-    SUBSCRIPTION_REVOCATION_CHECK_MS: "200",
-    SUBSCRIPTION_IDLE_TIMEOUT_MS: "1500",
-    // The connection-rate test below plays distinct clients through X-Forwarded-For.
-    TRUSTED_PROXIES: "127.0.0.1,::1",
-    SUBSCRIPTION_CONNECTIONS_PER_MINUTE: "20",
-  };
+// The shared platform's subgraphs behind a router of this suite's own: a 1.5 s idle timeout and a connection
+// rate that other suites' sockets would meet are router settings. Tokens are minted with the shared key; the
+// sessions logged out below are a customer's of this suite's own.
+const platform = useSharedPlatform();
+const router = useOwnRouter(platform, {
+  SUBSCRIPTION_REVOCATION_CHECK_MS: "200",
+  SUBSCRIPTION_IDLE_TIMEOUT_MS: "1500",
+  // The connection-rate test below plays distinct clients through X-Forwarded-For.
+  TRUSTED_PROXIES: "127.0.0.1,::1",
+  SUBSCRIPTION_CONNECTIONS_PER_MINUTE: "20",
 });
 
 before(async () => {
-  await platform.ready;
-  stack = platform.stack;
-  platform.closeFirst(() => Promise.all(clients.map((client) => client.dispose().catch(() => undefined))));
-  users = await demoUsers(platform.database.url);
+  await router.ready;
+  users = await demoUsers(platform.databaseUrl);
+  customer = await newCustomer(platform, "Rita Realtime");
+});
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.dispose().catch(() => undefined)));
 });
 
 describe("subscription sockets: authentication", () => {
@@ -59,7 +63,7 @@ describe("subscription sockets: authentication", () => {
   test("the socket is closed when the access token expires, with 4410 (retryable: reconnect with a refreshed token)", async () => {
     const now = Math.floor(Date.now() / 1000);
     // Presented inside the refresh lead time (30 s by default): it lives until its expiry, then the socket closes.
-    const token = await mintAccessToken(key, users["alice@demo.bank"]!, { iat: now, exp: now + 2 });
+    const token = await mintAccessToken(platform.tokenKey, users["alice@demo.bank"]!, { iat: now, exp: now + 2 });
     const client = open(token);
     const live = client.subscribe(LIVE);
     const closed = await client.closed;
@@ -69,10 +73,10 @@ describe("subscription sockets: authentication", () => {
   });
 
   test("logout (session revocation) closes the live socket with 4401", async () => {
-    const token = await login(stack.routerUrl, "bob@demo.bank");
+    const token = (await signIn(router.url, customer.email, customer.password)).accessToken;
     const client = open(token);
     client.subscribe(LIVE);
-    const { body } = await graphql(stack.routerUrl, "mutation { logout }", {}, token);
+    const { body } = await graphql(router.url, "mutation { logout }", {}, token);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     const closed = await client.closed;
     assert.equal(closed.code, 4401);
@@ -80,20 +84,20 @@ describe("subscription sockets: authentication", () => {
   });
 
   test("a token already revoked is refused at connection_init", async () => {
-    const token = await login(stack.routerUrl, "bob@demo.bank");
-    await graphql(stack.routerUrl, "mutation { logout }", {}, token);
+    const token = (await signIn(router.url, customer.email, customer.password)).accessToken;
+    await graphql(router.url, "mutation { logout }", {}, token);
     const closed = await open(token).closed;
     assert.equal(closed.code, 4401);
   });
 
   test("a caller without banking:read (auditor) is refused the subscription with FORBIDDEN; the socket stays usable", async () => {
-    const client = open(await mintAccessToken(key, users["auditor@demo.bank"]!));
+    const client = open(await mintAccessToken(platform.tokenKey, users["auditor@demo.bank"]!));
     const errors = (await client.subscribe(LIVE).failed()) as { extensions?: { code?: string } }[];
     assert.equal(errors[0]?.extensions?.code, "FORBIDDEN");
   });
 
   test("an authenticated socket that never subscribes is closed as idle (4408)", async () => {
-    const closed = await open(await mintAccessToken(key, users["alice@demo.bank"]!)).closed;
+    const closed = await open(await mintAccessToken(platform.tokenKey, users["alice@demo.bank"]!)).closed;
     assert.equal(closed.code, 4408);
     assert.match(closed.reason, /idle/);
   });
@@ -101,7 +105,7 @@ describe("subscription sockets: authentication", () => {
   test("more new sockets per minute from one client IP than SUBSCRIPTION_CONNECTIONS_PER_MINUTE: HTTP 429 on the upgrade", async () => {
     const upgrade = () =>
       new Promise<number>((resolve, reject) => {
-        const socket = new WebSocket(stack.routerUrl.replace(/^http/, "ws"), "graphql-transport-ws", { headers: { "x-forwarded-for": "203.0.113.77" } });
+        const socket = new WebSocket(router.url.replace(/^http/, "ws"), "graphql-transport-ws", { headers: { "x-forwarded-for": "203.0.113.77" } });
         socket.once("open", () => (socket.close(), resolve(101)));
         socket.once("unexpected-response", (_request, response) => (response.resume(), resolve(response.statusCode ?? 0)));
         socket.once("error", (error) => reject(error));
@@ -112,7 +116,7 @@ describe("subscription sockets: authentication", () => {
   });
 
   test("the notifications subgraph refuses sockets and subscriptions without a router signature", async () => {
-    const url = `ws://127.0.0.1:${stack.ports.notifications}/graphql`;
+    const url = `ws://127.0.0.1:${platform.ports.notifications}/graphql`;
     const code = await new Promise<number>((resolve) => {
       const client = createClient({
         url,
