@@ -1,26 +1,33 @@
 // The ledger through the real router: account lifecycle, deposits, withdrawals, transfers, reversals,
-// holds, history pages, authorization, bad input and idempotency — on a fresh Postgres database.
+// holds, history pages, authorization, bad input and idempotency — on the run's shared platform, with
+// customers of the suite's own (the demo staff act on them).
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { computeCheckDigits } from "#domain/account-number.js";
 import { createDatabase } from "#kernel/db.js";
 import { purgeIdempotencyKeys } from "../subgraphs/transactions/src/idempotency.js";
-import { LEDGER_OPS as OPS, ledgerInvariantViolations } from "./support/builders.js";
-import { usePlatform } from "./support/platform.js";
+import { buildAccountsWithHistory, buildCustomer, LEDGER_OPS as OPS, ledgerInvariantViolations } from "./support/builders.js";
+import { STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
+import { useDatabase, usePlatform, useSharedPlatform } from "./support/platform.js";
 import { eventually } from "./support/wait.js";
-import { graphql, login, startStack, type Stack, type TestDatabase } from "./support/stack.js";
+import { createTestDatabase, graphql, login } from "./support/stack.js";
 
-let database: TestDatabase;
-let stack: Stack;
+const platform = useSharedPlatform();
+const db = useDatabase(platform);
 let sql: pg.Pool;
 const tokens: Record<string, string> = {};
+/** The suite's own customers ("alice", "bob"): user ids, and the accounts the tests pay into. */
+const customers: Record<string, string> = {};
+let ALICE_CHECKING: string;
+let BOB_CHECKING: string;
+let BOB_JPY: string;
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
 async function call(who: string, query: string, variables: Record<string, unknown> = {}): Promise<Body> {
-  return (await graphql(stack.routerUrl, query, variables, tokens[who])).body as Body;
+  return (await graphql(platform.routerUrl, query, variables, tokens[who])).body as Body;
 }
 
 function ok(body: Body) {
@@ -49,19 +56,35 @@ async function balances(id: string, who = "teller") {
   return { balance: account.balance.amount as string, available: account.availableBalance.amount as string, status: account.status as string };
 }
 
+/** Transactions, holds and money on the suite's customers' accounts (other suites move money meanwhile). */
 async function ledgerCounts() {
-  const { rows } = await sql.query(`SELECT (SELECT count(*) FROM ledger.transactions)::int AS transactions,
-    (SELECT count(*) FROM ledger.holds)::int AS holds, (SELECT COALESCE(sum(abs(balance_minor)), 0)::text FROM ledger.ledger_accounts) AS moved`);
+  const owners = Object.values(customers);
+  const { rows } = await sql.query(
+    `SELECT (SELECT count(DISTINCT p.transaction_id) FROM ledger.postings p JOIN ledger.ledger_accounts a ON a.id = p.account_id
+              WHERE a.owner_id = ANY($1::uuid[]))::int AS transactions,
+            (SELECT count(*) FROM ledger.holds h JOIN ledger.ledger_accounts a ON a.id = h.account_id WHERE a.owner_id = ANY($1::uuid[]))::int AS holds,
+            (SELECT COALESCE(sum(abs(balance_minor)), 0)::text FROM ledger.ledger_accounts WHERE owner_id = ANY($1::uuid[])) AS moved`,
+    [owners],
+  );
   return rows[0];
 }
 
-const platform = usePlatform();
+/** A number as a person might type it: lower case, in groups of four. */
+const typed = (number: string) => number.toLowerCase().replace(/(.{4})/g, "$1 ").trim();
+
 before(async () => {
   await platform.ready;
-  ({ stack, database } = platform);
-  sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  platform.closeFirst(() => sql.end());
-  for (const who of ["alice", "bob", "teller", "admin"]) tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
+  sql = db.pool;
+  for (const who of ["alice", "bob"]) {
+    const email = uniqueEmail(`ledger-${who}`);
+    customers[who] = (await buildCustomer(db.prisma, email, STRONG_PASSWORD)).id;
+    tokens[who] = await login(platform.routerUrl, email, STRONG_PASSWORD);
+  }
+  for (const who of ["teller", "admin"]) tokens[who] = await login(platform.routerUrl, `${who}@demo.bank`);
+  const numberOf = async (ids: string[]) => (await db.prisma.account.findUniqueOrThrow({ where: { id: ids[0]! } })).number;
+  ALICE_CHECKING = await numberOf(await buildAccountsWithHistory(db.prisma, customers.alice!, 1, 0));
+  BOB_CHECKING = await numberOf(await buildAccountsWithHistory(db.prisma, customers.bob!, 1, 0));
+  BOB_JPY = await numberOf(await buildAccountsWithHistory(db.prisma, customers.bob!, 1, 0, "JPY"));
 });
 
 describe("account lifecycle", () => {
@@ -73,7 +96,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "20.00");
     const me = ok(await call("alice", `{ me { id accounts { id number } } }`)).me;
     const moved = await call("alice", OPS.transfer, {
-      input: { fromAccountId: account.id, toAccountNumber: "fb65 fdbk 1281 7536 3380 47", amount: "5.00", idempotencyKey: key() },
+      input: { fromAccountId: account.id, toAccountNumber: typed(ALICE_CHECKING), amount: "5.00", idempotencyKey: key() },
     });
     ok(moved);
     assert.deepEqual(await balances(account.id), { balance: "15.00", available: "15.00", status: "ACTIVE" });
@@ -93,7 +116,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "100.00");
     assert.equal(code(await call("alice", OPS.freeze, { id: account.id, reason: "mine" })), "FORBIDDEN");
     assert.equal(ok(await call("teller", OPS.freeze, { id: account.id, reason: "suspicious activity" })).freezeAccount.status, "FROZEN");
-    const target = "FB65FDBK12817536338047";
+    const target = ALICE_CHECKING;
     const debit = await call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: target, amount: "1.00", idempotencyKey: key() } });
     assert.equal(code(debit), "ACCOUNT_FROZEN");
     const withdrawal = await call("teller", OPS.withdraw, { input: { accountId: account.id, amount: "1.00", idempotencyKey: key() } });
@@ -119,7 +142,7 @@ describe("account lifecycle", () => {
     await deposit(account.id, "10.00");
     assert.equal(code(await call("bob", OPS.close, { id: account.id, reason: "moving" })), "ACCOUNT_NOT_EMPTY");
     const hold = ok(await call("bob", OPS.authorize, {
-      input: { fromAccountId: account.id, toAccountNumber: "FB82FDBK88850174739711", amount: "10.00", idempotencyKey: key() },
+      input: { fromAccountId: account.id, toAccountNumber: BOB_CHECKING, amount: "10.00", idempotencyKey: key() },
     })).authorizeTransfer.hold;
     // The hold reserves all 10.00: even a teller cannot withdraw past it.
     const blocked = await call("teller", OPS.withdraw, { input: { accountId: account.id, amount: "0.01", idempotencyKey: key() } });
@@ -136,13 +159,16 @@ describe("account lifecycle", () => {
 
   test("accountByNumber is for staff and validates the number's check digits", async () => {
     const byNumber = `query($n: String!) { accountByNumber(number: $n) { id number owner { id } } }`;
-    const found = ok(await call("teller", byNumber, { n: "fb82 fdbk 8885 0174 7397 11" }));
-    assert.equal(found.accountByNumber.number, "FB82FDBK88850174739711");
-    assert.equal(code(await call("teller", byNumber, { n: "FB83FDBK88850174739711" })), "INVALID_ACCOUNT_NUMBER");
+    const found = ok(await call("teller", byNumber, { n: typed(BOB_CHECKING) }));
+    assert.equal(found.accountByNumber.number, BOB_CHECKING);
+    assert.equal(found.accountByNumber.owner.id, customers.bob);
+    // The same number with other check digits.
+    const wrongDigits = `FB${String((Number(BOB_CHECKING.slice(2, 4)) + 1) % 100).padStart(2, "0")}${BOB_CHECKING.slice(4)}`;
+    assert.equal(code(await call("teller", byNumber, { n: wrongDigits })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(code(await call("teller", byNumber, { n: "not a number" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(code(await call("teller", byNumber, { n: "" })), "INVALID_ACCOUNT_NUMBER");
     assert.equal(ok(await call("teller", byNumber, { n: UNUSED_NUMBER })).accountByNumber, null);
-    assert.equal(code(await call("alice", byNumber, { n: "FB82FDBK88850174739711" })), "FORBIDDEN");
+    assert.equal(code(await call("alice", byNumber, { n: BOB_CHECKING })), "FORBIDDEN");
   });
 });
 
@@ -177,7 +203,7 @@ describe("money movement", () => {
     const me = ok(await call("alice", `{ me { id } }`)).me.id;
     const account = await openAccount("teller", { ownerId: me, type: "CHECKING", currency: "USD", overdraftLimit: "50.00" });
     const out = (amount: string) =>
-      call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: "FB82FDBK88850174739711", amount, idempotencyKey: key() } });
+      call("alice", OPS.transfer, { input: { fromAccountId: account.id, toAccountNumber: BOB_CHECKING, amount, idempotencyKey: key() } });
     assert.equal(code(await out("50.01")), "INSUFFICIENT_FUNDS");
     ok(await out("50.00"));
     assert.equal((await balances(account.id)).balance, "-50.00");
@@ -281,7 +307,7 @@ describe("authorization: a customer moves and sees only their own money", () => 
     assert.equal((await balances(bobAccount.id)).balance, "10.00");
     // Staff may move any customer's money.
     ok(await call("teller", OPS.transfer, { input: { fromAccountId: bobAccount.id, toAccountId: aliceAccount.id, amount: "1.00", idempotencyKey: key() } }));
-    const anonymous = (await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId: bobAccount.id, toAccountId: aliceAccount.id, amount: "1.00", idempotencyKey: key() } })).body as Body;
+    const anonymous = (await graphql(platform.routerUrl, OPS.transfer, { input: { fromAccountId: bobAccount.id, toAccountId: aliceAccount.id, amount: "1.00", idempotencyKey: key() } })).body as Body;
     assert.equal(code(anonymous), "UNAUTHENTICATED");
   });
 });
@@ -346,7 +372,7 @@ describe("bad input is refused with a clear code and moves nothing", () => {
       [{ toAccountId: null, toAccountNumber: "FB00FDBK00000000000001" }, "INVALID_ACCOUNT_NUMBER"],
       [{ toAccountId: null, toAccountNumber: "hello" }, "INVALID_ACCOUNT_NUMBER"],
       [{ toAccountId: null, toAccountNumber: UNUSED_NUMBER }, "NOT_FOUND"],
-      [{ toAccountNumber: "FB65FDBK12817536338047" }, "BAD_USER_INPUT"],
+      [{ toAccountNumber: ALICE_CHECKING }, "BAD_USER_INPUT"],
       [{ toAccountId: eur.id }, "CURRENCY_MISMATCH"],
       [{ toAccountId: usd.id }, "SAME_ACCOUNT"],
       [{ idempotencyKey: "" }, "BAD_USER_INPUT"],
@@ -355,7 +381,7 @@ describe("bad input is refused with a clear code and moves nothing", () => {
     for (const [input, expected] of cases) {
       assert.equal(code(await transfer(input)), expected, JSON.stringify(input));
     }
-    const jpyTransfer = await call("alice", OPS.transfer, { input: { fromAccountId: jpy.id, toAccountNumber: "FB28FDBK30837818751566", amount: "1.5", idempotencyKey: key() } });
+    const jpyTransfer = await call("alice", OPS.transfer, { input: { fromAccountId: jpy.id, toAccountNumber: BOB_JPY, amount: "1.5", idempotencyKey: key() } });
     assert.equal(code(jpyTransfer), "INVALID_AMOUNT");
     assert.equal(code(await call("teller", OPS.deposit, { input: { accountId: usd.id, amount: "-5", idempotencyKey: key() } })), "INVALID_AMOUNT");
     assert.equal(code(await call("teller", OPS.deposit, { input: { accountNumber: "FB26 0000", amount: "5", idempotencyKey: key() } })), "INVALID_ACCOUNT_NUMBER");
@@ -392,7 +418,7 @@ describe("idempotency", () => {
 
   test("a refused attempt does not poison its key", async () => {
     const from = await openAccount("alice", { type: "CHECKING", currency: "USD" });
-    const input = { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "5.00", idempotencyKey: key() };
+    const input = { fromAccountId: from.id, toAccountNumber: BOB_CHECKING, amount: "5.00", idempotencyKey: key() };
     assert.equal(code(await call("alice", OPS.transfer, { input })), "INSUFFICIENT_FUNDS");
     await deposit(from.id, "5.00");
     assert.equal(ok(await call("alice", OPS.transfer, { input })).transfer.replayed, false);
@@ -418,29 +444,40 @@ describe("idempotency", () => {
   });
 
   test("the ledger's invariants hold after all of the above", async () => {
+    // The whole shared ledger: every committed state must satisfy them, whoever else is posting.
     assert.deepEqual(await ledgerInvariantViolations((text) => sql.query(text)), []);
   });
 });
 
 describe("the database refuses what the service must never do", () => {
   test("postings, transactions and idempotency keys are append-only; holds change once", async () => {
-    for (const statement of [
-      "UPDATE ledger.postings SET amount_minor = amount_minor + 1",
-      "DELETE FROM ledger.transactions",
-      "UPDATE ledger.idempotency_keys SET fingerprint = fingerprint",
-      "DELETE FROM ledger.idempotency_keys",
-      "DELETE FROM ledger.holds",
-      "UPDATE ledger.holds SET status = 'PENDING'",
-      "UPDATE ledger.ledger_accounts SET balance_minor = balance_minor + 1 WHERE kind = 'SETTLEMENT'",
-    ]) {
-      await assert.rejects(sql.query(statement), /append-only|may only change|younger than 24 hours|not explained/, statement);
+    // On the suite's own rows (the guards are per row; the shared ledger's other rows are not the suite's to risk).
+    const owners = Object.values(customers);
+    const ownAccounts = `(SELECT id FROM ledger.ledger_accounts WHERE owner_id = ANY($1::uuid[]))`;
+    const parameters = (where: string) => (where.includes("$1") ? [owners] : []);
+    const own = async (table: string, where: string) => Number((await sql.query(`SELECT count(*) FROM ${table} WHERE ${where}`, parameters(where))).rows[0].count);
+    const statements: [string, string, string][] = [
+      ["UPDATE ledger.postings SET amount_minor = amount_minor + 1", "ledger.postings", `account_id IN ${ownAccounts}`],
+      ["DELETE FROM ledger.transactions", "ledger.transactions", `id IN (SELECT transaction_id FROM ledger.postings WHERE account_id IN ${ownAccounts})`],
+      ["UPDATE ledger.idempotency_keys SET fingerprint = fingerprint", "ledger.idempotency_keys", "caller_id = ANY($1::uuid[])"],
+      ["DELETE FROM ledger.idempotency_keys", "ledger.idempotency_keys", "caller_id = ANY($1::uuid[])"],
+      ["DELETE FROM ledger.holds", "ledger.holds", `account_id IN ${ownAccounts}`],
+      ["UPDATE ledger.holds SET status = 'PENDING'", "ledger.holds", `account_id IN ${ownAccounts} AND status <> 'PENDING'`],
+      ["UPDATE ledger.ledger_accounts SET balance_minor = balance_minor + 1", "ledger.ledger_accounts", "kind = 'SETTLEMENT'"],
+    ];
+    for (const [statement, table, where] of statements) {
+      assert.ok((await own(table, where)) > 0, `${statement}: the suite has rows it applies to`);
+      await assert.rejects(sql.query(`${statement} WHERE ${where}`, parameters(where)), /append-only|may only change|younger than 24 hours|not explained/, statement);
     }
   });
 });
 
 describe("idempotency key retention", () => {
   test("keys older than the retention period are purged; younger ones stay", async () => {
+    // A database of its own (no platform): the purge is database-wide, and other suites' keys are not its to purge.
+    const database = await createTestDatabase();
     const db = createDatabase({ url: database.url, poolSize: 1 });
+    const sql = db.pool;
     try {
       await sql.query(`INSERT INTO ledger.idempotency_keys (caller_id, key, operation, fingerprint, result_id, created_at)
         VALUES (gen_random_uuid(), 'old-key', 'transfer', repeat('0', 64), gen_random_uuid(), now() - interval '73 hours')`);
@@ -452,31 +489,35 @@ describe("idempotency key retention", () => {
       assert.equal(await purgeIdempotencyKeys(db.prisma, 1), 0);
     } finally {
       await db.close();
+      await database.drop();
     }
   });
 });
 
 describe("holds expire", () => {
+  // A platform of its own: holds that live one second (HOLD_TTL_SECONDS) would expire under every other
+  // suite on the shared one, and a hold's expiry is fixed when it is made (the database keeps it).
+  const expiring = usePlatform({ HOLD_TTL_SECONDS: "1", SEED_DEMO_DATA: "false" });
+  const expiringDb = useDatabase(expiring);
+
   test("an expired hold stops reserving funds and can no longer be captured", async () => {
-    const expiring = await startStack({ DATABASE_URL: database.url, HOLD_TTL_SECONDS: "1", SEED_DEMO_DATA: "false" });
-    try {
-      const alice = await login(expiring.routerUrl, "alice@demo.bank");
-      const run = async (query: string, variables: Record<string, unknown>) => (await graphql(expiring.routerUrl, query, variables, alice)).body as Body;
-      const from = await openAccount("alice", { type: "CHECKING", currency: "USD" });
-      await deposit(from.id, "20.00");
-      const hold = ok(await run(OPS.authorize, {
-        input: { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "15.00", idempotencyKey: key() },
-      })).authorizeTransfer.hold;
-      assert.equal(ok(await run(OPS.balances, { id: from.id })).account.availableBalance.amount, "5.00");
-      // Once its second has passed, the hold reserves nothing (read until then, not slept for).
-      const available = () => run(OPS.balances, { id: from.id }).then((body) => ok(body).account.availableBalance.amount as string);
-      assert.equal(await eventually("the expired hold's funds available again", available, (amount) => amount === "20.00"), "20.00");
-      assert.equal(ok(await run(`query($id: ID!) { hold(id: $id) { status } }`, { id: hold.id })).hold.status, "EXPIRED");
-      assert.equal(code(await run(OPS.capture, { input: { holdId: hold.id, idempotencyKey: key() } })), "HOLD_NOT_PENDING");
-      // The funds are spendable again.
-      ok(await run(OPS.transfer, { input: { fromAccountId: from.id, toAccountNumber: "FB82FDBK88850174739711", amount: "20.00", idempotencyKey: key() } }));
-    } finally {
-      assert.equal(await expiring.stop(), 0);
-    }
+    const customer = await buildCustomer(expiringDb.prisma, uniqueEmail("expiring-alice"), STRONG_PASSWORD);
+    const staff = await buildCustomer(expiringDb.prisma, uniqueEmail("expiring-teller"), STRONG_PASSWORD, "TELLER");
+    const [from, payee] = await buildAccountsWithHistory(expiringDb.prisma, customer.id, 2, 0);
+    const alice = await login(expiring.routerUrl, customer.email, STRONG_PASSWORD);
+    const teller = await login(expiring.routerUrl, staff.email, STRONG_PASSWORD);
+    const run = async (query: string, variables: Record<string, unknown>, token = alice) => (await graphql(expiring.routerUrl, query, variables, token)).body as Body;
+    ok(await run(OPS.deposit, { input: { accountId: from, amount: "20.00", idempotencyKey: key() } }, teller));
+    const hold = ok(await run(OPS.authorize, {
+      input: { fromAccountId: from, toAccountId: payee, amount: "15.00", idempotencyKey: key() },
+    })).authorizeTransfer.hold;
+    assert.equal(ok(await run(OPS.balances, { id: from })).account.availableBalance.amount, "5.00");
+    // Once its second has passed, the hold reserves nothing (read until then, not slept for).
+    const available = () => run(OPS.balances, { id: from }).then((body) => ok(body).account.availableBalance.amount as string);
+    assert.equal(await eventually("the expired hold's funds available again", available, (amount) => amount === "20.00"), "20.00");
+    assert.equal(ok(await run(`query($id: ID!) { hold(id: $id) { status } }`, { id: hold.id })).hold.status, "EXPIRED");
+    assert.equal(code(await run(OPS.capture, { input: { holdId: hold.id, idempotencyKey: key() } })), "HOLD_NOT_PENDING");
+    // The funds are spendable again.
+    ok(await run(OPS.transfer, { input: { fromAccountId: from, toAccountId: payee, amount: "20.00", idempotencyKey: key() } }));
   });
 });
