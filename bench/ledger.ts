@@ -101,6 +101,34 @@ async function withLagSampling<T>(pool: pg.Pool, work: () => Promise<T>): Promis
 
 const formatLags = (lags: Lags) => CONSUMERS.map(({ group }) => `${group} ${lags[group].toFixed(1)} s`).join(", ");
 
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux): the platform's CPU per transfer
+ * is a measure the neighbours' load inflates far less than throughput does. null where /proc is missing.
+ */
+async function processCpuMs(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+/** The platform's CPU per transfer while `work` runs (with the consumers' catch-up inside it). */
+async function withPlatformCpu<T extends { result: Result }>(pid: number | undefined, work: () => Promise<T>): Promise<T & { cpuMsPerTransfer: number | null }> {
+  const before = await processCpuMs(pid);
+  const outcome = await work();
+  const after = await processCpuMs(pid);
+  const cpuMsPerTransfer = before === null || after === null ? null : (after - before) / Math.max(1, outcome.result.transfers);
+  return { ...outcome, cpuMsPerTransfer };
+}
+
+const formatCpu = (ms: number | null) => (ms === null ? "n/a" : `${ms.toFixed(1)} ms`);
+
 /** The first refusal seen through the router (a failed transfer fails the benchmark, with this as its reason). */
 let firstFailure: string | null = null;
 
@@ -271,17 +299,17 @@ async function main() {
 
     const router: Result[] = [];
     const direct: Result[] = [];
-    const routerLag: { maxLag: Lags; drainSeconds: number }[] = [];
-    const directLag: { maxLag: Lags; drainSeconds: number }[] = [];
+    const routerLag: { maxLag: Lags; drainSeconds: number; cpuMsPerTransfer: number | null }[] = [];
+    const directLag: { maxLag: Lags; drainSeconds: number; cpuMsPerTransfer: number | null }[] = [];
     const ratio = (path: Result, bound: Result) => `${((path.perSecond / bound.perSecond) * 100).toFixed(0)} %`;
     for (let round = 1; round <= RUNS; round += 1) {
       await profiler?.start();
       // Each path is followed by its consumers' catch-up, so the next path starts with no backlog.
-      const viaRouterRun = await withLagSampling(db.pool, () => measure(viaRouter, ids));
+      const viaRouterRun = await withPlatformCpu(stack.process.pid, () => withLagSampling(db.pool, () => measure(viaRouter, ids)));
       router.push(viaRouterRun.result);
       routerLag.push(viaRouterRun);
       if (profiler) await reportProfile(await profiler.stop(), options.profile!, router.at(-1)!.transfers);
-      const inProcessRun = await withLagSampling(db.pool, () => measure(inProcess, ids));
+      const inProcessRun = await withPlatformCpu(stack.process.pid, () => withLagSampling(db.pool, () => measure(inProcess, ids)));
       direct.push(inProcessRun.result);
       directLag.push(inProcessRun);
       const [c, r, d] = [ceiling[round - 1]!, router.at(-1)!, direct.at(-1)!];
@@ -293,6 +321,10 @@ async function main() {
       console.log(
         `  consumers' worst lag during the router path: ${formatLags(viaRouterRun.maxLag)} (caught up ${viaRouterRun.drainSeconds.toFixed(1)} s after it); ` +
           `in-process path: ${formatLags(inProcessRun.maxLag)} (caught up ${inProcessRun.drainSeconds.toFixed(1)} s after it)`,
+      );
+      console.log(
+        `  platform process CPU per transfer, the consumers' catch-up included: router path ${formatCpu(viaRouterRun.cpuMsPerTransfer)}; ` +
+          `in-process path (the event pipeline only) ${formatCpu(inProcessRun.cpuMsPerTransfer)}`,
       );
     }
     const summarise = (results: Result[]): Result => ({
@@ -373,7 +405,8 @@ async function main() {
             `in-process ${direct[i]!.perSecond.toFixed(0)}/s (p99 ${direct[i]!.p99.toFixed(1)} ms); event consumers' worst lag (age of the ` +
             `oldest ledger event not yet applied) during the router path ${formatLags(routerLag[i]!.maxLag)}, caught up ` +
             `${routerLag[i]!.drainSeconds.toFixed(1)} s after it; during the in-process path ${formatLags(directLag[i]!.maxLag)}, caught up ` +
-            `${directLag[i]!.drainSeconds.toFixed(1)} s after it`,
+            `${directLag[i]!.drainSeconds.toFixed(1)} s after it; platform CPU per transfer (catch-up included) router path ` +
+            `${formatCpu(routerLag[i]!.cpuMsPerTransfer)}, in-process path ${formatCpu(directLag[i]!.cpuMsPerTransfer)}`,
         ),
         "",
       ];
