@@ -1,5 +1,7 @@
-// Subscriptions through the real router, on one platform of this file's own (its suites count live
-// subscriptions on the router, process-wide, and move the demo customers' money).
+// Subscriptions through a real router of this file's own in front of the shared platform's subgraphs (its
+// suites count live subscriptions and resolutions on the router, process-wide, and set its per-connection
+// limit; test/support/own-router.ts), between customers of its own ("alice", "bob", "carol"), with tokens
+// minted by the shared platform's key where a test needs a given lifetime.
 //
 // Federated subscriptions end to end, with a real graphql-ws client: a transfer to customer A (by B, through
 // the router) reaches A's `notificationReceived` with fields of three other subgraphs (the issue's example
@@ -20,39 +22,40 @@
 // other customers never receive it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { Client as UrqlClient, fetchExchange, subscriptionExchange } from "@urql/core";
 import { createClient, createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { createClient as createSseClient, type Client as SseClient } from "graphql-sse";
 import WebSocket from "ws";
-import { LEDGER_OPS as OPS } from "./support/builders.js";
-import { usePlatform } from "./support/platform.js";
+import { newCustomer, type OwnCustomer } from "./support/customers.js";
+import { signIn } from "./support/identity.js";
+import { LEDGER_OPS as OPS } from "./support/ledger-ops.js";
+import { useOwnRouter } from "./support/own-router.js";
+import { useSharedPlatform } from "./support/platform.js";
 import { liveClient, wsUrl, type LiveClient } from "./support/realtime.js";
-import { createTokenKey, demoUsers, graphql, login, metricValue, mintAccessToken, startExtraRouter, type Stack, type TokenKey } from "./support/stack.js";
+import { createTokenKey, graphql, metricValue, mintAccessToken } from "./support/stack.js";
 import { until } from "./support/wait.js";
 
-let key: TokenKey;
-/** Shared with the second router replica (both sign for the same subgraphs). */
-const identitySecret = randomBytes(32).toString("base64url");
 /** How long before a token's expiry the router closes its socket (the default, written out for the tests). */
 const LEAD_MS = 30_000;
-const platform = usePlatform(async () => {
-  key = await createTokenKey();
-  return {
-    JWT_PRIVATE_KEY: key.pem,
-    ROUTER_IDENTITY_SECRET: identitySecret,
-    SUBSCRIPTION_MAX_PER_CONNECTION: "2",
-    SUBSCRIPTION_REVOCATION_CHECK_MS: "200",
-    SUBSCRIPTION_REAUTHENTICATE_LEAD_MS: String(LEAD_MS),
-  };
+const platform = useSharedPlatform();
+const router = useOwnRouter(platform, {
+  SUBSCRIPTION_MAX_PER_CONNECTION: "2",
+  SUBSCRIPTION_REVOCATION_CHECK_MS: "200",
+  SUBSCRIPTION_REAUTHENTICATE_LEAD_MS: String(LEAD_MS),
 });
-let users: Record<string, { id: string; role: string }>;
+const customers: Record<string, OwnCustomer> = {};
 before(async () => {
   await platform.ready;
-  users = await demoUsers(platform.database.url);
+  // bob pays alice in most tests; carol has no account and must never see their notifications.
+  customers.alice = await newCustomer(platform, "Alice Listener", [{}]);
+  customers.bob = await newCustomer(platform, "Bob Okafor", [{ deposits: ["1000.00"] }]);
+  customers.carol = await newCustomer(platform, "Carol Third");
 });
+/** The customer `who` as a token's subject (to mint tokens of a chosen lifetime). */
+const subject = (who: string) => ({ id: customers[who]!.id, role: "CUSTOMER" });
 
 describe("federated subscriptions", () => {
   /** The issue's example, verbatim: the payee sees who paid (the payer's account number and name). */
@@ -69,37 +72,26 @@ describe("federated subscriptions", () => {
     };
   };
 
-  let stack: Stack;
   const tokens: Record<string, string> = {};
   const accounts: Record<string, { id: string; number: string; currency: string }[]> = {};
   const clients: LiveClient[] = [];
 
-  function open(token: string, url = stack.routerUrl) {
+  function open(token: string, url = router.url) {
     const client = liveClient(url, token);
     clients.push(client);
     return client;
   }
 
-  async function transfer(from: string, fromAccountId: string, toAccountNumber: string, amount: string) {
-    const { body } = await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId, toAccountNumber, amount, idempotencyKey: randomUUID() } }, tokens[from]);
+  async function transfer(from: string, fromAccountId: string, toAccountNumber: string, amount: string, url = router.url) {
+    const { body } = await graphql(url, OPS.transfer, { input: { fromAccountId, toAccountNumber, amount, idempotencyKey: randomUUID() } }, tokens[from]);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return (body.data as { transfer: { transaction: { id: string } } }).transfer.transaction.id;
   }
 
   before(async () => {
-    stack = platform.stack;
-    for (const who of ["alice", "bob"]) tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
-    const registered = await graphql<{ register: { accessToken: string } }>(
-      stack.routerUrl,
-      "mutation($input: RegisterInput!) { register(input: $input) { accessToken } }",
-      { input: { email: `carol-${randomUUID().slice(0, 8)}@example.com`, password: "a long enough passphrase 42", name: "Carol Third" } },
-    );
-    tokens.carol = registered.body.data!.register.accessToken;
-    assert.ok(tokens.carol, JSON.stringify(registered.body.errors));
-    for (const who of ["alice", "bob"]) {
-      const { body } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, tokens[who]);
-      accounts[who] = body.data!.me.accounts;
-    }
+    await router.ready;
+    for (const who of ["alice", "bob", "carol"]) tokens[who] = customers[who]!.token;
+    for (const who of ["alice", "bob"]) accounts[who] = customers[who]!.accounts;
   });
 
   after(async () => {
@@ -126,7 +118,7 @@ describe("federated subscriptions", () => {
       assert.match(notification.createdAt, /^\d{4}-\d\d-\d\dT/);
       assert.deepEqual(notification.transaction!.amount, { amount: "12.34", currency: "USD" });
       // The payer, resolved across ledger → accounts → users: his account number and (counterparty view) his name.
-      assert.deepEqual(notification.transaction!.fromAccount, { number: bobUsd.number, owner: { name: "Bob Okafor" } });
+      assert.deepEqual(notification.transaction!.fromAccount, { number: bobUsd.number, owner: { name: customers.bob!.name } });
 
       // B gets his own MONEY_SENT for the same transfer; by then A's would have reached him too.
       const sent = (await bob.next((event) => (event.data as Live | null)?.notificationReceived.transaction?.id === transactionId)) as { data: Live };
@@ -135,7 +127,7 @@ describe("federated subscriptions", () => {
       assert.ok(!ids(bob.events).includes(notification.id), "B never receives A's notification");
       assert.ok(!ids(carol.events).includes(notification.id), "C never receives A's notification");
       assert.ok(!ids(alice.events).includes(sent.data.notificationReceived.id), "A never receives B's notification");
-      assert.ok(await metricValue(stack.ports.router, "fedbank_router_subscription_events_total") >= 2);
+      assert.ok(await metricValue(router.port, "fedbank_router_subscription_events_total") >= 2);
       for (const live of [alice, bob, carol]) live.stop();
     });
 
@@ -153,20 +145,17 @@ describe("federated subscriptions", () => {
       live.stop();
     });
 
+    // Router 1: the shared platform's; router 2: this file's (a replica: same subgraphs, Redis prefix, secret).
     test("a subscriber on router 2 receives an event caused by a mutation through router 1", async () => {
-      const second = await startExtraRouter(stack, { ROUTER_IDENTITY_SECRET: identitySecret, REDIS_KEY_PREFIX: stack.redisKeyPrefix });
-      try {
-        const aliceUsd = accounts.alice!.find((account) => account.currency === "USD")!;
-        const bobUsd = accounts.bob!.find((account) => account.currency === "USD")!;
-        const live = open(tokens.alice!, second.url).subscribe(LIVE);
-        await until("the router's count of live subscriptions", async () => (await metricValue(second.port, "fedbank_router_subscriptions_active")) >= 1);
-        const transactionId = await transfer("bob", bobUsd.id, aliceUsd.number, "2.50");
-        const event = (await live.next((each) => (each.data as Live | null)?.notificationReceived.transaction?.id === transactionId)) as { data: Live };
-        assert.equal(event.data.notificationReceived.kind, "MONEY_RECEIVED");
-        live.stop();
-      } finally {
-        await second.stop();
-      }
+      const aliceUsd = accounts.alice!.find((account) => account.currency === "USD")!;
+      const bobUsd = accounts.bob!.find((account) => account.currency === "USD")!;
+      const active = await activeSubscriptions();
+      const live = open(tokens.alice!).subscribe(LIVE);
+      await until("the router's count of live subscriptions", async () => (await activeSubscriptions()) >= active + 1);
+      const transactionId = await transfer("bob", bobUsd.id, aliceUsd.number, "2.50", platform.routerUrl);
+      const event = (await live.next((each) => (each.data as Live | null)?.notificationReceived.transaction?.id === transactionId)) as { data: Live };
+      assert.equal(event.data.notificationReceived.kind, "MONEY_RECEIVED");
+      live.stop();
     });
 
     test("more subscriptions than SUBSCRIPTION_MAX_PER_CONNECTION on one socket: SUBSCRIPTION_LIMIT; complete frees a slot", async () => {
@@ -196,28 +185,25 @@ describe("federated subscriptions", () => {
       const query = client.subscribe("{ me { id } }");
       const errors = (await query.failed()) as { extensions?: { code?: string } }[];
       assert.equal(errors[0]?.extensions?.code, "BAD_REQUEST");
-      assert.ok((await metricValue(stack.ports.router, "fedbank_router_subscription_sockets")) >= 1);
+      assert.ok((await metricValue(router.port, "fedbank_router_subscription_sockets")) >= 1);
     });
   });
 
-  const activeSubscriptions = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+  const activeSubscriptions = () => metricValue(router.port, "fedbank_router_subscriptions_active");
 });
 
 describe("real frontend clients", () => {
   const LIVE = "subscription Live { notificationReceived { id kind transaction { id amount { amount } } } }";
   type Live = { notificationReceived: { id: string; kind: string; transaction: { id: string; amount: { amount: string } } | null } };
 
-  let stack: Stack;
   const tokens: Record<string, string> = {};
   const accounts: Record<string, { id: string; number: string }> = {};
   const cleanups: (() => unknown)[] = [];
 
-  before(async () => {
-    stack = platform.stack;
+  before(() => {
     for (const who of ["alice", "bob"]) {
-      tokens[who] = await login(stack.routerUrl, `${who}@demo.bank`);
-      const { body } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, tokens[who]);
-      accounts[who] = body.data!.me.accounts.find((account) => account.currency === "USD")!;
+      tokens[who] = customers[who]!.token;
+      accounts[who] = customers[who]!.accounts[0]!;
     }
   });
 
@@ -225,12 +211,12 @@ describe("real frontend clients", () => {
     for (const cleanup of cleanups.splice(0)) await Promise.resolve(cleanup()).catch(() => undefined);
   });
 
-  const activeSubscriptions = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+  const activeSubscriptions = () => metricValue(router.port, "fedbank_router_subscriptions_active");
 
   /** Waits until a new subscription is live on the router, transfers bob → alice, and returns its id. */
   async function transferOnceSubscribed(before: number): Promise<string> {
     await until("the new subscription is live on the router", async () => (await activeSubscriptions()) > before, { intervalMs: 50 });
-    const { body } = await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount: "2.22", idempotencyKey: randomUUID() } }, tokens.bob);
+    const { body } = await graphql(router.url, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount: "2.22", idempotencyKey: randomUUID() } }, tokens.bob);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return (body.data as { transfer: { transaction: { id: string } } }).transfer.transaction.id;
   }
@@ -258,7 +244,7 @@ describe("real frontend clients", () => {
   const isTransfer = (id: string) => (result: { data?: unknown }) => (result.data as Live | null | undefined)?.notificationReceived?.transaction?.id === id;
 
   function wsClient(token: string): WsClient {
-    const client = createWsClient({ url: wsUrl(stack.routerUrl), webSocketImpl: WebSocket, connectionParams: () => ({ authorization: `Bearer ${token}` }) });
+    const client = createWsClient({ url: wsUrl(router.url), webSocketImpl: WebSocket, connectionParams: () => ({ authorization: `Bearer ${token}` }) });
     cleanups.push(() => client.dispose());
     return client;
   }
@@ -278,7 +264,7 @@ describe("real frontend clients", () => {
     });
 
     test("Apollo Client with HttpLink: subscriptions over HTTP multipart", async () => {
-      const apollo = new ApolloClient({ link: new HttpLink({ uri: stack.routerUrl, headers: { authorization: `Bearer ${tokens.alice}` } }), cache: new InMemoryCache() });
+      const apollo = new ApolloClient({ link: new HttpLink({ uri: router.url, headers: { authorization: `Bearer ${tokens.alice}` } }), cache: new InMemoryCache() });
       const seen = collector<{ data?: unknown; error?: unknown }>();
       const before = await activeSubscriptions();
       const subscription = apollo.subscribe({ query: gql(LIVE) }).subscribe({ next: (result) => seen.push(result), error: (error) => seen.push({ error }) });
@@ -295,7 +281,7 @@ describe("real frontend clients", () => {
     test("urql with subscriptionExchange over graphql-ws", async () => {
       const ws = wsClient(tokens.alice!);
       const urql = new UrqlClient({
-        url: stack.routerUrl,
+        url: router.url,
         exchanges: [
           subscriptionExchange({
             forwardSubscription: (request) => ({
@@ -316,7 +302,7 @@ describe("real frontend clients", () => {
     });
 
     test("graphql-sse (distinct connections) with the token in its headers function", async () => {
-      const sse: SseClient = createSseClient({ url: stack.routerUrl, headers: () => ({ authorization: `Bearer ${tokens.alice}` }), retryAttempts: 0 });
+      const sse: SseClient = createSseClient({ url: router.url, headers: () => ({ authorization: `Bearer ${tokens.alice}` }), retryAttempts: 0 });
       cleanups.push(() => sse.dispose());
       const seen = collector<{ data?: unknown; error?: unknown }>();
       const before = await activeSubscriptions();
@@ -331,14 +317,14 @@ describe("real frontend clients", () => {
 
   describe("HTTP streaming transports share graphql-ws's admission and auth", () => {
     const post = (accept: string, token: string | undefined, body: unknown) =>
-      fetch(stack.routerUrl, { method: "POST", headers: { accept, "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      fetch(router.url, { method: "POST", headers: { accept, "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
 
     test("no token: 401 UNAUTHENTICATED; a token that is not a JWT says so; a query is refused (BAD_REQUEST)", async () => {
       for (const accept of ["multipart/mixed;boundary=graphql;subscriptionSpec=1.0,application/json", "text/event-stream"]) {
         const anonymous = await post(accept, undefined, { query: LIVE });
         assert.equal(anonymous.status, 401);
         assert.equal(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code, "UNAUTHENTICATED");
-        const malformed = await fetch(stack.routerUrl, { method: "POST", headers: { accept, "content-type": "application/json", authorization: "Bearer nope" }, body: JSON.stringify({ query: LIVE }) });
+        const malformed = await fetch(router.url, { method: "POST", headers: { accept, "content-type": "application/json", authorization: "Bearer nope" }, body: JSON.stringify({ query: LIVE }) });
         assert.equal(malformed.status, 401);
         assert.match(((await malformed.json()) as { errors: { message: string }[] }).errors[0]!.message, /not a JWT/);
         const query = await post(accept, tokens.alice, { query: "{ me { id } }" });
@@ -348,11 +334,11 @@ describe("real frontend clients", () => {
     });
 
     test("a token about to expire ends the stream retryably: multipart says TOKEN_EXPIRING and closes; SSE ends without complete", async () => {
-      const alice = users["alice@demo.bank"]!;
+      const alice = subject("alice");
       for (const accept of ["multipart/mixed;boundary=graphql;subscriptionSpec=1.0,application/json", "text/event-stream"]) {
         const now = Math.floor(Date.now() / 1000);
         // Inside the refresh lead time (30 s by default): the stream lives until the token's expiry.
-        const token = await mintAccessToken(key, alice, { iat: now, exp: now + 2 });
+        const token = await mintAccessToken(platform.tokenKey, alice, { iat: now, exp: now + 2 });
         const response = await post(accept, token, { query: LIVE });
         assert.equal(response.status, 200);
         const text = await response.text(); // ends when the router ends the stream
@@ -366,13 +352,13 @@ describe("real frontend clients", () => {
     });
 
     test("logout ends a live SSE stream with UNAUTHENTICATED, then complete", async () => {
-      const token = await login(stack.routerUrl, "bob@demo.bank");
+      const token = (await signIn(router.url, customers.bob!.email, customers.bob!.password)).accessToken;
       const before = await activeSubscriptions();
       const response = await post("text/event-stream", token, { query: LIVE });
       assert.equal(response.status, 200);
       assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
       await until("the new subscription is live on the router", async () => (await activeSubscriptions()) > before, { intervalMs: 50 });
-      const { body } = await graphql(stack.routerUrl, "mutation { logout }", {}, token);
+      const { body } = await graphql(router.url, "mutation { logout }", {}, token);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
       const text = await response.text(); // ends when the router ends the stream
       assert.match(text, /event: next\ndata: \{"errors":\[\{"message":"session revoked","extensions":\{"code":"UNAUTHENTICATED"\}\}\]\}/);
@@ -388,17 +374,11 @@ describe("connecting and staying connected", () => {
 
   type Live = { notificationReceived: { id: string; kind: string; transaction: { id: string; amount: { amount: string } } | null } };
 
-  let stack: Stack;
   const accounts: Record<string, { id: string; number: string }> = {};
   const clients: LiveClient[] = [];
 
-  before(async () => {
-    stack = platform.stack;
-    for (const who of ["alice", "bob"]) {
-      const token = await mint(who);
-      const { body } = await graphql<{ me: { accounts: { id: string; number: string; currency: string }[] } }>(stack.routerUrl, "{ me { accounts { id number currency } } }", {}, token);
-      accounts[who] = body.data!.me.accounts.find((account) => account.currency === "USD")!;
-    }
+  before(() => {
+    for (const who of ["alice", "bob"]) accounts[who] = customers[who]!.accounts[0]!;
   });
 
   after(async () => {
@@ -407,22 +387,22 @@ describe("connecting and staying connected", () => {
 
   function mint(who: string, lifetimeSeconds = 900) {
     const now = Math.floor(Date.now() / 1000);
-    return mintAccessToken(key, users[`${who}@demo.bank`]!, { iat: now, exp: now + lifetimeSeconds });
+    return mintAccessToken(platform.tokenKey, subject(who), { iat: now, exp: now + lifetimeSeconds });
   }
 
   function open(params: Record<string, unknown>) {
-    const client = liveClient(stack.routerUrl, undefined, params);
+    const client = liveClient(router.url, undefined, params);
     clients.push(client);
     return client;
   }
 
   async function transferToAlice(amount: string): Promise<string> {
-    const { body } = await graphql(stack.routerUrl, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount, idempotencyKey: randomUUID() } }, await mint("bob"));
+    const { body } = await graphql(router.url, OPS.transfer, { input: { fromAccountId: accounts.bob!.id, toAccountNumber: accounts.alice!.number, amount, idempotencyKey: randomUUID() } }, await mint("bob"));
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return (body.data as { transfer: { transaction: { id: string } } }).transfer.transaction.id;
   }
 
-  const activeSubscriptions = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+  const activeSubscriptions = () => metricValue(router.port, "fedbank_router_subscriptions_active");
 
   describe("connection_init", () => {
     test("authorization, Authorization and headers.authorization are all accepted", async () => {
@@ -439,9 +419,9 @@ describe("connecting and staying connected", () => {
     });
 
     test("a refused token's close reason says what was wrong (never 'must be Bearer' for a Bearer token)", async () => {
-      const forged = await mintAccessToken(await createTokenKey(), users["alice@demo.bank"]!);
+      const forged = await mintAccessToken(await createTokenKey(), subject("alice"));
       const now = Math.floor(Date.now() / 1000);
-      const expired = await mintAccessToken(key, users["alice@demo.bank"]!, { iat: now - 200, exp: now - 100 });
+      const expired = await mintAccessToken(platform.tokenKey, subject("alice"), { iat: now - 200, exp: now - 100 });
       const cases: [string, Record<string, unknown>, RegExp][] = [
         ["no token", {}, /no access token/],
         ["another scheme", { authorization: "Token abc.def.ghi" }, /Bearer scheme/],
@@ -468,7 +448,7 @@ describe("token refresh and catching up", () => {
     let reconnected!: () => void;
     const connectedAgain = new Promise<void>((resolve) => (reconnected = resolve));
     const client = createClient({
-      url: wsUrl(stack.routerUrl),
+      url: wsUrl(router.url),
       webSocketImpl: WebSocket,
       lazy: false,
       onNonLazyError: () => undefined,
@@ -525,7 +505,7 @@ describe("token refresh and catching up", () => {
 /** The recipe's catch-up query, until the notification of the transfer of `amount` is there (written asynchronously). */
 async function catchUp(token: string, amount: string): Promise<{ id: string; kind: string }> {
   return until(`the catch-up query lists the notification of ${amount}`, async () => {
-    const { body } = await graphql<{ me: { notifications: { edges: { node: { id: string; kind: string; title: string } }[] } } }>(stack.routerUrl, CATCH_UP, {}, token);
+    const { body } = await graphql<{ me: { notifications: { edges: { node: { id: string; kind: string; title: string } }[] } } }>(router.url, CATCH_UP, {}, token);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return body.data?.me.notifications.edges.find((edge) => edge.node.kind === "MONEY_RECEIVED" && edge.node.title.includes(amount))?.node;
   });
@@ -540,14 +520,14 @@ describe("shared resolution", () => {
     const subscriptions = [0, 1, 2].map(() => open({ authorization: `Bearer ${token}` }).subscribe(LIVE));
     const bob = open({ authorization: `Bearer ${await mint("bob")}` }).subscribe("subscription { notificationReceived { id kind } }");
     await until("four subscriptions counted", async () => (await activeSubscriptions()) >= before + 4, { intervalMs: 50 });
-    const resolutions = await metricValue(stack.ports.router, "fedbank_router_subscription_event_resolutions_total");
+    const resolutions = await metricValue(router.port, "fedbank_router_subscription_event_resolutions_total");
     const transactionId = await transferToAlice("1.11");
     const events = await Promise.all(subscriptions.map((live) => live.next((event) => (event.data as Live | null)?.notificationReceived.transaction?.id === transactionId)));
     const ids = new Set(events.map((event) => (event.data as Live).notificationReceived.id));
     assert.equal(ids.size, 1, "the same notification on every socket");
     // Bob's MONEY_SENT is resolved for his own group; alice's three sockets share one resolution.
     await bob.next((event) => (event.data as { notificationReceived: { kind: string } }).notificationReceived.kind === "MONEY_SENT");
-    assert.equal((await metricValue(stack.ports.router, "fedbank_router_subscription_event_resolutions_total")) - resolutions, 2);
+    assert.equal((await metricValue(router.port, "fedbank_router_subscription_event_resolutions_total")) - resolutions, 2);
     assert.ok(!bob.events.some((event) => ids.has((event.data as { notificationReceived: { id: string } }).notificationReceived.id)), "bob never receives alice's");
   });
 });
