@@ -111,6 +111,13 @@ function checkBalances(balances: Map<string, { balance: number; overdraft: numbe
   assert.equal(total, opening.reduce((a, b) => a + b, 0), "money is conserved among the accounts");
 }
 
+/**
+ * The router reads each caller's revocation key in Redis and refuses (503, fail closed) when that takes more
+ * than 500 ms: on a machine loaded by other test files that happened mid-burst. These tests are about the
+ * ledger, so the router may wait for Redis longer (the fail-closed path is test/router-rate-limit.test.ts).
+ */
+const PATIENT_REDIS = { REVOCATION_CHECK_TIMEOUT_MS: "5000", RATE_LIMIT_STORE_TIMEOUT_MS: "5000" };
+
 let database: TestDatabase;
 let stack: Stack;
 let sql: pg.Pool;
@@ -120,7 +127,7 @@ let owners: string[];
 before(async () => {
   database = await createTestDatabase();
   sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  stack = await startStack({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: "20" });
+  stack = await startStack({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: "20", ...PATIENT_REDIS });
   teller = await login(stack.routerUrl, "teller@demo.bank");
   const alice = await login(stack.routerUrl, "alice@demo.bank");
   const bob = await login(stack.routerUrl, "bob@demo.bank");
@@ -137,7 +144,10 @@ after(async () => {
 });
 
 describe("concurrency", () => {
-  test("16 clients, 2,000 random transfers on a hot spot of 6 accounts: conserved, within limits, each success once", { timeout: 240_000 }, async () => {
+  // 640 transfers (16 × 40): every client keeps one transfer in flight on the 6 accounts the whole time, as
+  // 2,000 did (the contention at any moment is the clients' number, not the total); about a quarter are
+  // refused for funds (measured: 549 of 2,000), so > 100 refusals are expected and > 20 required.
+  test("16 clients, 640 random transfers on a hot spot of 6 accounts: conserved, within limits, each success once", { timeout: 240_000 }, async () => {
     // Two accounts start nearly empty and one may overdraw by 20.00: many transfers must fail for funds.
     const opening = [50_000, 30_000, 500, 0, 20_000, 1_000];
     const overdrafts = [0, 0, 0, 2_000, 0, 0];
@@ -145,7 +155,7 @@ describe("concurrency", () => {
     const transfersBefore = Number((await sql.query("SELECT count(*) FROM ledger.transactions WHERE kind = 'TRANSFER'")).rows[0].count);
 
     const CLIENTS = 16;
-    const PER_CLIENT = 125;
+    const PER_CLIENT = 40;
     const started = performance.now();
     const attempts = (
       await Promise.all(
@@ -166,7 +176,7 @@ describe("concurrency", () => {
     const failures = attempts.filter((a) => a.outcome !== "OK");
     const codes = new Set(failures.map((a) => a.outcome));
     console.log(`${attempts.length} transfers in ${seconds.toFixed(1)} s (${(attempts.length / seconds).toFixed(0)}/s): ${successes.length} ok, ${failures.length} refused ${[...codes].join(",")}`);
-    assert.equal(attempts.length, 2_000);
+    assert.equal(attempts.length, CLIENTS * PER_CLIENT);
     assert.deepEqual([...codes], ["INSUFFICIENT_FUNDS"], "the only refusals are for funds (no deadlock, no conflict surfaced)");
     assert.ok(failures.length > 20, `some transfers must fail for insufficient funds (got ${failures.length})`);
 
@@ -222,8 +232,9 @@ describe("crash safety", () => {
         attempts.push(await attemptTransfer(stack.routerUrl, teller, ids[from]!, ids[to]!, randomInt(1, 2_000)));
       }
     });
-    // Kill once a good number have been acknowledged, while requests are in flight.
-    await until("300 acknowledged transfers", () => attempts.filter((a) => a.outcome === "OK").length >= 300, { intervalMs: 20, timeoutMs: 120_000 });
+    // Kill once a good number have been acknowledged, while requests are in flight (16 workers: up to 16
+    // transfers are between the router and the commit at that moment, whatever the number acknowledged).
+    await until("150 acknowledged transfers", () => attempts.filter((a) => a.outcome === "OK").length >= 150, { intervalMs: 20, timeoutMs: 120_000 });
     stack.process.kill("SIGKILL");
     killed = true;
     await Promise.all(workers);
@@ -234,7 +245,7 @@ describe("crash safety", () => {
     assert.deepEqual([...new Set(attempts.map((a) => a.outcome))].filter((o) => o !== "OK" && o !== "NETWORK"), []);
 
     // Restart on the same database: the books are consistent and every acknowledged transfer is there once.
-    stack = await startStack({ DATABASE_URL: database.url });
+    stack = await startStack({ DATABASE_URL: database.url, ...PATIENT_REDIS });
     assert.deepEqual(await ledgerInvariantViolations((text) => sql.query(text)), []);
     await checkAcknowledged(sql, ids, acknowledged);
     // Clients retry the unanswered requests with their idempotency keys: each either replays (it had
