@@ -3,15 +3,15 @@
 // a poisoned event in the middle of a batch is retried and dead-lettered alone while the rest of the batch is
 // applied once, in order; a batch redelivered after its transaction committed (crash before XACK) changes
 // nothing, and a redelivery mixing handled and new events applies only the new ones.
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
-import { createClient } from "redis";
+import { randomUUID } from "node:crypto";
 import { createDatabase, type Database } from "../db.js";
 import { createLogger } from "../logger.js";
-import { MemoryEventTransport, RedisEventTransport, type ConsumeOutcome, type EventTransport } from "../events/index.js";
-import { createEventConsumer, type EventHandler, type PlatformEvent } from "#domain/events.js";
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+import type { EventTransport } from "../events/index.js";
+import type { EventHandler, PlatformEvent } from "#domain/events.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/stack.js";
+import { TRANSPORTS, useEventTransport } from "./support/event-transports.js";
 import { until } from "../../test/support/wait.js";
 
 const logger = createLogger("events-batch-test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -32,18 +32,6 @@ after(async () => {
   await db?.close();
   await database?.drop();
 });
-
-async function deleteRedisKeys(prefix: string) {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await client.del(keys);
-  await client.quit();
-}
-
-const TRANSPORTS = [
-  { name: "redis streams", create: (prefix: string): EventTransport => new RedisEventTransport({ url: TEST_REDIS_URL, prefix, logger, commandTimeoutMs: 2_000 }), cleanup: deleteRedisKeys },
-  { name: "in-process", create: (prefix: string): EventTransport => new MemoryEventTransport({ prefix }), cleanup: async () => undefined },
-];
 
 /** Publishes `count` deposits straight to the stream (one MULTI: they are read back as one batch). */
 async function publishDeposits(transport: EventTransport, count: number, firstAmount = 1): Promise<string[]> {
@@ -80,37 +68,11 @@ function recordingHandler(group: string, poisoned: () => string | null = () => n
 
 for (const transportCase of TRANSPORTS) {
   describe(`batched consumers over ${transportCase.name}`, { timeout: 120_000 }, () => {
-    let prefix: string;
-    let transport: EventTransport;
-    const running: { stop(): Promise<void> }[] = [];
-
-    const consumer = (group: string, handler: EventHandler<"ledger.deposit.posted">, overrides: Partial<Parameters<typeof createEventConsumer<"ledger">>[0]> = {}) => {
-      const outcomes: Record<ConsumeOutcome, number> = { processed: 0, duplicate: 0, ignored: 0, retried: 0, dead_lettered: 0, lost: 0 };
-      const instance = createEventConsumer({
-        transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger,
-        handlers: { "ledger.deposit.posted": handler },
-        blockMs: 200, retryBaseMs: 20, claimIdleMs: 60_000, batchSize: 50,
-        metrics: { eventConsumed: (_stream, _group, _type, outcome) => void (outcomes[outcome] += 1) },
-        ...overrides,
-      });
-      running.push(instance);
-      instance.start();
-      return Object.assign(instance, { outcomes });
-    };
-
-    before(() => {
-      prefix = `fedbank-test-batch-${randomBytes(4).toString("hex")}:`;
-      transport = transportCase.create(prefix);
-    });
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((thing) => thing.stop()));
-    });
-    after(async () => {
-      await transport.close();
-      await transportCase.cleanup(prefix);
-    });
+    const events = useEventTransport(transportCase, { prefix: "fedbank-test-batch-", db: () => db, logger, consumer: { batchSize: 50 } });
+    const { consumer } = events;
 
     test("one transaction per batch; a poisoned event in the middle is dead-lettered alone, the rest applied once and in order", async () => {
+      const { transport } = events;
       const group = `g-${randomUUID()}`;
       await transport.ensureGroup("ledger", group, "latest");
       // Published before the consumer starts: its first read returns the 10 entries together.
@@ -141,6 +103,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("a batch redelivered after its commit (crash before XACK) changes nothing; a mixed redelivery applies only the new events", async () => {
+      const { transport } = events;
       const group = `g-${randomUUID()}`;
       await transport.ensureGroup("ledger", group, "latest");
       const first = await publishDeposits(transport, 5, 1);
@@ -154,7 +117,7 @@ for (const transportCase of TRANSPORTS) {
       const { handler: firstHandler } = recordingHandler(group);
       const crashed = consumer(group, firstHandler, { transport: crashing });
       await until("the first batch committed", async () => committed);
-      running.splice(running.indexOf(crashed), 1); // stopping would wait for the XACK that never returns
+      events.forget(crashed); // stopping would wait for the XACK that never returns
       void crashed.stop();
       assert.equal((await effects(group)).length, 5);
       // Five more entries read by another consumer that crashes before handling them.

@@ -1,23 +1,15 @@
 // The relay and the consumers end to end, against real Postgres and, table-driven, against both transports
 // (real Redis Streams and the in-process transport of embedded mode): the same behaviour is expected of each.
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, Socket, type Server } from "node:net";
-import { createClient } from "redis";
 import { createDatabase, type Database } from "../db.js";
 import { createLogger } from "../logger.js";
-import {
-  MemoryEventTransport,
-  RedisEventTransport,
-  createOutboxRelay,
-  outboxBacklog,
-  type ConsumeOutcome,
-  type EventTransport,
-  type OutboxRelay,
-} from "../events/index.js";
+import { RedisEventTransport, createOutboxRelay, outboxBacklog, type EventTransport } from "../events/index.js";
 import { appendOutboxEvent, createEventConsumer, type EventHandler, type PlatformEvent } from "#domain/events.js";
-import { createTestDatabase, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+import { createTestDatabase, deleteRedisKeys, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+import { TRANSPORTS, useEventTransport } from "./support/event-transports.js";
 import { until } from "../../test/support/wait.js";
 
 const logger = createLogger("events-test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -38,28 +30,6 @@ after(async () => {
   await db?.close();
   await database?.drop();
 });
-
-interface TransportCase {
-  name: string;
-  create(prefix: string, url?: string): EventTransport;
-  cleanup(prefix: string): Promise<void>;
-}
-
-async function deleteRedisKeys(prefix: string) {
-  const client = createClient({ url: TEST_REDIS_URL });
-  await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await client.del(keys);
-  await client.quit();
-}
-
-const TRANSPORTS: TransportCase[] = [
-  {
-    name: "redis streams",
-    create: (prefix, url = TEST_REDIS_URL) => new RedisEventTransport({ url, prefix, logger, commandTimeoutMs: 2_000 }),
-    cleanup: deleteRedisKeys,
-  },
-  { name: "in-process", create: (prefix) => new MemoryEventTransport({ prefix }), cleanup: async () => undefined },
-];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,8 +72,6 @@ async function effects(consumer: string, eventIds: readonly string[]) {
   return rows;
 }
 
-type Outcomes = Record<ConsumeOutcome, number>;
-
 function recordingHandler(group: string, fail?: (event: PlatformEvent<"ledger.deposit.posted">) => boolean) {
   const calls: { eventId: string; at: number }[] = [];
   const handler: EventHandler<"ledger.deposit.posted"> = async (event, tx, delivery) => {
@@ -117,45 +85,13 @@ function recordingHandler(group: string, fail?: (event: PlatformEvent<"ledger.de
 
 for (const transportCase of TRANSPORTS) {
   describe(`event delivery over ${transportCase.name}`, { timeout: 300_000 }, () => {
-    let prefix: string;
-    let transport: EventTransport;
-    const running: { stop(): Promise<void> }[] = [];
-
-    const start = <T extends { start(): void; stop(): Promise<void> }>(thing: T): T => {
-      running.push(thing);
-      thing.start();
-      return thing;
-    };
+    const events = useEventTransport(transportCase, { prefix: "fedbank-test-events-", db: () => db, logger });
+    const { start, consumer } = events;
     const relay = (overrides: Partial<Parameters<typeof createOutboxRelay>[0]> = {}) =>
-      start(createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport, logger, pollIntervalMs: 50, ...overrides }));
-    const consumer = (group: string, handler: ReturnType<typeof recordingHandler>["handler"], overrides: Partial<Parameters<typeof createEventConsumer<"ledger">>[0]> = {}) => {
-      const outcomes: Outcomes = { processed: 0, duplicate: 0, ignored: 0, retried: 0, dead_lettered: 0, lost: 0 };
-      const instance = start(
-        createEventConsumer({
-          transport, source: "ledger", domain: "reporting", group, prisma: db.prisma, logger,
-          handlers: { "ledger.deposit.posted": handler },
-          blockMs: 200, retryBaseMs: 20, claimIdleMs: 60_000,
-          metrics: { eventConsumed: (_stream, _group, _type, outcome) => void (outcomes[outcome] += 1) },
-          ...overrides,
-        }),
-      );
-      return Object.assign(instance, { outcomes });
-    };
-
-    before(() => {
-      prefix = `fedbank-test-events-${randomBytes(4).toString("hex")}:`;
-      transport = transportCase.create(prefix);
-    });
-    // Relays and consumers of one test never outlive it (a leftover leader would publish the next test's rows).
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((thing) => thing.stop()));
-    });
-    after(async () => {
-      await transport.close();
-      await transportCase.cleanup(prefix);
-    });
+      start(createOutboxRelay({ databaseUrl: database.url, domain: "ledger", transport: events.transport, logger, pollIntervalMs: 50, ...overrides }));
 
     test("a committed event is delivered; one appended in a rolled-back transaction never is", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       const { handler } = recordingHandler(group);
@@ -176,7 +112,8 @@ for (const transportCase of TRANSPORTS) {
       const rows = await until("the committed event", async () => ((await effects(group, [committed!])).length === 1 ? effects(group, [committed!]) : false));
       assert.equal(rows[0]!.event_id, committed);
       assert.equal(rows[0]!.amount, "1");
-      await sleep(300);
+      // Once the relay has nothing left to publish, the stream holds all it will ever get from this test.
+      await until("the relay idle", async () => relayed.status().lagSeconds === 0 && (await outboxBacklog(db.pool, "ledger")).unpublished === 0);
       assert.equal(await transport.streamLength("ledger"), lengthBefore + 1, "only the committed event reached the stream");
       const { rowCount } = await db.pool.query(`SELECT 1 FROM "reporting"."test_effects" WHERE "consumer" = $1 AND "amount" = 666`, [group]);
       assert.equal(rowCount, 0, "the rolled-back event was never handled");
@@ -184,6 +121,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("order per aggregate survives a relay killed between publish and mark; the duplicate is applied once", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       const aggregates = Array.from({ length: 6 }, () => randomUUID());
@@ -215,8 +153,10 @@ for (const transportCase of TRANSPORTS) {
       await until("part of the rest", async () => (await outboxBacklog(db.pool, "ledger")).unpublished < 60);
       await second.stop();
       relay({ batchSize: 20 });
-      const rows = await until("every event handled", async () => ((await effects(group, ids)).length >= 150 ? effects(group, ids) : false));
-      await sleep(300);
+      await until("every event handled", async () => (await effects(group, ids)).length >= 150);
+      // The republished batch reaches the consumer after the events it duplicates: read the effects once it has.
+      await until("the republished batch recognised as duplicates", async () => consumed.outcomes.duplicate >= 20);
+      const rows = await effects(group, ids);
       assert.equal(rows.length, 150, "each event applied exactly once");
       assert.deepEqual(new Set(rows.map((row) => row.event_id)), new Set(ids));
       for (const aggregate of aggregates) {
@@ -229,6 +169,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("a commit wakes the relay at once (LISTEN/NOTIFY), well before its next poll", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       await transport.ensureGroup("ledger", group, "latest");
@@ -244,6 +185,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("two relays on one domain: one publishes, the other stands by and takes over in order", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       const aggregate = randomUUID();
@@ -270,6 +212,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("entries read by a consumer that crashed before acknowledging are claimed by another after the idle time", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       await transport.ensureGroup("ledger", group, "latest");
@@ -295,6 +238,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("a failing handler is retried with backoff, then dead-lettered; a replay succeeds once the cause is fixed", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       let broken = true;
@@ -337,6 +281,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("a malformed event is dead-lettered at once (no retry can fix it)", async () => {
+      const { transport } = events;
       const group = `g-${randomUUID()}`;
       const { handler, calls } = recordingHandler(group);
       await transport.ensureGroup("ledger", group, "latest");
@@ -356,6 +301,7 @@ for (const transportCase of TRANSPORTS) {
     });
 
     test("while the transport is down the relay keeps rows unpublished, retries with backoff, and delivers when it is back", async () => {
+      const { transport } = events;
       await drainOutbox();
       const group = `g-${randomUUID()}`;
       let down = true;
@@ -433,13 +379,13 @@ describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut
     try {
       const first = await appendDeposits([randomUUID()], 3);
       await until("delivery before", async () => (await effects(group, first)).length === 3);
-      await deleteRedisKeys(prefix);
+      await deleteRedisKeys(TEST_REDIS_URL, prefix);
       const second = await appendDeposits([randomUUID()], 3);
       await until("delivery after the stream was lost", async () => (await effects(group, second)).length === 3);
     } finally {
       await Promise.all([relay.stop(), consumer.stop()]);
       await transport.close();
-      await deleteRedisKeys(prefix);
+      await deleteRedisKeys(TEST_REDIS_URL, prefix);
     }
   });
 
@@ -477,7 +423,7 @@ describe("redis failures (stream lost; real Redis behind a TCP proxy that is cut
       await Promise.all([relay.stop(), consumer.stop()]);
       await transport.close();
       await proxy.cut();
-      await deleteRedisKeys(prefix);
+      await deleteRedisKeys(TEST_REDIS_URL, prefix);
     }
   });
 });
