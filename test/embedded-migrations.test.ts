@@ -42,7 +42,8 @@ async function catalog(url: string): Promise<Record<string, string[]>> {
   }
 }
 
-describe("embedded migrations", () => {
+// The two tests use databases of their own: they run at the same time.
+describe("embedded migrations", { concurrency: true }, () => {
   let viaPrisma: TestDatabase;
   let direct: TestDatabase;
 
@@ -55,9 +56,9 @@ describe("embedded migrations", () => {
 
   test("build the same database as prisma migrate deploy, and leave Prisma nothing to apply", async () => {
     assert.equal(await migrationsPending(direct.url, MIGRATIONS), true, "a new database has every migration pending");
-    await migrateDatabase(viaPrisma.url, true);
+    // The two paths at once, each on its own database (Prisma's CLI is a process of its own).
+    const [, applied] = await Promise.all([migrateDatabase(viaPrisma.url, true), applyMigrations(direct.url, MIGRATIONS)]);
     assert.equal(await migrationsPending(viaPrisma.url, MIGRATIONS), false, "nothing pending after prisma migrate deploy");
-    const applied = await applyMigrations(direct.url, MIGRATIONS);
     assert.equal(await migrationsPending(direct.url, MIGRATIONS), false, "nothing pending after the direct path");
     assert.deepEqual(applied, (await readMigrations(MIGRATIONS)).map((migration) => migration.name));
     const [expected, actual] = await Promise.all([catalog(viaPrisma.url), catalog(direct.url)]);
