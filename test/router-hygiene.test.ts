@@ -8,19 +8,10 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { before, describe, test } from "node:test";
 import { liveClient } from "./support/realtime.js";
-import {
-  LOGIN,
-  ROOT,
-  createTokenKey,
-  demoUsers,
-  freePort,
-  metricValue,
-  mintAccessToken,
-  startExtraRouter,
-  type Stack,
-  type TokenKey,
-} from "./support/stack.js";
-import { usePlatform } from "./support/platform.js";
+import { buildCustomer } from "./support/builders.js";
+import { STRONG_PASSWORD, uniqueEmail } from "./support/identity.js";
+import { LOGIN, ROOT, demoUsers, freePort, metricValue, mintAccessToken, startExtraRouter } from "./support/stack.js";
+import { useDatabase, useSharedPlatform } from "./support/platform.js";
 import { eventually, until } from "./support/wait.js";
 
 interface Reply {
@@ -49,21 +40,18 @@ function assertRequestId(reply: Reply) {
 }
 
 describe("router hygiene", () => {
-  let stack: Stack;
-  let key: TokenKey;
   let alice: string;
   let manifest: { operations: { id: string; name: string; body: string }[] };
-  const secret = `identity-${randomUUID()}-${randomUUID()}`;
-  const extraRouter = (env: NodeJS.ProcessEnv) => startExtraRouter(stack, { ROUTER_IDENTITY_SECRET: secret, REDIS_KEY_PREFIX: stack.redisKeyPrefix, ...env });
-  // A platform of its own: it counts the users subgraph's requests, which other suites' traffic would move.
-  const platform = usePlatform(async () => {
-    key = await createTokenKey();
-    return { JWT_PRIVATE_KEY: key.pem, ROUTER_IDENTITY_SECRET: secret };
-  });
+  // The run's shared platform (alice's demo data is only read); the routers with other settings are replicas
+  // of its router, started here in front of its subgraphs, on its Redis prefix and identity secret.
+  const platform = useSharedPlatform();
+  const db = useDatabase(platform);
+  const extraRouter = (env: NodeJS.ProcessEnv) =>
+    startExtraRouter(platform, { ROUTER_IDENTITY_SECRET: platform.identitySecret, REDIS_KEY_PREFIX: platform.redisKeyPrefix, ...env });
 
   before(async () => {
-    stack = platform.stack;
-    alice = await mintAccessToken(key, (await demoUsers(platform.database.url))["alice@demo.bank"]!);
+    await platform.ready;
+    alice = await mintAccessToken(platform.tokenKey, (await demoUsers(platform.databaseUrl))["alice@demo.bank"]!);
     manifest = JSON.parse(await readFile(`${ROOT}schema/trusted-documents.json`, "utf8"));
   });
 
@@ -134,10 +122,10 @@ describe("router hygiene", () => {
       // APQ: unknown hash, then registration with the text, then the hash alone, on both replicas.
       const query = `# ${randomUUID()}\nquery Apq { me { email } }`;
       const hash = sha256(query);
-      const miss = await post(stack.routerUrl, byHash(hash), alice);
+      const miss = await post(platform.routerUrl, byHash(hash), alice);
       assert.equal(miss.body.errors?.[0]?.extensions?.code, "PERSISTED_QUERY_NOT_FOUND");
-      assert.equal((await post(stack.routerUrl, { query, ...byHash(hash) }, alice)).body.data.me.email, "alice@demo.bank");
-      assert.equal((await post(stack.routerUrl, byHash(hash), alice)).body.data.me.email, "alice@demo.bank");
+      assert.equal((await post(platform.routerUrl, { query, ...byHash(hash) }, alice)).body.data.me.email, "alice@demo.bank");
+      assert.equal((await post(platform.routerUrl, byHash(hash), alice)).body.data.me.email, "alice@demo.bank");
       const otherReplica = await eventually("registered in Redis", () => post(logging.url, byHash(hash), alice), (reply) => reply.body.data?.me !== undefined);
       assert.equal(otherReplica.body.data.me.email, "alice@demo.bank");
     } finally {
@@ -148,36 +136,41 @@ describe("router hygiene", () => {
   test("an operation sent by APQ hash is checked like its text: cost and operation limits apply to its variables", async () => {
     const query = `# ${randomUUID()}\nquery Costly($n: Int) { me { notifications(first: $n) { edges { node { id } } } } }`;
     const hash = sha256(query);
-    const registered = await post(stack.routerUrl, { query, ...byHash(hash, { n: 1 }) }, alice);
+    const registered = await post(platform.routerUrl, { query, ...byHash(hash, { n: 1 }) }, alice);
     assert.equal(registered.body.errors, undefined, JSON.stringify(registered.body.errors));
-    const costly = await post(stack.routerUrl, byHash(hash, { n: 100_000_000 }), alice);
+    const costly = await post(platform.routerUrl, byHash(hash, { n: 100_000_000 }), alice);
     assert.equal(costly.status, 400);
     assert.equal(costly.body.errors?.[0]?.extensions?.code, "COST_LIMIT_EXCEEDED");
   });
 
   test("CSRF and batching: text/plain POST, mutation over GET and batched operations are refused; nothing reaches a subgraph", async () => {
-    const usersCalls = () => metricValue(stack.ports.users, "fedbank_subgraph_requests_total");
-    const before = await usersCalls();
-    const login = { query: LOGIN, variables: { email: "alice@demo.bank", password: "wrong-password-123" } };
-    const plain = await post(stack.routerUrl, login, undefined, "text/plain");
+    // The users service records every login attempt it answers for an existing account (a LOGIN_FAILED
+    // security event, written before it answers): the suite's own customer's count says whether one arrived.
+    const customer = await buildCustomer(db.prisma, uniqueEmail("csrf"), STRONG_PASSWORD);
+    const attemptsSeen = () => db.prisma.securityEvent.count({ where: { userId: customer.id, type: "LOGIN_FAILED" } });
+    const login = { query: LOGIN, variables: { email: customer.email, password: "wrong-password-123" } };
+    const plain = await post(platform.routerUrl, login, undefined, "text/plain");
     assert.equal(plain.status, 400);
-    const get = await fetch(`${stack.routerUrl}?query=${encodeURIComponent(LOGIN)}&variables=${encodeURIComponent(JSON.stringify(login.variables))}`, {
+    const get = await fetch(`${platform.routerUrl}?query=${encodeURIComponent(LOGIN)}&variables=${encodeURIComponent(JSON.stringify(login.variables))}`, {
       headers: { "apollo-require-preflight": "true" },
     });
     assert.equal(get.status, 405);
-    const batch = await post(stack.routerUrl, [login, login, login]);
+    const batch = await post(platform.routerUrl, [login, login, login]);
     assert.equal(batch.status, 400);
-    assert.equal(await usersCalls(), before, "no login attempt reached the users service");
+    assert.equal(await attemptsSeen(), 0, "no login attempt reached the users service");
+    // Control: the same attempt as a plain JSON POST reaches it, and is counted.
+    assert.equal((await post(platform.routerUrl, login)).body.errors?.[0]?.extensions?.code, "INVALID_CREDENTIALS");
+    assert.equal(await attemptsSeen(), 1, "an ordinary login attempt is recorded");
   });
 
   test("errors carry the request id and no internals: validation, bad token, masked failures", async () => {
-    const invalid = await post(stack.routerUrl, { query: "{ me { nope } }" }, alice);
+    const invalid = await post(platform.routerUrl, { query: "{ me { nope } }" }, alice);
     assert.equal(invalid.body.errors?.[0]?.extensions?.code, "GRAPHQL_VALIDATION_FAILED");
     assertRequestId(invalid);
-    const badToken = await post(stack.routerUrl, { query: "{ me { id } }" }, "not-a-token");
+    const badToken = await post(platform.routerUrl, { query: "{ me { id } }" }, "not-a-token");
     assert.equal(badToken.status, 401);
     assertRequestId(badToken);
-    const notFound = await post(stack.routerUrl, { query: "query ($id: ID!) { account(id: $id) { id } }", variables: { id: "not-a-uuid" } }, alice);
+    const notFound = await post(platform.routerUrl, { query: "query ($id: ID!) { account(id: $id) { id } }", variables: { id: "not-a-uuid" } }, alice);
     assertRequestId(notFound);
     for (const reply of [invalid, badToken, notFound]) {
       assert.doesNotMatch(JSON.stringify(reply.body), /stacktrace|at .*\.ts:\d+|SELECT |127\.0\.0\.1|localhost:\d+/i);
@@ -194,7 +187,8 @@ describe("router hygiene", () => {
       () => extraRouter({ REDIS_URL: redisUrl }).catch(() => null),
       (started) => started !== null,
     );
-    const loginReply = () => post(router!.url, { query: LOGIN, variables: { email: "bob@demo.bank", password: "demo-password-123" } });
+    const customer = await buildCustomer(db.prisma, uniqueEmail("redis-outage"), STRONG_PASSWORD);
+    const loginReply = () => post(router!.url, { query: LOGIN, variables: { email: customer.email, password: STRONG_PASSWORD } });
     try {
       assert.equal((await post(router!.url, { query: "{ __typename }" })).status, 200);
       assert.equal((await loginReply()).status, 200);
