@@ -12,8 +12,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "../embedded-postgr
 import { createLogger } from "../logger.js";
 import { MemoryEventTransport, createOutboxRelay, outboxBacklog } from "../events/index.js";
 import { appendOutboxEvent, createEventConsumer } from "#domain/events.js";
-import { migrateDatabase } from "../../scripts/migrate.js";
-import { freePort } from "../../test/support/stack.js";
+import { applyMigrations } from "../../scripts/embedded-migrations.js";
+import { freePort, ROOT } from "../../test/support/stack.js";
 
 const logger = createLogger("events-embedded-test", process.env.TEST_LOG_LEVEL ?? "silent");
 let dataDir: string;
@@ -23,7 +23,8 @@ let db: Database;
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "fedbank-events-"));
   embedded = await startEmbeddedPostgres(dataDir, await freePort());
-  await migrateDatabase(embedded.url, true);
+  // As `npm start` migrates its embedded database (scripts/start.ts): the scripts applied directly.
+  await applyMigrations(embedded.url, join(ROOT, "prisma/migrations"));
   db = createDatabase({ url: embedded.url, poolSize: 4 });
   await db.pool.query(`CREATE TABLE "notifications"."test_effects" ("n" serial PRIMARY KEY, "event_id" uuid NOT NULL, "aggregate_id" text NOT NULL, "amount" int NOT NULL)`);
 });
