@@ -142,7 +142,7 @@ describe("audit trail through the router", () => {
       const seen = new Set(rows.map((row) => row.request_id));
       if (requestIds.every((id) => seen.has(id)) && rows.length >= minimum) return rows;
       if (Date.now() > deadline) return rows;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -154,7 +154,7 @@ describe("audit trail through the router", () => {
         params,
       );
       if (rows.length >= minimum || Date.now() > deadline) return rows;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -172,6 +172,10 @@ describe("audit trail through the router", () => {
       JWT_PRIVATE_KEY: key.pem,
       // Low enough for the rate-limit test below (one unknown e-mail), far above the walk's logins.
       RATE_LIMIT_AUTH_ACCOUNT_ATTEMPTS: "8",
+      // The users service's per-account delay after 3 failures doubles from 250 ms by default: the 8 wrong
+      // logins on one e-mail before the router's 429 waited ~7.5 s for it. It still applies, briefly.
+      LOGIN_ACCOUNT_DELAY_BASE_MS: "10",
+      LOGIN_ACCOUNT_DELAY_MAX_MS: "50",
     });
     users = await demoUsers(database.url);
     db = new pg.Client({ connectionString: database.url });
