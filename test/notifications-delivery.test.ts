@@ -10,8 +10,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { createClient } from "redis";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
-import { createTestDatabase, graphql, login, startStack } from "./support/stack.js";
+import { createTestDatabase, deleteRedisKeys, graphql, login, startStack, TEST_REDIS_URL } from "./support/stack.js";
+import { eventually } from "./support/wait.js";
 
 const ALICE_CHECKING = "FB65FDBK12817536338047";
 const BOB_CHECKING = "FB82FDBK88850174739711";
@@ -19,14 +21,40 @@ const TRANSFERS = 60;
 const CONCURRENCY = 6;
 const KILL_AFTER = 15;
 
+/** An `XINFO` reply as a record: a map (RESP3, as the client returns it) or a flat [field, value, ...] list (RESP2). */
+function fields(reply: unknown): Record<string, unknown> {
+  if (!Array.isArray(reply)) return reply as Record<string, unknown>;
+  return Object.fromEntries(Array.from({ length: reply.length / 2 }, (_, index) => [String(reply[2 * index]), reply[2 * index + 1]]));
+}
+
+/** The notifications consumer group (subgraphs/notifications/src/consumers.ts, NOTIFICATIONS_GROUP). */
+const NOTIFICATIONS_GROUP = "notifications";
+
+/**
+ * Where the ledger's events stand for the notifications consumer: outbox rows not yet relayed (the relay
+ * would send them again), and its group's pending entries (a restarted consumer claims those again) and
+ * last-read entry against the stream's last one.
+ */
+async function ledgerEventsForNotifications(sql: pg.Pool, redis: { sendCommand(args: string[]): Promise<unknown> }, prefix: string) {
+  const { rows } = await sql.query(`SELECT count(*)::int AS n FROM ledger.outbox_events WHERE published_at IS NULL`);
+  const key = `${prefix}events:ledger`;
+  const last = fields(await redis.sendCommand(["XINFO", "STREAM", key]))["last-generated-id"];
+  const group = ((await redis.sendCommand(["XINFO", "GROUPS", key])) as unknown[]).map(fields).find((entry) => entry.name === NOTIFICATIONS_GROUP);
+  return { unrelayed: rows[0].n as number, last, read: group?.["last-delivered-id"], pending: group ? Number(group.pending) : undefined };
+}
+
 test("SIGKILL mid-burst, restart: every committed transfer yields exactly one notification per recipient", { timeout: 300_000 }, async (t) => {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "fedbank-delivery-"));
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  const redis = createClient({ url: TEST_REDIS_URL });
+  redis.on("error", () => undefined);
+  await redis.connect();
+  const prefix = `fedbank-test-${randomUUID().slice(0, 8)}:`;
   const env = {
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
-    REDIS_KEY_PREFIX: `fedbank-test-${randomUUID().slice(0, 8)}:`,
+    REDIS_KEY_PREFIX: prefix,
     EVENTS_CLAIM_IDLE_MS: "1000",
     EVENTS_POLL_INTERVAL_MS: "100",
   };
@@ -86,17 +114,18 @@ test("SIGKILL mid-burst, restart: every committed transfer yields exactly one no
       );
       return rows as { user_id: string; kind: string; n: number }[];
     };
-    const deadline = Date.now() + 60_000;
-    let rows = await count();
-    const total = () => rows.reduce((sum, row) => sum + row.n, 0);
-    while (total() < ids.length * 2 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      rows = await count();
-    }
+    const total = (rows: { n: number }[]) => rows.reduce((sum, row) => sum + row.n, 0);
+    // Read until every committed transfer has its two notifications (the assertions below say which are missing).
+    await eventually("both notifications of every committed transfer", count, (rows) => total(rows) >= ids.length * 2).catch(() => undefined);
     t.diagnostic(`${ids.length} of ${TRANSFERS} transfers committed (${JSON.stringify(outcomes)}); all notified ${Date.now() - restartedAt} ms after the restart was ready`);
-    // Give redeliveries a moment to show up if they were to duplicate anything.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    rows = await count();
+    // A redelivery that would duplicate a notification comes from a pending entry or an unrelayed row: wait
+    // until there is none, so that any duplicate has been written before the count.
+    await eventually(
+      "the ledger's events relayed and read by the notifications group, nothing pending",
+      () => ledgerEventsForNotifications(sql, redis, prefix),
+      (state) => state.unrelayed === 0 && state.pending === 0 && typeof state.last === "string" && state.read === state.last,
+    );
+    const rows = await count();
     const perTransaction = (
       await sql.query(
         `SELECT transaction_id::text, user_id::text, kind, count(*)::int AS n FROM notifications.notifications
@@ -117,6 +146,8 @@ test("SIGKILL mid-burst, restart: every committed transfer yields exactly one no
   } finally {
     if (stack.process.exitCode === null && stack.process.signalCode === null) await stack.stop();
     await sql.end();
+    redis.destroy();
+    await deleteRedisKeys(TEST_REDIS_URL, prefix).catch(() => undefined);
     await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
