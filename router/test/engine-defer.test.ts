@@ -21,24 +21,20 @@ import {
   isAbstractType,
   isCompositeType,
   isEnumType,
-  isInputObjectType,
   isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
-  isScalarType,
   parse,
   validate,
   type DocumentNode,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLNamedType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from "graphql";
 import { createEngine, type Engine, type EngineResult } from "../src/engine/index.js";
 import { splitSecurityDirectives } from "../src/authorization.js";
 import { SUBGRAPH_NAMES, subgraphSchema, typeDefs as benchTypeDefs } from "../../bench/federation/subgraphs.js";
+import { randomOperation, type RandomOperationOptions } from "./support/random-operations.js";
 
 type Json = Record<string, unknown>;
 
@@ -122,126 +118,23 @@ async function assertSame(engine: Engine<Json>, query: string, variables: Json =
   return payloads.length;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Random operations with @defer (seeded; a failure names its operation).
-
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomDeferOperation(schema: GraphQLSchema, seed: number, options: { maxDepth?: number; skipFields?: (type: string, field: string) => boolean } = {}) {
-  const random = rng(seed);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-  const maxDepth = options.maxDepth ?? 3;
-  const fragments: string[] = [];
-  const variables = new Set<string>();
-  let counter = 0;
-
-  function literal(type: GraphQLInputType): string | null {
-    const named = getNamedType(type);
-    const nullable = isNonNullType(type) ? type.ofType : type;
-    if (isListType(nullable)) {
-      const inner = literal(nullable.ofType as GraphQLInputType);
-      return inner === null ? null : `[${inner}]`;
-    }
-    if (isEnumType(named)) return pick(named.getValues()).name;
-    if (isScalarType(named)) {
-      if (named.name === "ID") return JSON.stringify(pick(["1", "2", "3"]));
-      if (named.name === "Int") return String(1 + Math.floor(random() * 3));
-      if (named.name === "Boolean") return random() < 0.5 ? "true" : "false";
-      if (named.name === "String") return JSON.stringify(pick(["a", "b"]));
-      return null;
-    }
-    if (isInputObjectType(named)) {
-      const parts: string[] = [];
-      for (const field of Object.values(named.getFields())) {
-        if (!isNonNullType(field.type)) continue;
-        const value = literal(field.type);
-        if (value === null) return null;
-        parts.push(`${field.name}: ${value}`);
-      }
-      return `{${parts.join(", ")}}`;
-    }
-    return null;
-  }
-
-  function args(field: GraphQLField<unknown, unknown>): string | null {
-    const parts: string[] = [];
-    for (const arg of field.args) {
-      if (!isNonNullType(arg.type) && (random() < 0.7 || arg.name === "after" || arg.name === "before")) continue;
-      const value = literal(arg.type);
-      if (value === null) {
-        if (isNonNullType(arg.type)) return null;
-        continue;
-      }
-      parts.push(`${arg.name}: ${value}`);
-    }
-    return parts.length ? `(${parts.join(", ")})` : "";
-  }
-
-  function defer(): string {
-    const r = random();
-    if (r < 0.35) return "@defer";
-    if (r < 0.65) return `@defer(label: "d${counter++}")`;
-    if (r < 0.8) return (variables.add("on"), `@defer(if: $on, label: "d${counter++}")`);
-    if (r < 0.9) return (variables.add("off"), "@defer(if: $off)");
-    return "@defer(if: false)";
-  }
-
-  function fields(type: GraphQLNamedType, depth: number): string[] {
-    const parts: string[] = [];
-    if (random() < 0.25) parts.push("__typename");
-    if (!isObjectType(type) && !isInterfaceType(type)) return parts;
-    const all = Object.values(type.getFields()).filter((f) => !f.name.startsWith("__") && !options.skipFields?.(type.name, f.name));
-    const count = 1 + Math.floor(random() * Math.min(3, all.length));
-    const chosen = new Set<string>();
-    for (let i = 0; i < count * 3 && chosen.size < count; i++) {
-      const field = pick(all);
-      const named = getNamedType(field.type);
-      if (isCompositeType(named) && depth >= maxDepth) continue;
-      const fieldArgs = args(field);
-      if (fieldArgs === null || chosen.has(field.name)) continue;
-      chosen.add(field.name);
-      parts.push(`${field.name}${fieldArgs}${isCompositeType(named) ? ` { ${selection(named, depth + 1)} }` : ""}`);
-    }
-    return parts;
-  }
-
-  function selection(type: GraphQLNamedType, depth: number): string {
-    const parts = fields(type, depth);
-    // Deferred parts: inline without condition, typed inline, named spread.
-    const deferrals = random() < 0.4 ? 1 : 0;
-    for (let i = 0; i < deferrals; i++) {
-      const inner = fields(type, depth);
-      if (inner.length === 0) continue;
-      const shape = random();
-      if (shape < 0.4) parts.push(`... ${defer()} { ${inner.join(" ")} }`);
-      else if (shape < 0.7) parts.push(`... on ${type.name} ${defer()} { ${inner.join(" ")} }`);
-      else {
-        const name = `F${fragments.length}`;
-        fragments.push(`fragment ${name} on ${type.name} { ${inner.join(" ")} }`);
-        parts.push(`...${name} ${defer()}`);
-      }
-    }
-    if (isAbstractType(type)) {
-      for (const member of schema.getPossibleTypes(type)) if (random() < 0.6) parts.push(`... on ${member.name} { ${selection(member, depth + 1)} }`);
-    }
-    if (parts.length === 0) parts.push("__typename");
-    return parts.join(" ");
-  }
-
-  const body = selection(schema.getQueryType()!, 0);
-  const definitions = [...variables].map((name) => `$${name}: Boolean!`);
-  const query = `query Deferred${definitions.length ? `(${definitions.join(", ")})` : ""} { ${body} }\n${fragments.join("\n")}`;
-  return { query, variables: { ...(variables.has("on") ? { on: true } : {}), ...(variables.has("off") ? { off: false } : {}) } };
-}
+/**
+ * @defer wherever the generator can put it; the bank's connections get no cursors (the mock data has none).
+ * No @skip/@include beside @defer yet: the engine's incremental result differs from its whole one there
+ * (a deferred `__typename` under an excluded fragment is delivered; an object whose fields are all excluded
+ * arrives as null, not {}).
+ */
+const DEFER_OPERATIONS: RandomOperationOptions = {
+  defer: true,
+  conditions: false,
+  maxDepth: 3,
+  maxFields: 3,
+  fieldAttempts: 3,
+  stringValues: ["a", "b"],
+  intMax: 3,
+  optionalArgumentChance: 0.3,
+  skipArguments: new Set(["after", "before"]),
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // The bank's subgraphs, answering deterministic data: every value is a function of the entity's key (or
@@ -370,7 +263,7 @@ describe("@defer: incremental results merged equal the whole result", () => {
     let deferredRuns = 0;
     let withErrors = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const { query, variables } = randomDeferOperation(engine.schema, seed);
+      const { query, variables } = randomOperation(engine.schema, seed, DEFER_OPERATIONS);
       // Deferred fragments may select a field with other arguments under the same name: not a valid operation.
       if (validate(engine.schema, parse(query)).length > 0) continue;
       const payloads = await assertSame(engine, query, variables);
@@ -388,7 +281,7 @@ describe("@defer: incremental results merged equal the whole result", () => {
     const engine = engineOver(composed.supergraphSdl, new Map(SUBGRAPH_NAMES.map((name) => [name, subgraphSchema(name)])));
     let deferredRuns = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const { query, variables } = randomDeferOperation(engine.schema, seed, { maxDepth: 4 });
+      const { query, variables } = randomOperation(engine.schema, seed, { ...DEFER_OPERATIONS, maxDepth: 4 });
       if (validate(engine.schema, parse(query)).length > 0) continue;
       if ((await assertSame(engine, query, variables)) > 0) deferredRuns++;
     }

@@ -3,34 +3,21 @@
 // extensions, key order). Subgraphs run in process (buildSubgraphSchema); operations are hand-written for
 // each Federation 2 feature and generated at random (seeded) over each supergraph's API schema.
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { composeServices } from "@apollo/composition";
-import { ApolloGateway, LocalGraphQLDataSource } from "@apollo/gateway";
+import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import {
   GraphQLError,
   Kind,
   execute,
-  getNamedType,
-  isAbstractType,
-  isCompositeType,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
   parse,
   print,
   visit,
   type DirectiveNode,
   type DocumentNode,
   type FragmentSpreadNode,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLNamedType,
   type GraphQLSchema,
   type InlineFragmentNode,
   type SelectionSetNode,
@@ -39,6 +26,7 @@ import { createEngine } from "../src/engine/index.js";
 import { engineGateway } from "../src/engine/apollo-server.js";
 import { SUBGRAPH_NAMES, subgraphSchema, typeDefs as benchTypeDefs } from "../../bench/federation/subgraphs.js";
 import { FEDERATION_QUERY } from "../../bench/federation/query.js";
+import { randomOperation } from "./support/random-operations.js";
 
 interface SubgraphDefinition {
   name: string;
@@ -67,28 +55,29 @@ async function differential(subgraphs: SubgraphDefinition[]) {
   const down = new Set<string>();
   const fetches = { stock: 0, engine: 0 };
 
+  // Each subgraph runs in process: a fetch is executed by graphql-js on its schema, the document parsed once.
+  // Both executors' fetches go this way (not validated again: the planners write them).
+  const documents = new Map<string, DocumentNode>();
+  const executeLocally = (name: string, request: { query?: string; variables?: Record<string, unknown>; operationName?: string }, contextValue: unknown) => {
+    let document = documents.get(request.query!);
+    if (!document) documents.set(request.query!, (document = parse(request.query!)));
+    return execute({ schema: schemas.get(name)!, document, variableValues: request.variables, operationName: request.operationName, contextValue });
+  };
   const stockGateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => {
-      const local = new LocalGraphQLDataSource(schemas.get(name)!);
-      return {
-        process: async (options) => {
-          fetches.stock++;
-          if (down.has(name)) throw new Error(`${name} is down`);
-          return local.process(options);
-        },
-      };
-    },
+    buildService: ({ name }) => ({
+      process: async ({ request, context }) => {
+        fetches.stock++;
+        if (down.has(name)) throw new Error(`${name} is down`);
+        return (await executeLocally(name, request, context)) as never;
+      },
+    }),
   });
-  const documents = new Map<string, DocumentNode>();
   const call = (count: boolean) => async (name: string, request: { query: string; variables: Record<string, unknown>; operationName: string | undefined }) => {
     if (count) fetches.engine++;
     if (down.has(name)) throw new Error(`${name} is down`);
-    let document = documents.get(request.query);
-    if (!document) documents.set(request.query, (document = parse(request.query)));
-    const result = await execute({ schema: schemas.get(name)!, document, variableValues: request.variables, operationName: request.operationName, contextValue: {} });
     // Through JSON, as over HTTP (the batch splits answers by alias).
-    return JSON.parse(JSON.stringify(result)) as never;
+    return JSON.parse(JSON.stringify(await executeLocally(name, request, {}))) as never;
   };
   const engine = createEngine<Record<string, unknown>>({ supergraphSdl, call: call(true) });
   // The same engine with entity fetches batched per subgraph (engine/batch.ts): must answer identically.
@@ -119,9 +108,10 @@ async function differential(subgraphs: SubgraphDefinition[]) {
     /**
      * Runs `query` through both and asserts identical responses; returns the parsed response. With `reference`,
      * stock answers that (equivalent) operation instead: where stock fails on `query` but the spec is clear.
+     * `stockAnswer`: stock's answer, where the caller has asked already.
      */
-    async same(query: string, variables?: Record<string, unknown>, operationName?: string, reference?: string) {
-      const expected = await run(stock, reference ?? query, variables, operationName);
+    async same(query: string, variables?: Record<string, unknown>, operationName?: string, reference?: string, stockAnswer?: string) {
+      const expected = stockAnswer ?? (await run(stock, reference ?? query, variables, operationName));
       const batched = await run(batching, query, variables, operationName);
       if (batched !== expected && !sameUpToSharedErrorOrder(batched, expected)) {
         let at = 0;
@@ -151,168 +141,7 @@ async function differential(subgraphs: SubgraphDefinition[]) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Random operations over an API schema (seeded, so a failure names a reproducible seed).
-
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomOperation(
-  schema: GraphQLSchema,
-  seed: number,
-  options: { maxDepth?: number; idValues?: string[]; introspection?: boolean; avoidFields?: ReadonlySet<string> } = {},
-): { query: string; variables: Record<string, unknown> } {
-  const random = rng(seed);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-  const maxDepth = options.maxDepth ?? 5;
-  const ids = options.idValues ?? ["1", "2", "3"];
-  const usedVariables = new Set<string>();
-  let aliasCount = 0;
-  const fragments: string[] = [];
-  // (Not `__schema { directives }`: the engine's API schema declares @defer, which it serves; stock's does not.)
-  // Schema introspection fields have distinct response names here: stock merges two that share one only
-  // within a selection set (hand-written cases check the merging).
-  const introspectionNames = new Set<string>();
-
-  function literal(type: GraphQLInputType): string | null {
-    const named = getNamedType(type);
-    const nullable = isNonNullType(type) ? type.ofType : type;
-    if (isListType(nullable)) {
-      const inner = literal(nullable.ofType as GraphQLInputType);
-      return inner === null ? null : `[${inner}]`;
-    }
-    if (isEnumType(named)) return pick(named.getValues()).name;
-    if (isScalarType(named)) {
-      switch (named.name) {
-        case "ID":
-          return JSON.stringify(pick(ids));
-        case "Int":
-          return String(1 + Math.floor(random() * 4));
-        case "Float":
-          return "1.5";
-        case "Boolean":
-          return random() < 0.5 ? "true" : "false";
-        case "String":
-          return JSON.stringify(pick(["a", "eu", "us"]));
-        default:
-          return null;
-      }
-    }
-    if (isInputObjectType(named)) {
-      const parts: string[] = [];
-      for (const field of Object.values(named.getFields())) {
-        if (!isNonNullType(field.type)) continue;
-        const value = literal(field.type);
-        if (value === null) return null;
-        parts.push(`${field.name}: ${value}`);
-      }
-      return `{${parts.join(", ")}}`;
-    }
-    return null;
-  }
-
-  function args(field: GraphQLField<unknown, unknown>): string | null {
-    const parts: string[] = [];
-    for (const arg of field.args) {
-      if (!isNonNullType(arg.type) && random() < 0.6) continue;
-      const value = literal(arg.type);
-      if (value === null) {
-        if (isNonNullType(arg.type)) return null;
-        continue;
-      }
-      parts.push(`${arg.name}: ${value}`);
-    }
-    return parts.length ? `(${parts.join(", ")})` : "";
-  }
-
-  function directive(): string {
-    const r = random();
-    if (r < 0.06) return (usedVariables.add("yes"), " @include(if: $yes)");
-    if (r < 0.12) return (usedVariables.add("no"), " @include(if: $no)");
-    if (r < 0.16) return (usedVariables.add("yes"), " @skip(if: $yes)");
-    if (r < 0.2) return " @skip(if: false)";
-    return "";
-  }
-
-  /** A `__schema` or `__type` field (aliased when its name is taken), possibly with @skip/@include. */
-  function introspectionField(): string {
-    const typeNames = Object.keys(schema.getTypeMap());
-    const [name, body] =
-      random() < 0.5
-        ? ["__schema", pick(["{ queryType { name } }", "{ queryType { name kind } mutationType { name } types { name } }", "{ types { name kind } subscriptionType { name } }", "{ __typename queryType { fields { name } } }"])]
-        : [`__type(name: ${JSON.stringify(random() < 0.1 ? "Nope" : pick(typeNames))})`, pick(["{ name }", "{ name kind fields { name type { name kind ofType { name } } } }", "{ __typename name possibleTypes { name } interfaces { name } }", "{ kind enumValues { name } inputFields { name } }"])];
-    const field = name.startsWith("__schema") ? "__schema" : "__type";
-    const alias = introspectionNames.has(field) || random() < 0.25 ? `i${aliasCount++}: ` : "";
-    introspectionNames.add(alias ? alias : field);
-    return `${alias}${name}${directive()} ${body}`;
-  }
-
-  /** Introspection on the query type: bare, or in inline fragments, named fragments, nested, with federated fields beside. */
-  function introspectionPart(depth: number): string {
-    const r = random();
-    if (r < 0.3 || depth > 3) return introspectionField();
-    const parts = [introspectionPart(depth + 1)];
-    if (random() < 0.4) parts.push(selection(schema.getQueryType()!, depth + 1));
-    if (random() < 0.3) parts.push(random() < 0.5 ? "__typename" : `t${aliasCount++}: __typename`);
-    if (random() < 0.3) parts.push(introspectionPart(depth + 1));
-    if (random() < 0.5) parts.reverse();
-    const conditional = pick(["", "", " @include(if: $yes)", " @skip(if: $no)", " @include(if: $no)", " @skip(if: false)", " @include(if: true)"]);
-    if (conditional.includes("$")) usedVariables.add(conditional.includes("$yes") ? "yes" : "no");
-    if (r < 0.65) return `...${pick([" on Query", ""])}${conditional} { ${parts.join(" ")} }`;
-    const name = `Intro${fragments.length}`;
-    fragments.push(`fragment ${name} on Query { ${parts.join(" ")} }`);
-    return `...${name}${conditional}`;
-  }
-
-  function selection(type: GraphQLNamedType, depth: number): string {
-    const parts: string[] = [];
-    if (random() < 0.3) parts.push(random() < 0.2 ? `t${aliasCount++}: __typename` : "__typename");
-    if (options.introspection && type === schema.getQueryType() && depth < 3) {
-      for (let count = 0; count < 3 && random() < (count === 0 ? 0.8 : 0.35); count++) parts.push(introspectionPart(depth));
-    }
-    if (isObjectType(type) || isInterfaceType(type)) {
-      const fields = Object.values(type.getFields()).filter((f) => !f.name.startsWith("__") && !options.avoidFields?.has(f.name));
-      const count = 1 + Math.floor(random() * Math.min(4, fields.length));
-      const chosen = new Set<string>();
-      for (let i = 0; i < count * 2 && chosen.size < count; i++) {
-        const field = pick(fields);
-        const named = getNamedType(field.type);
-        if (isCompositeType(named) && depth >= maxDepth) continue;
-        const fieldArgs = args(field);
-        if (fieldArgs === null) continue;
-        const alias = random() < 0.15 ? `a${aliasCount++}: ` : "";
-        if (!alias && chosen.has(field.name)) continue;
-        chosen.add(alias ? `${alias}` : field.name);
-        const sub = isCompositeType(named) ? ` { ${selection(named, depth + 1)} }` : "";
-        parts.push(`${alias}${field.name}${fieldArgs}${directive()}${sub}`);
-      }
-    }
-    if (isAbstractType(type) || (isObjectType(type) && random() < 0.1)) {
-      const possible = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
-      for (const member of possible) {
-        if (random() < 0.6) parts.push(`... on ${member.name}${directive()} { ${selection(member, depth + 1)} }`);
-      }
-      if (isInterfaceType(type) && random() < 0.3) {
-        parts.push(`... on ${type.name} { __typename }`);
-      }
-    }
-    if (parts.length === 0) parts.push("__typename");
-    return parts.join(" ");
-  }
-
-  const root = schema.getQueryType()!;
-  const body = selection(root, 0);
-  const definitions = [...usedVariables].map((name) => `$${name}: Boolean!`);
-  const query = `query Generated${definitions.length ? `(${definitions.join(", ")})` : ""} { ${body} }${fragments.map((fragment) => ` ${fragment}`).join("")}`;
-  return { query, variables: { ...(usedVariables.has("yes") ? { yes: true } : {}), ...(usedVariables.has("no") ? { no: false } : {}) } };
-}
+// Comparing answers where stock needs another form of the operation.
 
 /** A response as text with object keys sorted and errors in sorted order (values compared, not order). */
 function canonical(response: { errors?: unknown[] }): string {
@@ -577,26 +406,36 @@ const FEATURE_OPERATIONS: { name: string; query: string; variables?: Record<stri
   { name: "operation name among several", query: "query A { products { id } } query B { users { id name } }" },
 ];
 
+/** The Guild's benchmark subgraphs (bench/federation). */
+const guildSubgraphs = (): SubgraphDefinition[] => SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) }));
+
 describe("engine vs stock @apollo/gateway", () => {
+  // One harness per supergraph for the file (composed, served and planned once): the tests that use it
+  // leave it as they found it (no subgraph down; the counters are reset where they are read).
+  const harnesses = new Map<string, ReturnType<typeof differential>>();
+  const harness = (name: "features" | "guild") => {
+    if (!harnesses.has(name)) harnesses.set(name, differential(name === "features" ? featureSubgraphs() : guildSubgraphs()));
+    return harnesses.get(name)!;
+  };
+  after(async () => {
+    for (const started of harnesses.values()) await (await started).stop();
+  });
+
   test("Federation 2 features: hand-written operations give identical responses", async () => {
-    const diff = await differential(featureSubgraphs());
-    try {
-      for (const operation of FEATURE_OPERATIONS) {
-        const operationName = operation.name === "operation name among several" ? "B" : undefined;
-        await diff.same(operation.query, operation.variables, operationName);
-      }
-      // Sanity: these cases really exercise what they say (a harness that answered nothing would pass).
-      const requires = await diff.same('{ products { id shipping(zone: "us") } }');
-      assert.deepEqual((requires.data as { products: { shipping: number | null }[] }).products.map((p) => p.shipping), [0, 36, null]);
-      const midPlan = await diff.same("{ reviews { id flaky } }");
-      assert.ok(midPlan.errors?.some((e) => e.path?.join(".") === "reviews.1.flaky"));
-    } finally {
-      await diff.stop();
+    const diff = await harness("features");
+    for (const operation of FEATURE_OPERATIONS) {
+      const operationName = operation.name === "operation name among several" ? "B" : undefined;
+      await diff.same(operation.query, operation.variables, operationName);
     }
+    // Sanity: these cases really exercise what they say (a harness that answered nothing would pass).
+    const requires = await diff.same('{ products { id shipping(zone: "us") } }');
+    assert.deepEqual((requires.data as { products: { shipping: number | null }[] }).products.map((p) => p.shipping), [0, 36, null]);
+    const midPlan = await diff.same("{ reviews { id flaky } }");
+    assert.ok(midPlan.errors?.some((e) => e.path?.join(".") === "reviews.1.flaky"));
   });
 
   test("Federation 2 features: a subgraph down gives the same partial response", async () => {
-    const diff = await differential(featureSubgraphs());
+    const diff = await harness("features");
     try {
       for (const name of ["reviews", "inventory", "meta"]) {
         diff.down.clear();
@@ -604,82 +443,71 @@ describe("engine vs stock @apollo/gateway", () => {
         for (const operation of FEATURE_OPERATIONS.slice(0, 15)) await diff.same(operation.query, operation.variables);
       }
     } finally {
-      await diff.stop();
+      diff.down.clear();
     }
   });
 
   test("Federation 2 features: 400 random operations give identical responses", async () => {
-    const diff = await differential(featureSubgraphs());
-    try {
-      for (let seed = 1; seed <= 400; seed++) {
-        const { query, variables } = randomOperation(diff.engine.schema, seed, { idValues: ["1", "2", "3", "9"] });
-        await diff.same(query, variables);
-      }
-      // Only a few operations hit entities sharing a representation and an error at once.
-      assert.ok(diff.relaxed.count < 40, `${diff.relaxed.count} responses differed in error order`);
-    } finally {
-      await diff.stop();
+    const diff = await harness("features");
+    diff.relaxed.count = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const { query, variables } = randomOperation(diff.engine.schema, seed, { idValues: ["1", "2", "3", "9"] });
+      await diff.same(query, variables);
     }
+    // Only a few operations hit entities sharing a representation and an error at once.
+    assert.ok(diff.relaxed.count < 40, `${diff.relaxed.count} responses differed in error order`);
   });
 
   test("The Guild's benchmark supergraph: its query and 200 random operations give identical responses", async () => {
-    const diff = await differential(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })));
-    try {
-      const response = await diff.same(FEDERATION_QUERY);
-      assert.ok(JSON.stringify(response.data).length > 10_000, "the benchmark query returns its large response");
-      for (let seed = 1; seed <= 200; seed++) {
-        const { query, variables } = randomOperation(diff.engine.schema, seed, { maxDepth: 6 });
-        await diff.same(query, variables);
-      }
-    } finally {
-      await diff.stop();
+    const diff = await harness("guild");
+    const response = await diff.same(FEDERATION_QUERY);
+    assert.ok(JSON.stringify(response.data).length > 10_000, "the benchmark query returns its large response");
+    for (let seed = 1; seed <= 200; seed++) {
+      const { query, variables } = randomOperation(diff.engine.schema, seed, { maxDepth: 6 });
+      await diff.same(query, variables);
     }
   });
 
   test("introspection wherever it appears: hand-written operations (fragments, conditions, aliases, nested query type, merging)", async () => {
-    const diff = await differential(featureSubgraphs());
+    const diff = await harness("features");
+    // [operation, variables, what stock answers the same (where it fails on the operation itself)]
+    const cases: [string, Record<string, unknown>?, string?][] = [
+      ["query { ...F } fragment F on Query { __typename __schema { queryType { name } } }"],
+      ['{ ... on Query { __type(name: "Product") { name } } }'],
+      ["{ __schema { queryType { name } } products { id } }"],
+      ['{ products { id inStock } a: __type(name: "User") { name fields { name } } __typename }'],
+      ['{ ... @include(if: true) { __type(name: "User") { name } } }', {}, '{ __type(name: "User") { name } }'],
+      ['{ ... on Query @skip(if: false) { __type(name: "User") { name } products { id name } } }', {}, '{ __type(name: "User") { name } products { id name } }'],
+      ["query Q($yes: Boolean!) { ...F @include(if: $yes) users { id } } fragment F on Query { __schema { queryType { name } } }", { yes: true }, "query Q { ...F users { id } } fragment F on Query { __schema { queryType { name } } }"],
+      ["query Q($yes: Boolean!) { ...F @include(if: $yes) users { id } } fragment F on Query { __schema { queryType { name } } }", { yes: false }, "query Q { users { id } }"],
+      ["query Q($v: Boolean!) { ... @include(if: $v) { __schema { queryType { name } } } }", {}],
+      ["{ ...F } fragment F on Query { ... @skip(if: false) { __schema { queryType { name } } x: __typename } reviews { id } }", {}, "{ ...F } fragment F on Query { ... { __schema { queryType { name } } x: __typename } reviews { id } }"],
+      [
+        '{ products { id } a: __typename ... @include(if: true) { x: __type(name: "User") { name } users { email } } __schema { queryType { name } } ... @skip(if: true) { y: __type(name: "Node") { name } } }',
+        {},
+        '{ products { id } a: __typename x: __type(name: "User") { name } users { email } __schema { queryType { name } } }',
+      ],
+      // Fields sharing a response name merge (stock keeps only the first one's sub-selection here).
+      ["{ ... on Query { __schema { queryType { name } } } __schema { types { name } } }", {}, "{ __schema { queryType { name } types { name } } }"],
+      ["{ t: __type(name: \"User\") { name } ... @include(if: true) { t: __type(name: \"User\") { fields { name } } } }", {}, '{ t: __type(name: "User") { name fields { name } } }'],
+    ];
+    for (const [query, variables, reference] of cases) {
+      // A reference is given only where stock answers the operation itself otherwise (it fails, or merges wrongly).
+      if (reference) assert.notEqual(await diff.stock(query, variables), await diff.stock(reference, variables), query);
+      await diff.same(query, variables, undefined, reference);
+    }
+    // A query type reachable under a field (`viewer: Query`): introspection there too.
+    const viewerSdl = `${FED(["@key"])}
+      type Query { viewer: Query me: Profile }
+      type Profile { id: ID! name: String }`;
+    const viewerSchema = buildSubgraphSchema([{ typeDefs: parse(viewerSdl), resolvers: { Query: { viewer: () => ({}), me: () => ({ id: "1", name: "Ada" }) } } as never }]);
+    const nested = await differential([...featureSubgraphs(), { name: "viewer", typeDefs: viewerSdl, schema: viewerSchema }]);
     try {
-      // [operation, variables, what stock answers the same (where it fails on the operation itself)]
-      const cases: [string, Record<string, unknown>?, string?][] = [
-        ["query { ...F } fragment F on Query { __typename __schema { queryType { name } } }"],
-        ['{ ... on Query { __type(name: "Product") { name } } }'],
-        ["{ __schema { queryType { name } } products { id } }"],
-        ['{ products { id inStock } a: __type(name: "User") { name fields { name } } __typename }'],
-        ['{ ... @include(if: true) { __type(name: "User") { name } } }', {}, '{ __type(name: "User") { name } }'],
-        ['{ ... on Query @skip(if: false) { __type(name: "User") { name } products { id name } } }', {}, '{ __type(name: "User") { name } products { id name } }'],
-        ["query Q($yes: Boolean!) { ...F @include(if: $yes) users { id } } fragment F on Query { __schema { queryType { name } } }", { yes: true }, "query Q { ...F users { id } } fragment F on Query { __schema { queryType { name } } }"],
-        ["query Q($yes: Boolean!) { ...F @include(if: $yes) users { id } } fragment F on Query { __schema { queryType { name } } }", { yes: false }, "query Q { users { id } }"],
-        ["query Q($v: Boolean!) { ... @include(if: $v) { __schema { queryType { name } } } }", {}],
-        ["{ ...F } fragment F on Query { ... @skip(if: false) { __schema { queryType { name } } x: __typename } reviews { id } }", {}, "{ ...F } fragment F on Query { ... { __schema { queryType { name } } x: __typename } reviews { id } }"],
-        [
-          '{ products { id } a: __typename ... @include(if: true) { x: __type(name: "User") { name } users { email } } __schema { queryType { name } } ... @skip(if: true) { y: __type(name: "Node") { name } } }',
-          {},
-          '{ products { id } a: __typename x: __type(name: "User") { name } users { email } __schema { queryType { name } } }',
-        ],
-        // Fields sharing a response name merge (stock keeps only the first one's sub-selection here).
-        ["{ ... on Query { __schema { queryType { name } } } __schema { types { name } } }", {}, "{ __schema { queryType { name } types { name } } }"],
-        ["{ t: __type(name: \"User\") { name } ... @include(if: true) { t: __type(name: \"User\") { fields { name } } } }", {}, '{ t: __type(name: "User") { name fields { name } } }'],
-      ];
-      for (const [query, variables, reference] of cases) {
-        // A reference is given only where stock answers the operation itself otherwise (it fails, or merges wrongly).
-        if (reference) assert.notEqual(await diff.stock(query, variables), await diff.stock(reference, variables), query);
-        await diff.same(query, variables, undefined, reference);
-      }
-      // A query type reachable under a field (`viewer: Query`): introspection there too.
-      const viewerSdl = `${FED(["@key"])}
-        type Query { viewer: Query me: Profile }
-        type Profile { id: ID! name: String }`;
-      const viewerSchema = buildSubgraphSchema([{ typeDefs: parse(viewerSdl), resolvers: { Query: { viewer: () => ({}), me: () => ({ id: "1", name: "Ada" }) } } as never }]);
-      const nested = await differential([...featureSubgraphs(), { name: "viewer", typeDefs: viewerSdl, schema: viewerSchema }]);
-      try {
-        const answer = await nested.engine.execute({ document: parse('{ viewer { __schema { queryType { name } } me { id name } v: viewer { __type(name: "Profile") { name } products { id } } } }'), context: {} });
-        assert.deepEqual(JSON.parse(JSON.stringify(answer)), { data: { viewer: { __schema: { queryType: { name: "Query" } }, me: { id: "1", name: "Ada" }, v: { __type: { name: "Profile" }, products: [{ id: "1" }, { id: "2" }, { id: "3" }] } } } });
-        await nested.same("{ viewer { __typename me { id } } __typename }");
-      } finally {
-        await nested.stop();
-      }
+      const answer = await nested.engine.execute({ document: parse('{ viewer { __schema { queryType { name } } me { id name } v: viewer { __type(name: "Profile") { name } products { id } } } }'), context: {} });
+      assert.deepEqual(JSON.parse(JSON.stringify(answer)), { data: { viewer: { __schema: { queryType: { name: "Query" } }, me: { id: "1", name: "Ada" }, v: { __type: { name: "Profile" }, products: [{ id: "1" }, { id: "2" }, { id: "3" }] } } } });
+      await nested.same("{ viewer { __typename me { id } } __typename }");
     } finally {
-      await diff.stop();
+      await nested.stop();
     }
   });
 
@@ -689,42 +517,39 @@ describe("engine vs stock @apollo/gateway", () => {
     // rewrote a selected `__typename` to "Node" (e.g. `users { __typename createdAt }`), which the original's
     // plan does not do: a difference of the two forms' plans, not of introspection.
     const avoidFields = new Set(["createdAt", "tags"]);
-    for (const [subgraphs, count] of [
-      [featureSubgraphs(), 300],
-      [SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })), 100],
+    for (const [supergraph, count] of [
+      ["features", 300],
+      ["guild", 100],
     ] as const) {
-      const diff = await differential(subgraphs);
-      try {
-        let resolved = 0;
-        let otherErrors = 0;
-        for (let seed = 1; seed <= count; seed++) {
-          const { query, variables } = randomOperation(diff.engine.schema, seed, { idValues: ["1", "2", "3", "9"], introspection: true, avoidFields });
-          const stock = JSON.parse(await diff.stock(query, variables)) as { errors?: { message: string }[] };
-          // Where stock's planner fails (introspection in a conditional fragment), stock answers the same
-          // operation with its fragment conditions applied.
-          const fails = stock.errors?.some((error) => error.message.includes("Was not able to find any options")) ?? false;
-          if (fails) resolved++;
-          if (!fails) {
-            await diff.same(query, variables);
-            continue;
-          }
-          // The resolved form is another document: stock plans (and normalises) it differently, which may order
-          // keys differently and report subgraph errors differently (other subgraph queries: which fields of a
-          // nulled object fail, the alias in a path). Compared: the data as values; errors only counted.
-          // Exact responses: the hand-written cases, and every operation stock answers itself (above).
-          const expected = JSON.parse(canonical(JSON.parse(await diff.stock(resolveFragmentConditions(query, variables), variables)))) as { data?: unknown; errors?: string[] };
-          for (const answer of await diff.engines(query, variables)) {
-            const actual = JSON.parse(canonical(JSON.parse(answer))) as { data?: unknown; errors?: string[] };
-            assert.equal(JSON.stringify(actual.data), JSON.stringify(expected.data), `seed ${seed}: ${query}`);
-            if (JSON.stringify(actual.errors) !== JSON.stringify(expected.errors)) otherErrors++;
-          }
+      const diff = await harness(supergraph);
+      let resolved = 0;
+      let otherErrors = 0;
+      for (let seed = 1; seed <= count; seed++) {
+        const { query, variables } = randomOperation(diff.engine.schema, seed, { idValues: ["1", "2", "3", "9"], introspection: true, avoidFields });
+        const stockAnswer = await diff.stock(query, variables);
+        const stock = JSON.parse(stockAnswer) as { errors?: { message: string }[] };
+        // Where stock's planner fails (introspection in a conditional fragment), stock answers the same
+        // operation with its fragment conditions applied.
+        const fails = stock.errors?.some((error) => error.message.includes("Was not able to find any options")) ?? false;
+        if (fails) resolved++;
+        if (!fails) {
+          await diff.same(query, variables, undefined, undefined, stockAnswer);
+          continue;
         }
-        // The generator does reach the positions stock fails on (and the others).
-        assert.ok(resolved >= count / 20 && resolved <= count / 1.5, `${resolved} of ${count} operations needed the resolved form`);
-        assert.ok(otherErrors <= resolved / 4, `${otherErrors} answers' errors differed from stock's to the resolved form`);
-      } finally {
-        await diff.stop();
+        // The resolved form is another document: stock plans (and normalises) it differently, which may order
+        // keys differently and report subgraph errors differently (other subgraph queries: which fields of a
+        // nulled object fail, the alias in a path). Compared: the data as values; errors only counted.
+        // Exact responses: the hand-written cases, and every operation stock answers itself (above).
+        const expected = JSON.parse(canonical(JSON.parse(await diff.stock(resolveFragmentConditions(query, variables), variables)))) as { data?: unknown; errors?: string[] };
+        for (const answer of await diff.engines(query, variables)) {
+          const actual = JSON.parse(canonical(JSON.parse(answer))) as { data?: unknown; errors?: string[] };
+          assert.equal(JSON.stringify(actual.data), JSON.stringify(expected.data), `seed ${seed}: ${query}`);
+          if (JSON.stringify(actual.errors) !== JSON.stringify(expected.errors)) otherErrors++;
+        }
       }
+      // The generator does reach the positions stock fails on (and the others).
+      assert.ok(resolved >= count / 20 && resolved <= count / 1.5, `${resolved} of ${count} operations needed the resolved form`);
+      assert.ok(otherErrors <= resolved / 4, `${otherErrors} answers' errors differed from stock's to the resolved form`);
     }
   });
 
@@ -753,15 +578,11 @@ describe("engine vs stock @apollo/gateway", () => {
   });
 
   test("entity representations are sent once per distinct key", async () => {
-    const diff = await differential(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: benchTypeDefs[name], schema: subgraphSchema(name) })));
-    try {
-      diff.fetches.stock = 0;
-      diff.fetches.engine = 0;
-      await diff.same(FEDERATION_QUERY);
-      // Same number of fetches (the plan is the same); fewer representations is checked through the subgraph.
-      assert.equal(diff.fetches.engine, diff.fetches.stock);
-    } finally {
-      await diff.stop();
-    }
+    const diff = await harness("guild");
+    diff.fetches.stock = 0;
+    diff.fetches.engine = 0;
+    await diff.same(FEDERATION_QUERY);
+    // Same number of fetches (the plan is the same); fewer representations is checked through the subgraph.
+    assert.equal(diff.fetches.engine, diff.fetches.stock);
   });
 });
