@@ -23,7 +23,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { ApolloClient, HttpLink, InMemoryCache, gql, type ApolloLink } from "@apollo/client";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { Client as UrqlClient, fetchExchange, subscriptionExchange } from "@urql/core";
 import { createClient, createClient as createWsClient, type Client as WsClient } from "graphql-ws";
@@ -250,8 +250,9 @@ describe("real frontend clients", () => {
   }
 
   describe("real clients receive a transfer's notification through the router", () => {
-    test("Apollo Client with GraphQLWsLink", async () => {
-      const apollo = new ApolloClient({ link: new GraphQLWsLink(wsClient(tokens.alice!)), cache: new InMemoryCache() });
+    /** Apollo Client over `link` subscribes as alice; returns the event of a transfer to her (after unsubscribing). */
+    async function apolloClientReceives(link: ApolloLink) {
+      const apollo = new ApolloClient({ link, cache: new InMemoryCache() });
       const seen = collector<{ data?: unknown; error?: unknown }>();
       const before = await activeSubscriptions();
       const subscription = apollo.subscribe({ query: gql(LIVE) }).subscribe({ next: (result) => seen.push(result), error: (error) => seen.push({ error }) });
@@ -259,21 +260,18 @@ describe("real frontend clients", () => {
       const id = await transferOnceSubscribed(before);
       const result = await seen.first((each) => isTransfer(id)(each) || each.error !== undefined);
       assert.equal(result.error, undefined, String(result.error));
-      assert.equal((result.data as Live).notificationReceived.kind, "MONEY_RECEIVED");
       subscription.unsubscribe();
+      return { event: result.data as Live, before };
+    }
+
+    test("Apollo Client with GraphQLWsLink", async () => {
+      const { event } = await apolloClientReceives(new GraphQLWsLink(wsClient(tokens.alice!)));
+      assert.equal(event.notificationReceived.kind, "MONEY_RECEIVED");
     });
 
     test("Apollo Client with HttpLink: subscriptions over HTTP multipart", async () => {
-      const apollo = new ApolloClient({ link: new HttpLink({ uri: router.url, headers: { authorization: `Bearer ${tokens.alice}` } }), cache: new InMemoryCache() });
-      const seen = collector<{ data?: unknown; error?: unknown }>();
-      const before = await activeSubscriptions();
-      const subscription = apollo.subscribe({ query: gql(LIVE) }).subscribe({ next: (result) => seen.push(result), error: (error) => seen.push({ error }) });
-      cleanups.push(() => subscription.unsubscribe());
-      const id = await transferOnceSubscribed(before);
-      const result = await seen.first((each) => isTransfer(id)(each) || each.error !== undefined);
-      assert.equal(result.error, undefined, String(result.error));
-      assert.equal((result.data as Live).notificationReceived.transaction!.amount.amount, "2.22");
-      subscription.unsubscribe();
+      const { event, before } = await apolloClientReceives(new HttpLink({ uri: router.url, headers: { authorization: `Bearer ${tokens.alice}` } }));
+      assert.equal(event.notificationReceived.transaction!.amount.amount, "2.22");
       // The request ends when the client unsubscribes: the router releases the subscription.
       await until("the subscription is released", async () => (await activeSubscriptions()) <= before, { intervalMs: 50 });
     });
