@@ -23,10 +23,11 @@ import { buildCustomer } from "./support/builders.js";
 import { usePlatform } from "./support/platform.js";
 import { eventually } from "./support/wait.js";
 
-// Long enough that a sequence of requests never outlasts its window even on a busy machine; every
-// sequence that must fall into one window uses an identity (user or IP) of its own, whose window starts at
-// its first request.
-const WINDOW_SECONDS = 10;
+// Short, so that the test of the reset waits seconds only. Every sequence that must fall into one window
+// runs through `withinOneWindow`: with an identity (user or IP) of its own, whose window starts at its first
+// request, and again with new identities when a run outlasted the window (a loaded machine), since such a
+// run proves nothing either way.
+const WINDOW_SECONDS = 3;
 const LIMITS = {
   TRUSTED_PROXIES: "127.0.0.1,::1",
   RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
@@ -39,7 +40,30 @@ const LIMITS = {
   RATE_LIMIT_COST_POINTS: "60",
   RATE_LIMIT_ROLE_COST_POINTS: "ANALYST=100000",
   COST_MAX_PER_OPERATION: "2000",
+  // The users service's progressive per-account delay after failed logins (not a router limit): short, so
+  // that the wrong-password logins below do not wait seconds for it.
+  LOGIN_ACCOUNT_DELAY_BASE_MS: "10",
+  LOGIN_ACCOUNT_DELAY_MAX_MS: "50",
 };
+
+/**
+ * Runs `sequence` (requests that must fall into one rate-limit window of identities it makes itself) until
+ * one run took less than the window: a failure of such a run is a failure; a run that outlasted the window
+ * is repeated (at most `attempts` times in all), since its window may have ended in the middle.
+ */
+async function withinOneWindow(sequence: () => Promise<void>, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    try {
+      await sequence();
+      return;
+    } catch (error) {
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds < WINDOW_SECONDS || attempt >= attempts) throw error;
+      console.log(`a sequence took ${seconds.toFixed(1)} s, more than the ${WINDOW_SECONDS} s window: again with new identities`);
+    }
+  }
+}
 
 interface Reply {
   status: number;
@@ -96,11 +120,12 @@ describe("router rate limits", () => {
   let db: Database;
   const secret = `identity-${randomUUID()}-${randomUUID()}`;
   const token = (email: string) => mintAccessToken(key, users[email]!);
-  /** A token for a new user of `role`: budgets of its own, whose windows start with its first request. */
-  const freshUserToken = async (role: Role) => {
+  /** A new user of `role`: budgets of its own, whose windows start with its first request. */
+  const freshUser = async (role: Role) => {
     const user = await buildCustomer(db.prisma, `rate-${randomUUID()}@test.bank`, "a-long-test-password-1", role);
-    return mintAccessToken(key, { id: user.id, role });
+    return { id: user.id, token: () => mintAccessToken(key, { id: user.id, role }) };
   };
+  const freshUserToken = async (role: Role) => (await freshUser(role)).token();
 
   // Its own platform: low limits of its own.
   const platform = usePlatform(async () => {
@@ -115,37 +140,44 @@ describe("router rate limits", () => {
   after(() => db?.close());
 
   test("per user: the role's budget per window, RateLimit headers on every response, other users unaffected, reset after the window", async () => {
-    const alice = await token("alice@demo.bank");
-    for (let index = 1; index <= 5; index++) {
-      const reply = await post(stack.routerUrl, ME, { token: alice });
-      assert.equal(reply.status, 200, JSON.stringify(reply.body));
-      assert.equal(reply.headers.get("ratelimit-limit"), "5");
-      assert.equal(reply.headers.get("ratelimit-remaining"), String(5 - index));
-      assert.ok(Number(reply.headers.get("ratelimit-reset")) <= WINDOW_SECONDS);
-    }
-    const limited = await post(stack.routerUrl, ME, { token: alice });
-    assertLimited(limited, "requests");
-    // A new access token for the same user does not reset the budget (keyed by subject, not token).
-    assertLimited(await post(stack.routerUrl, ME, { token: await token("alice@demo.bank") }), "requests");
-    // Another customer, from the same IP, has its own budget.
-    assert.equal((await post(stack.routerUrl, ME, { token: await token("bob@demo.bank") })).status, 200);
-    // ADMIN has a larger budget (RATE_LIMIT_ROLE_REQUESTS).
-    const admin = await token("admin@demo.bank");
-    for (let index = 1; index <= 8; index++) assert.equal((await post(stack.routerUrl, ME, { token: admin })).status, 200);
-    assertLimited(await post(stack.routerUrl, ME, { token: admin }), "requests");
-    // The window ends: alice is served again.
-    const again = await eventually("alice served in a new window", () => post(stack.routerUrl, ME, { token: alice }), (reply) => reply.status === 200, { intervalMs: 250 });
-    assert.equal(again.body.data?.me.id, users["alice@demo.bank"]!.id);
+    let customer!: Awaited<ReturnType<typeof freshUser>>;
+    let first!: string;
+    await withinOneWindow(async () => {
+      customer = await freshUser("CUSTOMER");
+      const admin = await (await freshUser("ADMIN")).token();
+      first = await customer.token();
+      for (let index = 1; index <= 5; index++) {
+        const reply = await post(stack.routerUrl, ME, { token: first });
+        assert.equal(reply.status, 200, JSON.stringify(reply.body));
+        assert.equal(reply.headers.get("ratelimit-limit"), "5");
+        assert.equal(reply.headers.get("ratelimit-remaining"), String(5 - index));
+        assert.ok(Number(reply.headers.get("ratelimit-reset")) <= WINDOW_SECONDS);
+      }
+      const limited = await post(stack.routerUrl, ME, { token: first });
+      assertLimited(limited, "requests");
+      // A new access token for the same user does not reset the budget (keyed by subject, not token).
+      assertLimited(await post(stack.routerUrl, ME, { token: await customer.token() }), "requests");
+      // Another customer, from the same IP, has its own budget.
+      assert.equal((await post(stack.routerUrl, ME, { token: await token("bob@demo.bank") })).status, 200);
+      // ADMIN has a larger budget (RATE_LIMIT_ROLE_REQUESTS).
+      for (let index = 1; index <= 8; index++) assert.equal((await post(stack.routerUrl, ME, { token: admin })).status, 200);
+      assertLimited(await post(stack.routerUrl, ME, { token: admin }), "requests");
+    });
+    // The window ends: the customer is served again.
+    const again = await eventually("the customer served in a new window", () => post(stack.routerUrl, ME, { token: first }), (reply) => reply.status === 200, { intervalMs: 100 });
+    assert.equal(again.body.data?.me.id, customer.id);
     assert.equal(again.headers.get("ratelimit-remaining"), "4");
   });
 
   test("per client IP for anonymous requests (X-Forwarded-For from a trusted proxy)", async () => {
-    const ip = uniqueIp();
-    for (let index = 1; index <= 20; index++) {
-      const reply = await post(stack.routerUrl, "{ __typename }", { ip });
-      assert.equal(reply.status, 200, JSON.stringify(reply.body));
-    }
-    assertLimited(await post(stack.routerUrl, "{ __typename }", { ip }), "requests");
+    await withinOneWindow(async () => {
+      const ip = uniqueIp();
+      for (let index = 1; index <= 20; index++) {
+        const reply = await post(stack.routerUrl, "{ __typename }", { ip });
+        assert.equal(reply.status, 200, JSON.stringify(reply.body));
+      }
+      assertLimited(await post(stack.routerUrl, "{ __typename }", { ip }), "requests");
+    });
     assert.equal((await post(stack.routerUrl, "{ __typename }", { ip: "192.0.2.77" })).status, 200, "another IP is not limited");
     const before = await metricValue(stack.ports.router, 'fedbank_router_rate_limited_total{bucket="requests"}');
     assert.ok(before >= 1, "rejections are counted in /metrics");
@@ -251,13 +283,15 @@ describe("router rate limits", () => {
   });
 
   test("the cost budget: estimated points per window per user", async () => {
-    // A new auditor: the demo auditor's budgets were used by an earlier test.
-    const auditor = await freshUserToken("AUDITOR");
-    // 21 points each (me 1 + 20 accounts): two fit in 60, the third does not.
-    const query = `{ me { accounts { id } } }`;
-    assert.equal((await post(stack.routerUrl, query, { token: auditor })).status, 200);
-    assert.equal((await post(stack.routerUrl, query, { token: auditor })).status, 200);
-    assertLimited(await post(stack.routerUrl, query, { token: auditor }), "cost");
+    await withinOneWindow(async () => {
+      // A new auditor: the demo auditor's budgets were used by an earlier test.
+      const auditor = await freshUserToken("AUDITOR");
+      // 21 points each (me 1 + 20 accounts): two fit in 60, the third does not.
+      const query = `{ me { accounts { id } } }`;
+      assert.equal((await post(stack.routerUrl, query, { token: auditor })).status, 200);
+      assert.equal((await post(stack.routerUrl, query, { token: auditor })).status, 200);
+      assertLimited(await post(stack.routerUrl, query, { token: auditor }), "cost");
+    });
   });
 
   test("CSRF: a text/plain POST and a GET without a preflight header are refused; mutations never run over GET", async () => {
@@ -271,76 +305,87 @@ describe("router rate limits", () => {
     assert.equal(mutation.status, 405);
   });
 
-  test("two router processes share one budget through Redis", async () => {
-    const second = await startExtraRouter(stack, { ROUTER_IDENTITY_SECRET: secret, REDIS_KEY_PREFIX: stack.redisKeyPrefix, FIELD_SUGGESTIONS: "false", ...LIMITS });
-    try {
+  // One second router process for both tests below (one boot): it reaches Redis through a TCP proxy the
+  // test can cut, as if Redis went away for this router only; until then it shares the platform's counters.
+  describe("a second router process", () => {
+    const sockets = new Set<Socket>();
+    let proxy: Server;
+    let second: Awaited<ReturnType<typeof startExtraRouter>>;
+
+    before(async () => {
+      const redis = new URL(TEST_REDIS_URL);
+      proxy = createServer((client) => {
+        const upstream = connect(Number(redis.port || 6379), redis.hostname);
+        sockets.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const close = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on("error", close).on("close", close);
+        upstream.on("error", close).on("close", close);
+      });
+      const port = await freePort();
+      await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+      second = await startExtraRouter(stack, {
+        ROUTER_IDENTITY_SECRET: secret,
+        REDIS_KEY_PREFIX: stack.redisKeyPrefix,
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        FIELD_SUGGESTIONS: "false",
+        ...LIMITS,
+      });
+    });
+
+    after(async () => {
+      await second?.stop();
+      for (const socket of sockets) socket.destroy();
+      proxy?.close();
+    });
+
+    test("two router processes share one budget through Redis", async () => {
       // Field suggestions: on by default outside production, off when FIELD_SUGGESTIONS=false.
       const typo = "{ mee { id } }";
       assert.match((await post(stack.routerUrl, typo, { ip: uniqueIp() })).body.errors?.[0]?.message ?? "", /Did you mean/);
       const hidden = await post(second.url, typo, { ip: uniqueIp() });
       assert.equal(hidden.status, 400);
       assert.doesNotMatch(hidden.body.errors?.[0]?.message ?? "", /Did you mean/);
-      // A new teller: its window starts with the first request below, so all of them fall into it.
-      const teller = await freshUserToken("TELLER");
-      const statuses: number[] = [];
-      const start = Number((await post(stack.routerUrl, ME, { token: teller })).headers.get("ratelimit-remaining"));
-      for (let index = 0; index < start; index++) {
-        const url = index % 2 === 0 ? second.url : stack.routerUrl;
-        statuses.push((await post(url, ME, { token: teller })).status);
-      }
-      assert.ok(statuses.every((status) => status === 200), String(statuses));
-      assertLimited(await post(second.url, ME, { token: teller }), "requests");
-      assertLimited(await post(stack.routerUrl, ME, { token: teller }), "requests");
-    } finally {
-      await second.stop();
-    }
-  });
+      await withinOneWindow(async () => {
+        // A new teller: its window starts with the first request below, so all of them fall into it.
+        const teller = await freshUserToken("TELLER");
+        const statuses: number[] = [];
+        const start = Number((await post(stack.routerUrl, ME, { token: teller })).headers.get("ratelimit-remaining"));
+        for (let index = 0; index < start; index++) {
+          const url = index % 2 === 0 ? second.url : stack.routerUrl;
+          statuses.push((await post(url, ME, { token: teller })).status);
+        }
+        assert.ok(statuses.every((status) => status === 200), String(statuses));
+        assertLimited(await post(second.url, ME, { token: teller }), "requests");
+        assertLimited(await post(stack.routerUrl, ME, { token: teller }), "requests");
+      });
+    });
 
-  test("Redis lost: normal traffic is served by the local limiter (fail open), auth attempts are refused (fail closed)", async () => {
-    // A TCP proxy in front of Redis that the test can cut, as if Redis went away for this router only.
-    const sockets = new Set<Socket>();
-    const redis = new URL(TEST_REDIS_URL);
-    const proxy: Server = createServer((client) => {
-      const upstream = connect(Number(redis.port || 6379), redis.hostname);
-      sockets.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on("error", close).on("close", close);
-      upstream.on("error", close).on("close", close);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
-    const second = await startExtraRouter(stack, {
-      ROUTER_IDENTITY_SECRET: secret,
-      REDIS_KEY_PREFIX: stack.redisKeyPrefix,
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-      ...LIMITS,
-    });
-    try {
-      const ip = uniqueIp();
-      assert.equal((await post(second.url, "{ __typename }", { ip })).status, 200);
+    test("Redis lost: normal traffic is served by the local limiter (fail open), auth attempts are refused (fail closed)", async () => {
+      assert.equal((await post(second.url, "{ __typename }", { ip: uniqueIp() })).status, 200);
       await new Promise<void>((resolve) => {
         proxy.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
-      // Normal traffic keeps flowing, still limited per IP by the local limiter.
-      for (let index = 0; index < 20; index++) {
-        const reply = await post(second.url, "{ __typename }", { ip });
-        assert.equal(reply.status, 200, JSON.stringify(reply.body));
-      }
-      assertLimited(await post(second.url, "{ __typename }", { ip }), "requests");
+      // Normal traffic keeps flowing, still limited per IP by the local limiter (its window starts with the
+      // first request it counts: a new IP's).
+      await withinOneWindow(async () => {
+        const ip = uniqueIp();
+        for (let index = 0; index < 20; index++) {
+          const reply = await post(second.url, "{ __typename }", { ip });
+          assert.equal(reply.status, 200, JSON.stringify(reply.body));
+        }
+        assertLimited(await post(second.url, "{ __typename }", { ip }), "requests");
+      });
       // Auth attempts are refused while the shared counters cannot be checked.
       const refused = await post(second.url, LOGIN, { variables: { email: "alice@demo.bank", password: "whatever-123" }, ip: uniqueIp() });
       assert.equal(refused.status, 503, JSON.stringify(refused.body));
       assert.equal(refused.body.errors?.[0]?.extensions?.code, "SERVICE_UNAVAILABLE");
       assert.ok((await metricValue(second.port, "fedbank_router_rate_limit_store_failures_total")) >= 21);
       assert.equal((await fetch(`http://127.0.0.1:${second.port}/health`)).status, 200, "the router did not crash");
-    } finally {
-      await second.stop();
-      proxy.close();
-    }
+    });
   });
 });
