@@ -3,35 +3,27 @@
 // a poisoned event in the middle of a batch is retried and dead-lettered alone while the rest of the batch is
 // applied once, in order; a batch redelivered after its transaction committed (crash before XACK) changes
 // nothing, and a redelivery mixing handled and new events applies only the new ones.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { createDatabase, type Database } from "../db.js";
+import type { Database } from "../db.js";
 import { createLogger } from "../logger.js";
 import type { EventTransport } from "../events/index.js";
 import type { EventHandler, PlatformEvent } from "#domain/events.js";
-import { createTestDatabase, type TestDatabase } from "../../test/support/stack.js";
-import { TRANSPORTS, useEventTransport } from "./support/event-transports.js";
+import { TRANSPORTS, useEffectsDatabase, useEventTransport } from "./support/event-transports.js";
 import { until } from "../../test/support/wait.js";
 
 const logger = createLogger("events-batch-test", process.env.TEST_LOG_LEVEL ?? "silent");
-let database: TestDatabase;
 let db: Database;
 
-before(async () => {
-  database = await createTestDatabase();
-  db = createDatabase({ url: database.url, poolSize: 6 });
-  // One row per handled event, with the database transaction that applied it.
-  await db.pool.query(`
+// One row per handled event, with the database transaction that applied it.
+useEffectsDatabase(
+  `
     CREATE TABLE "reporting"."batch_effects" (
       "n" bigserial PRIMARY KEY, "consumer" text NOT NULL, "event_id" uuid NOT NULL, "amount" bigint NOT NULL,
-      "txid" bigint NOT NULL DEFAULT txid_current())`);
-});
-
-after(async () => {
-  await db?.close();
-  await database?.drop();
-});
+      "txid" bigint NOT NULL DEFAULT txid_current())`,
+  (store) => ({ db } = store),
+);
 
 /** Publishes `count` deposits straight to the stream (one MULTI: they are read back as one batch). */
 async function publishDeposits(transport: EventTransport, count: number, firstAmount = 1): Promise<string[]> {

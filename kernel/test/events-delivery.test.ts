@@ -1,35 +1,29 @@
 // The relay and the consumers end to end, against real Postgres and, table-driven, against both transports
 // (real Redis Streams and the in-process transport of embedded mode): the same behaviour is expected of each.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, Socket, type Server } from "node:net";
-import { createDatabase, type Database } from "../db.js";
+import type { Database } from "../db.js";
 import { createLogger } from "../logger.js";
 import { RedisEventTransport, createOutboxRelay, outboxBacklog, type EventTransport } from "../events/index.js";
 import { appendOutboxEvent, createEventConsumer, type EventHandler, type PlatformEvent } from "#domain/events.js";
-import { createTestDatabase, deleteRedisKeys, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
-import { TRANSPORTS, useEventTransport } from "./support/event-transports.js";
+import { deleteRedisKeys, freePort, TEST_REDIS_URL, type TestDatabase } from "../../test/support/stack.js";
+import { TRANSPORTS, useEffectsDatabase, useEventTransport } from "./support/event-transports.js";
 import { until } from "../../test/support/wait.js";
 
 const logger = createLogger("events-test", process.env.TEST_LOG_LEVEL ?? "silent");
 let database: TestDatabase;
 let db: Database;
 
-before(async () => {
-  database = await createTestDatabase();
-  db = createDatabase({ url: database.url, poolSize: 6 });
-  // The consumers' observable effect in these tests: one row per handled event, in handling order.
-  await db.pool.query(`
+// The consumers' observable effect in these tests: one row per handled event, in handling order.
+useEffectsDatabase(
+  `
     CREATE TABLE "reporting"."test_effects" (
       "n" bigserial PRIMARY KEY, "consumer" text NOT NULL, "event_id" uuid NOT NULL, "aggregate_id" text NOT NULL,
-      "amount" bigint NOT NULL, "delivery_count" int NOT NULL, "at" timestamptz NOT NULL DEFAULT clock_timestamp())`);
-});
-
-after(async () => {
-  await db?.close();
-  await database?.drop();
-});
+      "amount" bigint NOT NULL, "delivery_count" int NOT NULL, "at" timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  (store) => ({ database, db } = store),
+);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

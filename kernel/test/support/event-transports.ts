@@ -4,10 +4,29 @@
 import { after, afterEach, before } from "node:test";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../../logger.js";
-import type { Database } from "../../db.js";
+import { createDatabase, type Database } from "../../db.js";
 import { MemoryEventTransport, RedisEventTransport, type ConsumeOutcome, type EventTransport } from "../../events/index.js";
 import { createEventConsumer, type EventHandler } from "#domain/events.js";
-import { deleteRedisKeys, TEST_REDIS_URL } from "../../../test/support/stack.js";
+import { createTestDatabase, deleteRedisKeys, TEST_REDIS_URL, type TestDatabase } from "../../../test/support/stack.js";
+
+/**
+ * A migrated test database of the file's own with the consumers' effects table (`tableSql`) in it, handed to
+ * `opened` once there; closed and dropped after the file.
+ */
+export function useEffectsDatabase(tableSql: string, opened: (store: { database: TestDatabase; db: Database }) => void): void {
+  let database: TestDatabase | undefined;
+  let db: Database | undefined;
+  before(async () => {
+    database = await createTestDatabase();
+    db = createDatabase({ url: database.url, poolSize: 6 });
+    await db.pool.query(tableSql);
+    opened({ database, db });
+  });
+  after(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+}
 
 export interface TransportCase {
   name: string;
