@@ -121,8 +121,8 @@ async function assertSame(engine: Engine<Json>, query: string, variables: Json =
 /**
  * @defer wherever the generator can put it; the bank's connections get no cursors (the mock data has none).
  * No @skip/@include beside @defer yet: the engine's incremental result differs from its whole one there
- * (a deferred `__typename` under an excluded fragment is delivered; an object whose fields are all excluded
- * arrives as null, not {}).
+ * (an object whose fields are all excluded arrives as null, not {}). A deferred fragment inside an excluded
+ * one is covered by its own test.
  */
 const DEFER_OPERATIONS: RandomOperationOptions = {
   defer: true,
@@ -255,6 +255,23 @@ describe("@defer: incremental results merged equal the whole result", () => {
     assert.deepEqual(off.data, { person: { homeWorld: { name: "Tatooine", climate: "arid" }, name: "Luke" } });
     const whole = await engine.execute({ document: parse(query), variables: {}, context: {} });
     assert.equal((whole as EngineResult).subsequent, undefined);
+  });
+
+  test("a deferred fragment inside an excluded field or fragment is never delivered", async () => {
+    const engine = specSubgraphs();
+    for (const [query, variables] of [
+      ['query ($on: Boolean = false) { person(id: "cGVvcGxlOjE=") { name ... @include(if: $on) { ... @defer { homeWorld { name } } } } }', {}],
+      ['query ($off: Boolean!) { person(id: "cGVvcGxlOjE=") { name ... @skip(if: $off) { homeWorld { ... @defer { name } } } } }', { off: true }],
+      ['{ person(id: "cGVvcGxlOjE=") { name homeWorld @include(if: false) { id ... @defer { name } } homeWorld { id } } }', {}],
+    ] as const) {
+      await assertSame(engine, query, variables);
+      const { merged, payloads } = await both(engine, query, variables);
+      const data = merged as { person: { homeWorld?: { name?: string } } };
+      assert.equal(data.person.homeWorld?.name, undefined, `nothing of the excluded part arrives\n${query}\n${JSON.stringify(payloads)}`);
+    }
+    // Included, the same deferred part does arrive.
+    const { merged } = await both(engine, 'query ($on: Boolean = true) { person(id: "cGVvcGxlOjE=") { name ... @include(if: $on) { ... @defer { homeWorld { name } } } } }', {});
+    assert.deepEqual(merged, { person: { name: "Luke", homeWorld: { name: "Tatooine" } } });
   });
 
   test("the bank's supergraph: 300 random operations with @defer", async () => {

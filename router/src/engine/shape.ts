@@ -75,6 +75,14 @@ export interface DeferredFragment {
   readonly fragment: CompiledFragment;
   /** The type of the object the fragment is selected on (for `__typename` and type conditions). */
   readonly enclosingType: string;
+  /** The @skip/@include of the fields and fragments it is nested in: excluded with any of them. */
+  readonly enclosing: readonly Conditioned[];
+}
+
+/** A selection's @skip/@include. */
+interface Conditioned {
+  skip?: Condition;
+  include?: Condition;
 }
 
 /**
@@ -167,6 +175,8 @@ function subtypeNames(schema: Schema, conditionName: string): Set<string> {
 interface CompileState {
   subtypes: Map<string, Set<string>>;
   deferred?: Map<string, DeferredFragment>;
+  /** The @skip/@include of the selections being compiled around the current one (outermost first). */
+  enclosing: Conditioned[];
 }
 
 function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentType: string, state: CompileState): CompiledSelection[] {
@@ -174,6 +184,8 @@ function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentT
   const compiled: CompiledSelection[] = [];
   for (const selection of selectionSet.selections()) {
     const conditions = conditionsOf(selection);
+    const conditioned = conditions.skip !== undefined || conditions.include !== undefined;
+    if (conditioned) state.enclosing.push(conditions);
     if (selection.kind === "FieldSelection") {
       const field = selection.element;
       const definition = field.definition;
@@ -207,10 +219,12 @@ function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentT
       const defer = state.deferred ? deferOf(selection) : undefined;
       if (defer) {
         fragment.defer = defer;
-        state.deferred!.set(defer.label, { fragment, enclosingType: parentType });
+        // Its own conditions are checked on the fragment itself; those around it travel with it.
+        state.deferred!.set(defer.label, { fragment, enclosingType: parentType, enclosing: state.enclosing.slice(0, conditioned ? -1 : undefined) });
       }
       compiled.push(fragment);
     }
+    if (conditioned) state.enclosing.pop();
   }
   return compiled;
 }
@@ -223,7 +237,7 @@ function compileSelectionSet(schema: Schema, selectionSet: SelectionSet, parentT
 export function compileProjection(operation: Operation, options: { deferred?: boolean } = {}): Projection {
   const schema = operation.schema();
   const rootType = schema.schemaDefinition.rootType(operation.rootKind)!.name;
-  const state: CompileState = { subtypes: new Map(), deferred: options.deferred ? new Map() : undefined };
+  const state: CompileState = { subtypes: new Map(), deferred: options.deferred ? new Map() : undefined, enclosing: [] };
   return {
     rootType,
     selections: compileSelectionSet(schema, operation.selectionSet, rootType, state),
@@ -248,7 +262,7 @@ interface ShapeRun {
 
 const BUBBLE = Symbol("null bubbles up");
 
-function isSkipped(selection: CompiledSelection, variables: Record<string, unknown>): boolean {
+function isSkipped(selection: Conditioned, variables: Record<string, unknown>): boolean {
   if (selection.skip !== undefined && valueOf(selection.skip, variables)) return true;
   if (selection.include !== undefined && !valueOf(selection.include, variables)) return true;
   return false;
@@ -478,9 +492,11 @@ export function shapeDeferred(
 ): { data: Record<string, unknown> | null; errors: GraphQLError[] } | null {
   const deferred = projection.deferred?.get(label);
   if (!deferred) throw new Error(`no deferred fragment labelled ${label}`);
-  const { fragment, enclosingType } = deferred;
+  const { fragment, enclosingType, enclosing } = deferred;
   const run = newShapeRun(projection, schema, variables, introspection, [...path]);
   if ((fragment.skip !== undefined || fragment.include !== undefined) && isSkipped(fragment, run.variables)) return null;
+  // Nested in an excluded field or fragment: the client never gets this part (the whole result has none of it).
+  if (enclosing.some((around) => isSkipped(around, run.variables))) return null;
   const typename = input.__typename;
   const named = typeof typename === "string" && typename ? schema.type(typename) : undefined;
   const objectType = named && isCompositeType(named) ? named.name : enclosingType;
