@@ -19,6 +19,7 @@ import { liveClient, type LiveClient } from "./support/realtime.js";
 import { usePlatform } from "./support/platform.js";
 import { TEST_REDIS_URL, graphql, login, type Stack, type TestDatabase } from "./support/stack.js";
 import { eventually } from "./support/wait.js";
+import { rng } from "./support/random.js";
 
 type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 
@@ -47,17 +48,6 @@ function signedMinor(amount: string): bigint {
 
 const codeOf = (body: Body) => body.errors?.[0]?.extensions?.code;
 
-/** Deterministic workload: mulberry32. */
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATEMENT = /* GraphQL */ `query Statement($id: ID!, $from: DateTime!, $to: DateTime!) {
   accountStatement(accountId: $id, from: $from, to: $to) {

@@ -17,6 +17,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from "graphql";
+import { rng } from "../../../test/support/random.js";
 
 export interface RandomOperationOptions {
   /** How deep composite fields nest (default 5). */
@@ -49,18 +50,6 @@ export interface RandomOperation {
   query: string;
   /** `$yes` is true and `$no` false, where the operation uses them. */
   variables: Record<string, unknown>;
-}
-
-/** A small seeded generator (mulberry32): numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
