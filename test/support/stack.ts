@@ -209,6 +209,8 @@ export interface Exited {
 export function runToExit(script: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Exited> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeArgs(script), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    child.once("exit", () => children.delete(child));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
