@@ -27,6 +27,7 @@ import { createHash } from "node:crypto";
 import {
   Field,
   Operation,
+  SelectionSetUpdates,
   Supergraph,
   baseType,
   operationFromDocument,
@@ -228,7 +229,8 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
     deferPlanner ??= new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } });
     let plan: QueryPlan;
     try {
-      plan = deferPlanner.buildQueryPlan(selectsSchemaIntrospection(document) ? withoutSchemaIntrospection(normalised.operation) : normalised.operation);
+      const toPlan = withTypenameUnderConditionedFields(normalised.operation);
+      plan = deferPlanner.buildQueryPlan(selectsSchemaIntrospection(document) ? withoutSchemaIntrospection(toPlan) : toPlan);
     } catch {
       // The planner cannot defer some selections: answered whole.
       return undefined;
@@ -397,6 +399,40 @@ function stripSchemaIntrospection(selectionSet: SelectionSet): SelectionSet {
     const type = baseType(selection.element.definition.type!) as CompositeType;
     return selection.withUpdatedSelectionSet(selectionSetOf(type, selectionOfElement(new Field(type.typenameField()!))));
   });
+}
+
+/**
+ * The operation to plan with deferred blocks, where a field with a variable @skip/@include also selects
+ * `__typename` without conditions. The planner takes the conditions shared by every sub-selection of such a
+ * field as the field's own (@apollo/query-planner's `conditionsOfSelection`) and skips a fetch that selects
+ * only it: `user @include(if: $yes) { birthday @include(if: $no) }` is not fetched when $no is false and
+ * arrives as null, where it is `{}`. The whole plan's fetches rarely select only such a field; a deferred
+ * block's often do (its fetch holds just the deferred part), so without this the incremental result had
+ * null where the whole one has `{}`. Shaping reads its own copy: the client never sees the `__typename`.
+ */
+function withTypenameUnderConditionedFields(operation: Operation): Operation {
+  const selectionSet = addTypenameUnderConditionedFields(operation.selectionSet);
+  if (selectionSet === operation.selectionSet) return operation;
+  return new Operation(operation.schema(), operation.rootKind, selectionSet, operation.variableDefinitions, operation.fragments, operation.name, operation.appliedDirectives);
+}
+
+function addTypenameUnderConditionedFields(selectionSet: SelectionSet): SelectionSet {
+  return selectionSet.lazyMap((selection) => {
+    if (!selection.selectionSet) return selection;
+    let inner = addTypenameUnderConditionedFields(selection.selectionSet);
+    if (selection.kind === "FieldSelection" && hasVariableCondition(selection.element.appliedDirectives)) {
+      const unconditioned = inner.selections().some((each) => each.kind === "FieldSelection" && each.element.name === "__typename" && !each.element.alias && each.element.appliedDirectives.length === 0);
+      if (!unconditioned) {
+        const type = inner.parentType;
+        inner = new SelectionSetUpdates().add(inner).add(selectionOfElement(new Field(type.typenameField()!))).toSelectionSet(type);
+      }
+    }
+    return inner === selection.selectionSet ? selection : selection.withUpdatedSelectionSet(inner);
+  });
+}
+
+function hasVariableCondition(directives: readonly { name: string; arguments(): Record<string, unknown> }[]): boolean {
+  return directives.some((directive) => (directive.name === "skip" || directive.name === "include") && typeof directive.arguments().if !== "boolean");
 }
 
 /** Whether a document uses @defer anywhere (operations and fragments). */
