@@ -162,7 +162,11 @@ export const routerConfigSchema = z.object({
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
   /** A socket with no subscription for this long is closed (4408 idle). */
   SUBSCRIPTION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
-  /** Backpressure: bytes queued in a socket, and events queued per subscription, beyond which it is closed (4008). */
+  /**
+   * Backpressure: bytes queued in a socket, and events queued per subscription, beyond which it is closed (4008).
+   * The events (and an HTTP stream's bytes) may pass it for a burst: above it for 2 s, or above 4× (hard cap),
+   * the subscriber is dropped (router/src/subscriptions/backlog.ts).
+   */
   SUBSCRIPTION_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(100),
   /**

@@ -5,14 +5,17 @@
 // operation's admission (limits, validation, cost, rate limits, authorization directives), the shared group
 // that resolves each event once per scope, revocation (the stream ends: UNAUTHENTICATED), token expiry (the
 // stream ends shortly before it, retryably: TOKEN_EXPIRING) and back-pressure (a response whose unsent bytes
-// exceed SUBSCRIPTION_MAX_BUFFERED_BYTES ends: SLOW_CONSUMER, counted). Refusals before the stream starts are
-// ordinary GraphQL-over-HTTP JSON answers (401, 429 with Retry-After, 400).
+// stay above SUBSCRIPTION_MAX_BUFFERED_BYTES, or reach four times as many, is cut: SLOW_CONSUMER, counted;
+// judged over time by the graphql-ws rule, router/src/subscriptions/backlog.ts, because events that reach the
+// router together are all written at once, before a client that reads had the time to take them). Refusals
+// before the stream starts are ordinary GraphQL-over-HTTP JSON answers (401, 429 with Retry-After, 400).
 // Wiring (server.ts): `if (streaming && (await streaming.handle(req, res))) return;` before the HTTP handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, type FormattedExecutionResult } from "graphql";
 import { HttpError, readRawBody, sendJson } from "#kernel/http.js";
 import type { RouterConfig } from "../config.js";
 import type { createRouterMetrics } from "../metrics.js";
+import { fallenBehind, type BacklogState } from "../subscriptions/backlog.js";
 import { CLOSE, checkBearer } from "../subscriptions/connection-auth.js";
 import type { PreparedSubscription, SubscribePayload, SubscriptionCore } from "../subscriptions/core.js";
 import { multipart, sse, streamingKind, type Framing } from "./framing.js";
@@ -111,6 +114,7 @@ export function createStreamingTransports(options: StreamingOptions) {
     res.write(framing.start);
     metrics.subscriptionsActive.inc();
     let finished = false;
+    const backlog: BacklogState = { overSince: -1 };
     const finish = (last: string) => {
       if (finished) return;
       finished = true;
@@ -128,8 +132,8 @@ export function createStreamingTransports(options: StreamingOptions) {
     const leave = core.attach(prepared, {
       deliver(result: FormattedExecutionResult) {
         if (finished) return;
-        if (res.writableLength > config.SUBSCRIPTION_MAX_BUFFERED_BYTES) {
-          // Its buffer is full: a last part would not get through either. The client sees the stream fail.
+        if (fallenBehind(backlog, res.writableLength, config.SUBSCRIPTION_MAX_BUFFERED_BYTES)) {
+          // It does not keep up: a last part would not get through either. The client sees the stream fail.
           core.slowConsumer(transport);
           finish("");
           res.destroy();

@@ -6,8 +6,11 @@
 //    cannot be checked now; 4410 (retryable) shortly before the token expires; 4401 "session revoked";
 //  - each subscribe: per-connection and per-user limits, then core.prepare (limits, validation, cost, rate
 //    limits, authorization directives, plan) and core.attach (the shared group of its scope and selection);
-//  - backpressure: a subscriber whose socket buffers more than SUBSCRIPTION_MAX_BUFFERED_BYTES, or with more
-//    than SUBSCRIPTION_MAX_QUEUED_EVENTS events waiting, is closed with 4008 and counted;
+//  - backpressure (4008, counted): a socket buffering more than SUBSCRIPTION_MAX_BUFFERED_BYTES, judged at
+//    once (graphql-ws awaits each send: the socket holds one event per subscription, a burst waits in the
+//    queue), or a subscription whose queue STAYS above SUBSCRIPTION_MAX_QUEUED_EVENTS: events reaching the
+//    router together fill it within one turn, before graphql-ws sent the first, so a healthy subscriber
+//    passes the limit for a moment; backlog.ts drops it above the limit for 2 s, or above 4× (hard cap) at once;
 //  - keepalive ping/pong (one sweep for all sockets, ws-transport.ts), connection_init timeout and idle
 //    timeout (4408); stop() closes sockets with 1001.
 // Errors of a subscribe are graphql-ws `error` messages with the same `extensions.code`s as HTTP.
@@ -20,6 +23,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult, type FormattedE
 import { CloseCode, handleProtocols } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { VerifiedCaller } from "../auth.js";
+import { fallenBehind, type BacklogState } from "./backlog.js";
 import { CLOSE, authorizationFromConnectionParams } from "./connection-auth.js";
 import { createSubscriptionCore, type PreparedSubscription, type SubscriptionCore, type SubscriptionCoreOptions } from "./core.js";
 import type { Member } from "./fanout.js";
@@ -76,12 +80,14 @@ const DONE: IteratorResult<FormattedExecutionResult> = Object.freeze({ value: un
 
 /**
  * One client subscription as graphql-ws consumes it: a member of its shared group with a bounded queue.
- * A subscriber more than `maxQueued` events behind, or whose socket buffers more than `maxBuffered` bytes,
- * is dropped with 4008 (graphql-ws awaits each send, so a socket that is not read backs up into the queue).
- * `return()` (client `complete`, socket closed) leaves the group at once.
+ * A subscriber whose queue stays more than `maxQueued` events behind (backlog.ts), or whose socket buffers
+ * more than `maxBuffered` bytes, is dropped with 4008 (graphql-ws awaits each send, so a socket that is not
+ * read backs up into the queue). `return()` (client `complete`, socket closed) leaves the group at once.
  */
-class MemberStream implements Member, AsyncIterableIterator<FormattedExecutionResult> {
+class MemberStream implements Member, AsyncIterableIterator<FormattedExecutionResult>, BacklogState {
   private queue: FormattedExecutionResult[] = [];
+  /** Since when the queue has been above `maxQueued` (backlog.ts), -1 when it is not. */
+  overSince = -1;
   /** When each queued result's event arrived at the router (an ending result has none). */
   private arrivals: number[] = [];
   /** graphql-ws waiting in next(). */
@@ -107,7 +113,7 @@ class MemberStream implements Member, AsyncIterableIterator<FormattedExecutionRe
       this.stop();
       return;
     }
-    if (this.queue.length >= hub.maxQueued || socket.bufferedAmount > hub.maxBuffered) {
+    if (socket.bufferedAmount > hub.maxBuffered || fallenBehind(this, this.queue.length + 1, hub.maxQueued)) {
       hub.dropSlowConsumer(socket, accepted.connection);
       return;
     }
