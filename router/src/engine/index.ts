@@ -13,6 +13,9 @@
 //         runs one plan node (e.g. a subscription's `rest`) against `data`, in place: the per-event part of
 //         a subscription (router/src/subscriptions), then `engine.shape(prepared, data, variables, errors)`.
 //   await engine.resolveSubscriptionEvent(prepared, event, { variables, context })  both steps for one event.
+//   createEngine({ ..., planCache: createPlanCache(size) })   engines given one cache share prepared operations
+//         (each operation planned once for all, e.g. an engine with `batchEntityFetches` beside one without);
+//         entries are keyed by the supergraph's hash too, so engines over other supergraphs never meet them.
 //   `execute({ ..., incremental: true })` on a query containing @defer (engine/defer.ts): planned with deferred
 //   blocks; the result is the initial one and, when something was deferred, `hasNext: true` and `subsequent`
 //   (the incremental payloads, 2022-08-24 format). Without `incremental`, @defer is planned as if absent (one
@@ -69,8 +72,10 @@ export type { IncrementalItem, SubsequentResult } from "./defer.js";
 export interface EngineOptions<C> {
   supergraphSdl: string;
   call: SubgraphCall<C>;
-  /** Planned operations kept (LRU). */
+  /** Planned operations kept (LRU); ignored with `planCache`. */
   planCacheSize?: number;
+  /** A plan cache shared with other engines (`createPlanCache`) instead of one of the engine's own. */
+  planCache?: PlanCache;
   /** Told about every plan-cache look-up (metrics). */
   onPlanCacheLookup?: (hit: boolean) => void;
   /**
@@ -131,6 +136,16 @@ export interface Engine<C> {
   ): Promise<EngineResult>;
 }
 
+/** Prepared operations shared by engines (`EngineOptions.planCache`); only engines read its entries. */
+export interface PlanCache {
+  readonly entries: LRUCache<string, PreparedOperation>;
+}
+
+/** A plan cache for engines to share, keeping `size` prepared operations (LRU) across all of them. */
+export function createPlanCache(size = 2_000): PlanCache {
+  return { entries: new LRUCache<string, PreparedOperation>({ max: size }) };
+}
+
 export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   const supergraph = Supergraph.build(options.supergraphSdl, { validateSupergraph: options.validateSupergraph ?? process.env.NODE_ENV !== "production" });
   const apiSchema: Schema = supergraph.apiSchema();
@@ -141,7 +156,9 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   // Operations with @defer, when the client takes incremental delivery, are planned by a second planner
   // (created on first use) so that every other operation keeps exactly its plan.
   let deferPlanner: QueryPlanner | undefined;
-  const plans = new LRUCache<string, PreparedOperation>({ max: options.planCacheSize ?? 2_000 });
+  const plans = options.planCache?.entries ?? new LRUCache<string, PreparedOperation>({ max: options.planCacheSize ?? 2_000 });
+  // A shared cache may also serve engines over other supergraphs: a prepared operation holds this one's plan.
+  const supergraphKey = options.planCache ? `${createHash("sha256").update(options.supergraphSdl).digest("hex")}\u0002` : "";
   const subgraphs = [...supergraph.subgraphsMetadata().values()].map((subgraph) => ({ name: subgraph.name, url: subgraph.url }));
 
   // Type conditions on the supergraph (requires selections may name @inaccessible types), memoised.
@@ -186,7 +203,7 @@ export function createEngine<C>(options: EngineOptions<C>): Engine<C> {
   function prepare(document: DocumentNode, operationName: string | null | undefined, queryHash?: string, prepareOptions?: { incremental?: boolean }): PreparedOperation {
     const hash = queryHash ?? createHash("sha256").update(print(document)).digest("hex");
     const named = operationName ? `${hash}\u0000${operationName}` : hash;
-    const key = prepareOptions?.incremental ? `${named}\u0001incremental` : named;
+    const key = supergraphKey + (prepareOptions?.incremental ? `${named}\u0001incremental` : named);
     const cached = plans.get(key);
     options.onPlanCacheLookup?.(cached !== undefined);
     if (cached) return cached;
