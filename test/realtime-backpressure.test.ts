@@ -5,14 +5,15 @@
 // so it holds many subscriptions of large events (SUBSCRIPTION_MAX_PER_CONNECTION raised for that), and
 // transfers go on until the router reports the drop. When the client reads again it finds the 4008 close.
 // A burst is not a slow consumer: a healthy socket that gets three times its queue limit at once keeps its
-// subscription and every event, in order.
+// subscription and every event, in order. And the queue limit alone still drops a socket that stops reading
+// when its bytes cannot tell (one subscription, events below the byte limit).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import type { Notification } from "#kernel/generated/prisma/client.js";
 import { createLogger } from "#kernel/logger.js";
-import { createNotificationsLive } from "../subgraphs/notifications/src/live.js";
+import { createNotificationsLive, type NotificationsLive } from "../subgraphs/notifications/src/live.js";
 import { LEDGER_OPS as OPS } from "./support/builders.js";
 import { liveClient, wsUrl, type LiveClient } from "./support/realtime.js";
 import { TEST_REDIS_URL, createTestDatabase, graphql, login, metricValue, startStack, type Stack, type TestDatabase } from "./support/stack.js";
@@ -33,6 +34,7 @@ const tokens: Record<string, string> = {};
 const userIds: Record<string, string> = {};
 const accounts: Record<string, { id: string; number: string; currency: string }> = {};
 const clients: LiveClient[] = [];
+let live: NotificationsLive | undefined;
 
 before(async () => {
   database = await createTestDatabase();
@@ -57,12 +59,13 @@ before(async () => {
 
 after(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
+  await live?.close();
   await stack?.stop();
   await database?.drop();
 });
 
 /** A graphql-transport-ws socket driven by hand, so it can stop reading: resolves once every subscribe is sent. */
-async function slowDashboard(token: string): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+async function slowDashboard(token: string, subscriptions = SUBSCRIPTIONS): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
   const socket = new WebSocket(wsUrl(stack.routerUrl), "graphql-transport-ws");
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
   await new Promise<void>((resolve, reject) => {
@@ -76,8 +79,20 @@ async function slowDashboard(token: string): Promise<{ socket: WebSocket; closed
   });
   socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }));
   await acknowledged;
-  for (let index = 0; index < SUBSCRIPTIONS; index++) socket.send(JSON.stringify({ id: `big-${index}`, type: "subscribe", payload: { query: BIG } }));
+  for (let index = 0; index < subscriptions; index++) socket.send(JSON.stringify({ id: `big-${index}`, type: "subscribe", payload: { query: BIG } }));
   return { socket, closed };
+}
+
+/**
+ * Publishes notifications to `who` as the notifications subgraph publishes the rows of one consumer transaction
+ * (live.ts: all of them at once, after the commit). These rows are made here and not stored: only their live
+ * push is under test. Resolves with the rows, in the order published.
+ */
+async function publishNotifications(who: string, titles: string[], body = ""): Promise<Notification[]> {
+  live ??= await createNotificationsLive({ redisUrl: TEST_REDIS_URL, redisKeyPrefix: stack.redisKeyPrefix, logger: createLogger("backpressure-test", "silent") });
+  const rows = titles.map((title): Notification => ({ id: randomUUID(), userId: userIds[who]!, kind: "TEST_BURST", title, body, readAt: null, createdAt: new Date(), eventId: null, transactionId: null }));
+  await live.publish(rows);
+  return rows;
 }
 
 const titleOf = (event: { data?: Record<string, unknown> | null }) => (event.data?.notificationReceived as { title?: string } | undefined)?.title;
@@ -98,25 +113,16 @@ describe("back-pressure on graphql-ws", () => {
     const feed = healthy.subscribe("subscription { notificationReceived { id title } }");
     await until("the healthy socket's subscription is active", async () => (await active()) >= before + 1);
 
-    // The burst is published as the notifications subgraph publishes the rows of one consumer transaction
-    // (live.ts: all of them at once, after the commit; these rows are made here and not stored, only their
-    // live push is under test), so they reach the router together: the platform runs in one process, whose
-    // subgraph sends them all before the router reads its upstream socket. That is the batch a busy machine
-    // sometimes made of a round of transfers, reproduced every time (the old rule dropped this socket: 4008).
-    const live = await createNotificationsLive({ redisUrl: TEST_REDIS_URL, redisKeyPrefix: stack.redisKeyPrefix, logger: createLogger("backpressure-test", "silent") });
+    // Published together, they reach the router together: the platform runs in one process, whose subgraph
+    // sends them all before the router reads its upstream socket. That is the batch a busy machine sometimes
+    // made of a round of transfers, reproduced every time (the old rule dropped this socket: 4008).
     const burst = randomUUID().slice(0, 8);
-    const notification = (title: string): Notification => ({ id: randomUUID(), userId: userIds.alice!, kind: "TEST_BURST", title, body: "", readAt: null, createdAt: new Date(), eventId: null, transactionId: null });
-    const rows = Array.from({ length: BURST }, (_, index) => notification(`burst ${burst} #${index}`));
-    try {
-      await live.publish(rows);
-      // One more, published after the burst (Redis keeps the order): once it is here, nothing of the burst
-      // is still on its way, so a duplicate would show.
-      await live.publish([notification(`burst ${burst} end`)]);
-      const closed = await Promise.race([healthy.closed, feed.next((event) => titleOf(event) === `burst ${burst} end`, 30_000).then(() => null)]);
-      assert.equal(closed, null, `the healthy socket was closed: ${JSON.stringify(closed)}`);
-    } finally {
-      await live.close();
-    }
+    const rows = await publishNotifications("alice", Array.from({ length: BURST }, (_, index) => `burst ${burst} #${index}`));
+    // One more, published after the burst (Redis keeps the order): once it is here, nothing of the burst is
+    // still on its way, so a duplicate would show.
+    await publishNotifications("alice", [`burst ${burst} end`]);
+    const closed = await Promise.race([healthy.closed, feed.next((event) => titleOf(event) === `burst ${burst} end`, 30_000).then(() => null)]);
+    assert.equal(closed, null, `the healthy socket was closed: ${JSON.stringify(closed)}`);
     const titles = feed.events.map(titleOf).filter((title) => title?.startsWith(`burst ${burst} `));
     assert.deepEqual(titles, [...rows.map((row) => row.title), `burst ${burst} end`], "every event of the burst once, in the order published, then the last one");
     assert.equal(await metricValue(stack.ports.router, SLOW), slowBefore, "no slow consumer counted");
@@ -173,5 +179,36 @@ describe("back-pressure on graphql-ws", () => {
       data: { notificationReceived: { transaction: { id: string } } };
     };
     assert.equal(event.data.notificationReceived.transaction.id, later);
+  });
+
+  test("a socket with one subscription that stops reading is dropped by its queue (its socket never buffers more than one event)", async () => {
+    const active = () => metricValue(stack.ports.router, "fedbank_router_subscriptions_active");
+    const slowBefore = await metricValue(stack.ports.router, SLOW);
+    const before = await active();
+    // bob's own notifications: alice's sockets of the other cases do not get them.
+    const slow = await slowDashboard(tokens.bob!, 1);
+    await until("the slow socket's subscription is active", async () => (await active()) >= before + 1);
+    slow.socket.pause();
+    // 28 × 2,000 characters: about 56 KB an event, below the 64 KB byte limit, so only the queue can tell. The
+    // kernel's buffers take megabytes first; rounds of twenty, each resolved by the router before the next.
+    const body = "x".repeat(2_000);
+    const resolutions = () => metricValue(stack.ports.router, "fedbank_router_subscription_event_resolutions_total");
+    const resolvedBefore = await resolutions();
+    let published = 0;
+    while ((await metricValue(stack.ports.router, SLOW)) === slowBefore) {
+      assert.ok(published < 2_000, `${published} notifications to bob and the unread socket was never dropped`);
+      await publishNotifications("bob", Array.from({ length: 20 }, (_, index) => `unread #${published + index}`), body);
+      published += 20;
+      await until(
+        `the router resolved ${published} events`,
+        async () => (await metricValue(stack.ports.router, SLOW)) > slowBefore || (await resolutions()) >= resolvedBefore + published,
+        { timeoutMs: 60_000 },
+      );
+    }
+    slow.socket.resume();
+    const close = await slow.closed;
+    assert.equal(close.code, 4008, `close ${close.code} ${close.reason}`);
+    assert.equal(await metricValue(stack.ports.router, SLOW), slowBefore + 1, "one slow consumer dropped");
+    await until("the dropped socket's subscription released", async () => (await active()) <= before);
   });
 });
