@@ -495,9 +495,10 @@ describe("idempotency key retention", () => {
 });
 
 describe("holds expire", () => {
-  // A platform of its own: holds that live one second (HOLD_TTL_SECONDS) would expire under every other
-  // suite on the shared one, and a hold's expiry is fixed when it is made (the database keeps it).
-  const expiring = usePlatform({ HOLD_TTL_SECONDS: "1", SEED_DEMO_DATA: "false" });
+  // A platform of its own: holds that live three seconds (HOLD_TTL_SECONDS) would expire under every other
+  // suite on the shared one, and a hold's expiry is fixed when it is made (the database keeps it). One second
+  // was too short on a busy machine: the hold had expired before the next request read the balance.
+  const expiring = usePlatform({ HOLD_TTL_SECONDS: "3", SEED_DEMO_DATA: "false" });
   const expiringDb = useDatabase(expiring);
 
   test("an expired hold stops reserving funds and can no longer be captured", async () => {
@@ -512,7 +513,7 @@ describe("holds expire", () => {
       input: { fromAccountId: from, toAccountId: payee, amount: "15.00", idempotencyKey: key() },
     })).authorizeTransfer.hold;
     assert.equal(ok(await run(OPS.balances, { id: from })).account.availableBalance.amount, "5.00");
-    // Once its second has passed, the hold reserves nothing (read until then, not slept for).
+    // Once its three seconds have passed, the hold reserves nothing (read until then, not slept for).
     const available = () => run(OPS.balances, { id: from }).then((body) => ok(body).account.availableBalance.amount as string);
     assert.equal(await eventually("the expired hold's funds available again", available, (amount) => amount === "20.00"), "20.00");
     assert.equal(ok(await run(`query($id: ID!) { hold(id: $id) { status } }`, { id: hold.id })).hold.status, "EXPIRED");

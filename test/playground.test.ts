@@ -361,6 +361,8 @@ describe("the playground in a browser, against the real platform", { skip: chrom
 
   test("sign-in panel: the session's token reaches every tab without headers, and survives a reload", async () => {
     panel = await openBrowserPage();
+    // The page's clock runs as usual but can be moved forward: the refresh test skips the half-minute wait.
+    await panel.clock.install();
     await panel.goto(`${origin}/graphql`);
     await panel.waitForSelector(".graphiql-container");
     await signInThroughPanel("alice@demo.bank");
@@ -476,9 +478,11 @@ describe("the playground in a browser, against the real platform", { skip: chrom
     const saved = async () => JSON.parse((await panel.evaluate<string | null>(`sessionStorage.getItem("fedbank.playground.session")`)) ?? "null") as { accessToken: string; refreshToken: string; expiresAt: number } | null;
     const first = await saved();
     assert.ok(first, "signed in");
-    // One-minute tokens (ACCESS_TOKEN_TTL_SECONDS=60): refreshed halfway, well before expiry.
+    // One-minute tokens (ACCESS_TOKEN_TTL_SECONDS=60): refreshed halfway, well before expiry. The page's
+    // clock jumps 30 s ahead, so the refresh timer fires now; the server's clock is untouched.
+    await panel.clock.fastForward(30_000);
     // Polled from here: a page-side predicate with an interval would need eval, which the page's CSP refuses.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 15_000;
     let second = await saved();
     while (second?.refreshToken === first.refreshToken && Date.now() < deadline) {
       await panel.waitForTimeout(500);
