@@ -55,7 +55,8 @@ describe("the embedded mode", () => {
     const first = await startStack(env);
     let firstView: { me: { id: string; accounts: { id: string; number: string; balance: { amount: string } }[] } };
     try {
-      assert.match(first.output(), /embedded PGlite/);
+      // The banner follows the router's start: the readiness probe can answer before it is written.
+      await eventually("the start banner", async () => first.output(), (output) => /embedded PGlite/.test(output), { timeoutMs: 10_000 });
       const token = await login(first.routerUrl, "alice@demo.bank");
       const { body } = await graphql<typeof firstView>(first.routerUrl, QUERY, {}, token);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
