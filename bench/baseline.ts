@@ -32,7 +32,7 @@ let url: string;
 if (secret) {
   const caller = JSON.parse(process.env.BASELINE_CALLER ?? "null") as Caller | null;
   // Stock @apollo/gateway's executor (never the router's engine): this is the baseline.
-  const { gateway } = createGateway(splitSecurityDirectives(sdl).gatewaySdl, overrides, new IdentitySigner(secret), 15_000, undefined, undefined, "apollo");
+  const { gateway } = await createGateway(splitSecurityDirectives(sdl).gatewaySdl, overrides, new IdentitySigner(secret), 15_000, undefined, undefined, "apollo");
   const server = new ApolloServer<RouterContext>({ gateway });
   ({ url } = await startStandaloneServer(server, {
     listen: { port, host: "127.0.0.1" },

@@ -24,11 +24,11 @@ try {
     urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole,
   );
   const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
-  const engine = new ApolloServer<RouterContext>({ gateway: createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000).gateway });
+  const engine = new ApolloServer<RouterContext>({ gateway: (await createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000)).gateway });
   let other: ApolloServer<RouterContext> | undefined;
   if (options.tree) {
     const module = (await import(`${options.tree.replace(/\/$/, "")}/router/src/gateway.ts`)) as typeof import("../../router/src/gateway.js");
-    other = new ApolloServer<RouterContext>({ gateway: module.createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000).gateway });
+    other = new ApolloServer<RouterContext>({ gateway: (await module.createGateway(supergraphSdl, {}, new IdentitySigner("executor-bench-secret-0123456789abcdef"), 15_000)).gateway });
     await other.start();
   }
   await stock.start();

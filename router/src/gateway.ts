@@ -1,111 +1,32 @@
-// @apollo/gateway over the committed supergraph. Every subgraph fetch is signed (kernel/identity.ts): the
-// claims are encoded in willSendRequest, where the request context is known, and the HMAC is computed in
-// the fetcher over the exact bytes the data source serialized, so what is signed is what is sent.
-// Every fetch of an operation runs under its subgraph's resilience policy (resilience/subgraph-policy.ts):
-// circuit breaker, retries for query fetches only. A fetch that fails for good answers the gateway with
-// errors at the paths it should have filled (resilience/partial-errors.ts), so the client gets a partial
-// result; the details (URL, cause) go to the log only.
-// Execution: queries and mutations run through the router's engine (router/src/engine, createEngine) with
-// `engineSubgraphCall` below as its only way out (same signing, timeout, retries, circuit breaker, metrics,
-// tracing and partial errors as the data sources). `ROUTER_ENGINE=apollo` runs stock @apollo/gateway's
-// executor instead (diagnosis only); otherwise the ApolloGateway is built but never loaded.
+// The gateway Apollo Server runs over the committed supergraph: queries and mutations through the router's
+// engine (router/src/engine, createEngine), with `engineSubgraphCall` below as its only way out to the
+// subgraphs. Every fetch is signed (kernel/identity.ts: fresh claims per fetch, the HMAC over the exact bytes
+// sent) and runs under its subgraph's resilience policy (resilience/subgraph-policy.ts): timeout, circuit
+// breaker, retries for a query's fetches only. A fetch that fails for good is answered with errors at the
+// paths it should have filled (resilience/partial-errors.ts), so the client gets a partial result; the details
+// (URL, cause) go to the log only. `ROUTER_ENGINE=apollo` runs stock @apollo/gateway's executor instead
+// (diagnosis, the benchmark's baseline): router/src/apollo-executor.ts, imported only then, so a router on its
+// engine never loads @apollo/gateway (about 0.6 s of CPU and its memory at every start).
 // Connections: the engine's posters (router/src/subgraph-fetcher.ts) keep one undici pool per subgraph
-// (keep-alive, 256 connections, no retries of their own); the stock executor's data sources use a node:http
-// keep-alive agent per subgraph origin.
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+// (keep-alive, 256 connections, no retries of their own).
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
-import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { endClientSpan, startClientSpan, tracingEnabled } from "#kernel/tracing.js";
 import { createEngine, type Engine, type SubgraphCall, type SubgraphRequest, type SubgraphResponse } from "./engine/index.js";
 import { engineGateway } from "./engine/apollo-server.js";
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner } from "#kernel/identity.js";
 import type { Logger } from "#kernel/logger.js";
 import type { RouterContext } from "./context.js";
-import { createSubgraphFetcher, createSubgraphPoster } from "./subgraph-fetcher.js";
+import { createSubgraphPoster } from "./subgraph-fetcher.js";
 import { recordQueryPlan } from "./query-plan-extension.js";
-import { countingQueryPlanCache, instrumentSubgraphFetcher, type OperationMetrics } from "./operation-metrics.js";
+import type { OperationMetrics } from "./operation-metrics.js";
 import { unavailableErrors } from "./resilience/partial-errors.js";
 import { classifyFailure, type SubgraphPolicies } from "./resilience/subgraph-policy.js";
 
-type Fetcher = RemoteGraphQLDataSource["fetcher"];
-
-/**
- * Bounds every subgraph fetch (SUBGRAPH_TIMEOUT_MS): make-fetch-happen's `timeout` aborts a request whose
- * response has not arrived in time, and the gateway reports an error at the affected paths.
- */
-export function timeoutFetcher(fetcher: Fetcher, timeoutMs: number): Fetcher {
-  return (url, init) => fetcher(url, { ...init, timeout: timeoutMs } as typeof init);
-}
-
-/** Completes the identity header (claims set in willSendRequest) with the signature over the body sent. */
-function signingFetcher(signer: IdentitySigner, fetcher: Fetcher): Fetcher {
-  return (url, init) => {
-    const headers = (init?.headers ?? {}) as Record<string, string>;
-    const claims = headers[IDENTITY_HEADER];
-    if (claims && init) {
-      const target = new URL(String(url));
-      const body = typeof init.body === "string" ? init.body : "";
-      init.headers = {
-        ...headers,
-        [IDENTITY_HEADER]: signer.seal(claims, { method: init.method ?? "POST", path: `${target.pathname}${target.search}`, body }),
-      };
-    }
-    return fetcher(url, init);
-  };
-}
-
-/** Resilience for the data sources: policies per subgraph and where failures are logged. */
+/** Resilience of the subgraph calls: policies per subgraph and where failures are logged. */
 export interface GatewayResilience {
   policies: SubgraphPolicies;
   logger: Logger;
-}
-
-class SignedIdentityDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(
-    url: string,
-    private readonly subgraphName: string,
-    private readonly signer: IdentitySigner,
-    timeoutMs: number,
-    private readonly resilience?: GatewayResilience,
-    observe?: OperationMetrics,
-  ) {
-    // Our lean keep-alive client instead of make-fetch-happen (router/src/subgraph-fetcher.ts, docs/benchmarks.md).
-    super({ url, fetcher: createSubgraphFetcher() });
-    this.fetcher = signingFetcher(signer, timeoutFetcher(this.fetcher, timeoutMs));
-    // Fetch metrics and the tracing hook (traceparent), outermost so the signed request carries the header.
-    if (observe) this.fetcher = instrumentSubgraphFetcher(subgraphName, this.fetcher, observe);
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
-    const resilience = this.resilience;
-    // Only fetches of client operations (health checks and schema loads carry no incoming request).
-    if (!resilience || !("incomingRequestContext" in options)) return super.process(options);
-    // Only a query's fetches are repeated; a mutation's fetch may have reached the subgraph and moved money.
-    const idempotent = options.incomingRequestContext.operation?.operation === OperationTypeNode.QUERY;
-    try {
-      return await resilience.policies.run(this.subgraphName, idempotent, () => super.process(options));
-    } catch (error) {
-      const reason = classifyFailure(error);
-      const requestId = "requestId" in options.context ? options.context.requestId : undefined;
-      if (reason === null) {
-        // The subgraph refused the request (4xx): a router/subgraph mismatch, not an outage. Masked for the client.
-        resilience.logger.error({ err: error, subgraph: this.subgraphName, requestId }, "subgraph refused the request");
-        throw new Error(`subgraph ${this.subgraphName} refused the request`);
-      }
-      resilience.logger.warn({ err: error, subgraph: this.subgraphName, reason, requestId }, "subgraph fetch failed");
-      return { errors: unavailableErrors(this.subgraphName, reason, options.document ?? options.request.query, options.request.variables) };
-    }
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>) {
-    // Health checks and schema loads carry no request context; the supergraph is static, so there are none.
-    if (!("requestId" in context)) return;
-    request.http?.headers.set(
-      IDENTITY_HEADER,
-      this.signer.encodeClaims({ caller: context.caller, requestId: context.requestId, client: context.client, audience: this.subgraphName }),
-    );
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-  }
 }
 
 /** Settings of the engine's subgraph calls (the same as the data sources'). */
@@ -220,10 +141,11 @@ export type ExecutorChoice = "engine" | "apollo";
 
 /**
  * The gateway Apollo Server runs, over `supergraphSdl` (already stripped of what @apollo/gateway refuses,
- * see authorization.ts). `gateway` is what to hand Apollo Server; `apolloGateway` the stock gateway (loaded
- * only when it is `gateway`, with `executor: "apollo"`); `engine` the router's engine.
+ * see authorization.ts): the router's engine behind Apollo Server's gateway interface, or with
+ * `executor: "apollo"` stock @apollo/gateway (router/src/apollo-executor.ts, imported only then). `engine` is
+ * the router's engine either way (subscriptions run on it), `call` its way out to the subgraphs.
  */
-export function createGateway(
+export async function createGateway(
   supergraphSdl: string,
   urlOverrides: Record<string, string>,
   signer: IdentitySigner,
@@ -231,18 +153,8 @@ export function createGateway(
   resilience?: GatewayResilience,
   observe?: OperationMetrics,
   executor: ExecutorChoice = "engine",
-): { gateway: GatewayInterface; apolloGateway: ApolloGateway; engine: Engine<RouterContext>; subgraphUrls: Map<string, string>; call: SubgraphCall<RouterContext> } {
+): Promise<{ gateway: GatewayInterface; engine: Engine<RouterContext>; subgraphUrls: Map<string, string>; call: SubgraphCall<RouterContext> }> {
   const subgraphUrls = new Map<string, string>();
-  const apolloGateway = new ApolloGateway({
-    supergraphSdl,
-    ...(observe ? { queryPlannerConfig: { cache: countingQueryPlanCache(observe) } } : {}),
-    // The plan that runs, for staff asking for it (router/src/query-plan-extension.ts).
-    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => recordQueryPlan(requestContext.context, queryPlan),
-    // Loaded only with ROUTER_ENGINE=apollo, after the loop below has resolved every URL and policy.
-    buildService({ name }) {
-      return new SignedIdentityDataSource(subgraphUrls.get(name)!, name, signer, timeoutMs, resilience, observe);
-    },
-  });
   const engine = createEngine<RouterContext>({
     supergraphSdl,
     call: (subgraph, request, info) => call(subgraph, request, info),
@@ -258,7 +170,10 @@ export function createGateway(
     resilience?.policies.register(name);
   }
   const call = engineSubgraphCall({ urls: subgraphUrls, signer, timeoutMs, resilience, observe });
-  if (executor === "apollo") return { gateway: apolloGateway, apolloGateway, engine, subgraphUrls, call };
+  if (executor === "apollo") {
+    const { createApolloGateway } = await import("./apollo-executor.js");
+    return { gateway: createApolloGateway({ supergraphSdl, urls: subgraphUrls, signer, timeoutMs, resilience, observe }), engine, subgraphUrls, call };
+  }
   const gateway = engineGateway(engine, supergraphSdl, { onPlan: (context, plan) => recordQueryPlan(context as RouterContext, plan) });
-  return { gateway, apolloGateway, engine, subgraphUrls, call };
+  return { gateway, engine, subgraphUrls, call };
 }

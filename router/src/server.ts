@@ -150,7 +150,8 @@ export async function startRouter(config: RouterConfig): Promise<RunningService>
   );
   const resilience = { policies: subgraphPolicies, logger: logger.child({ component: "gateway" }) };
   // Queries and mutations run through the router's engine (router/src/engine) unless ROUTER_ENGINE=apollo.
-  const { gateway, subgraphUrls, call: subgraphCall } = createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics, config.ROUTER_ENGINE);
+  const { gateway, subgraphUrls, call: subgraphCall } = await createGateway(gatewaySdl, subgraphUrlOverrides(config), signer, config.SUBGRAPH_TIMEOUT_MS, resilience, operationMetrics, config.ROUTER_ENGINE);
+  if (config.ROUTER_ENGINE === "apollo") logger.warn("ROUTER_ENGINE=apollo: queries and mutations run on stock @apollo/gateway's executor (diagnosis only)");
   const trustedDocuments = await TrustedDocuments.load(config.TRUSTED_DOCUMENTS, config.TRUSTED_DOCUMENTS_PATH, logger);
   // APQ on by default; the registered documents live in the shared store so every replica knows them.
   const apqCache = config.APQ_ENABLED === false ? undefined : sharedApqCache(store, config.APQ_TTL_SECONDS, logger);

@@ -5,7 +5,7 @@
 // quarter of the gateway's CPU in our profiles (docs/benchmarks.md): HTTP cache semantics, retries and proxy
 // support the router does not use, and agent-base building an Error stack per request to guess the
 // protocol. Implements only what RemoteGraphQLDataSource reads (status, headers, text, json) and
-// make-fetch-happen's `timeout` option (router/src/gateway.ts's timeoutFetcher passes it).
+// make-fetch-happen's `timeout` option (router/src/apollo-executor.ts's timeoutFetcher passes it).
 // Wiring (router/src/gateway.ts, data source constructor): `super({ url, fetcher: createSubgraphFetcher() })`.
 import http from "node:http";
 import https from "node:https";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createServer, type ServerResponse } from "node:http";
 import { test } from "node:test";
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
-import { timeoutFetcher } from "../src/gateway.js";
+import { timeoutFetcher } from "../src/apollo-executor.js";
 
 test("a subgraph fetch is aborted after the configured timeout", async () => {
   const hanging = new Set<ServerResponse>();

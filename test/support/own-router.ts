@@ -13,6 +13,8 @@ export interface OwnRouter {
   readonly port: number;
   /** Settles once the router is ready (rejects if it could not start). */
   readonly ready: Promise<void>;
+  /** What the router process printed so far. */
+  output(): string;
 }
 
 /** Starts the router in `before` (after the shared platform), stops it in `after` (it must exit 0 on SIGTERM). */
@@ -49,6 +51,7 @@ export function useOwnRouter(platform: SharedPlatform, env: NodeJS.ProcessEnv = 
     get port() {
       return get().port;
     },
+    output: () => get().output(),
     ready,
   };
 }
