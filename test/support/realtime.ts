@@ -29,12 +29,26 @@ export function wsUrl(routerUrl: string): string {
 }
 
 /** A client that connects at once (not lazy) with `Authorization: Bearer <token>` in connection_init. */
-export function liveClient(routerUrl: string, token: string | undefined, connectionParams?: Record<string, unknown>): LiveClient {
+export function liveClient(
+  routerUrl: string,
+  token: string | undefined,
+  connectionParams?: Record<string, unknown>,
+  options: { headers?: Record<string, string> } = {},
+): LiveClient {
   let resolveClosed!: (value: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
+  const headers = options.headers;
+  // Headers on the upgrade request (e.g. X-Forwarded-For through a trusted proxy), when given.
+  const webSocketImpl = headers
+    ? class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers });
+        }
+      }
+    : WebSocket;
   const client = createClient({
     url: wsUrl(routerUrl),
-    webSocketImpl: WebSocket,
+    webSocketImpl,
     lazy: false,
     retryAttempts: 0,
     connectionParams: connectionParams ?? (token ? { Authorization: `Bearer ${token}` } : {}),
